@@ -1,0 +1,185 @@
+#include "perf_buffer.h"
+
+#include <bcc/libbpf.h>
+#include <bcc/perf_reader.h>
+#include <errno.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "addon_data.h"
+#include "bcc_lock.h"
+#include "features.h"
+#include "stderr_capture.h"
+
+namespace ws {
+namespace {
+
+// How many batches may wait for the JavaScript thread. Past that the poller keeps filling
+// the current batch instead of queueing more calls: nothing is dropped, calls just get larger.
+constexpr int kMaxInFlight = 8;
+
+void OnRawEvent(void* cookie, void* raw, int size) {
+  auto& batch = static_cast<PerfBuffer*>(cookie)->pending_;
+  const auto* bytes = static_cast<const uint8_t*>(raw);
+  batch.bytes.insert(batch.bytes.end(), bytes, bytes + size);
+  batch.offsets.push_back(static_cast<uint32_t>(batch.bytes.size()));
+}
+
+void OnLostEvents(void* cookie, uint64_t lost) { static_cast<PerfBuffer*>(cookie)->pending_.lost += lost; }
+
+}  // namespace
+
+Napi::Function PerfBuffer::Init(Napi::Env env) {
+  return DefineClass(env, "PerfBuffer",
+                     {InstanceMethod("stop", &PerfBuffer::StopMethod),
+                      InstanceMethod("stats", &PerfBuffer::Stats)});
+}
+
+// new PerfBuffer(mapFd, cpus, {pageCount, wakeupEvents, flushMs}, onBatch)
+PerfBuffer::PerfBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PerfBuffer>(info) {
+  Napi::Env env = info.Env();
+  int map_fd = info[0].As<Napi::Number>().Int32Value();
+  Napi::Array cpus = info[1].As<Napi::Array>();
+  Napi::Object options = info[2].As<Napi::Object>();
+  int page_count = options.Get("pageCount").As<Napi::Number>().Int32Value();
+  int wakeup_events = options.Get("wakeupEvents").As<Napi::Number>().Int32Value();
+  flush_ms_ = options.Get("flushMs").As<Napi::Number>().Int32Value();
+#if !WS_HAVE_WAKEUP_THRESHOLD
+  wakeup_events = 1;
+#endif
+
+  std::string failure;
+  {
+    std::lock_guard<std::mutex> guard(BccLock());
+    StderrCapture capture;
+    for (uint32_t i = 0; i < cpus.Length() && failure.empty(); i++) {
+      int cpu = cpus.Get(i).As<Napi::Number>().Int32Value();
+      errno = 0;
+#if WS_HAVE_WAKEUP_THRESHOLD
+      struct bcc_perf_buffer_opts opts = {};
+      opts.pid = -1;
+      opts.cpu = cpu;
+      opts.wakeup_events = wakeup_events;
+      auto* reader = static_cast<perf_reader*>(
+          bpf_open_perf_buffer_opts(OnRawEvent, OnLostEvents, this, page_count, &opts));
+#else
+      auto* reader = static_cast<perf_reader*>(
+          bpf_open_perf_buffer(OnRawEvent, OnLostEvents, this, -1, cpu, page_count));
+#endif
+      if (!reader) {
+        failure = "cannot open the perf buffer of CPU " + std::to_string(cpu) + ": " + strerror(errno);
+        break;
+      }
+      readers_.push_back(reader);
+      int reader_fd = perf_reader_fd(reader);
+      if (bpf_update_elem(map_fd, &cpu, &reader_fd, 0) < 0) {
+        failure = "cannot register the perf buffer of CPU " + std::to_string(cpu) + ": " + strerror(errno);
+      }
+    }
+    std::string said = capture.Finish();
+    if (!failure.empty() && !said.empty()) failure += " (" + said.substr(0, said.find_last_not_of('\n') + 1) + ")";
+  }
+  if (!failure.empty()) {
+    for (auto* r : readers_) perf_reader_free(r);
+    readers_.clear();
+    throw Napi::Error::New(env, failure);
+  }
+
+  on_batch_ = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "perf-buffer", 0, 1);
+  data_ = env.GetInstanceData<AddonData>();
+  data_->perf_buffers.insert(this);
+  stopped_ = false;
+  running_ = true;
+  poller_ = std::thread(&PerfBuffer::PollLoop, this);
+}
+
+PerfBuffer::~PerfBuffer() {
+  Stop();
+  if (data_) data_->perf_buffers.erase(this);
+}
+
+void PerfBuffer::PollLoop() {
+  using Clock = std::chrono::steady_clock;
+  auto last_flush = Clock::now();
+  const int n = static_cast<int>(readers_.size());
+  while (running_) {
+    perf_reader_poll(n, readers_.data(), flush_ms_);
+#if WS_HAVE_WAKEUP_THRESHOLD
+    // Events below the wake-up threshold sit in the ring until something reads it:
+    // drain on a timer so a lone event still arrives within flush_ms_.
+    if (Clock::now() - last_flush >= std::chrono::milliseconds(flush_ms_)) {
+      perf_reader_consume(n, readers_.data());
+      last_flush = Clock::now();
+    }
+#endif
+    Hand(false);
+  }
+#if WS_HAVE_WAKEUP_THRESHOLD
+  perf_reader_consume(n, readers_.data());
+#endif
+  Hand(true);
+}
+
+void PerfBuffer::Hand(bool force) {
+  if (pending_.empty()) return;
+  if (!force && in_flight_.load() >= kMaxInFlight) return;
+  auto* batch = new Batch(std::move(pending_));
+  pending_ = Batch();
+  events_ += batch->offsets.size() - 1;
+  lost_ += batch->lost;
+  batches_++;
+  in_flight_++;
+  napi_status status = on_batch_.NonBlockingCall(batch, [this](Napi::Env env, Napi::Function fn, Batch* b) {
+    in_flight_--;
+    if (env == nullptr) {  // the environment is shutting down
+      delete b;
+      return;
+    }
+    size_t count = b->offsets.size();
+    Napi::Uint32Array offsets = Napi::Uint32Array::New(env, count);
+    std::memcpy(offsets.Data(), b->offsets.data(), count * sizeof(uint32_t));
+    double lost = static_cast<double>(b->lost);
+    Napi::Value bytes;
+    if (b->bytes.empty()) {
+      bytes = Napi::Buffer<uint8_t>::New(env, 0);
+      delete b;
+    } else {
+      // The batch's own memory backs the Buffer; it is freed when JavaScript lets go of it.
+      bytes = Napi::Buffer<uint8_t>::New(env, b->bytes.data(), b->bytes.size(),
+                                         [](Napi::Env, uint8_t*, Batch* owned) { delete owned; }, b);
+    }
+    fn.Call({bytes, offsets, Napi::Number::New(env, lost)});
+  });
+  if (status != napi_ok) {
+    in_flight_--;
+    delete batch;
+  }
+}
+
+void PerfBuffer::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  running_ = false;
+  if (poller_.joinable()) poller_.join();
+  // perf_reader_free spins while another thread reads: the poller is joined by now.
+  for (auto* r : readers_) perf_reader_free(r);
+  readers_.clear();
+  on_batch_.Release();
+}
+
+Napi::Value PerfBuffer::StopMethod(const Napi::CallbackInfo& info) {
+  Stop();
+  return info.Env().Undefined();
+}
+
+Napi::Value PerfBuffer::Stats(const Napi::CallbackInfo& info) {
+  Napi::Object s = Napi::Object::New(info.Env());
+  s.Set("events", static_cast<double>(events_.load()));
+  s.Set("lost", static_cast<double>(lost_.load()));
+  s.Set("batches", static_cast<double>(batches_.load()));
+  s.Set("running", !stopped_);
+  return s;
+}
+
+}  // namespace ws

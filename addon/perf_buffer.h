@@ -1,0 +1,53 @@
+// Reads a BPF_PERF_OUTPUT table: one perf ring per CPU, polled on a native thread. Events are
+// copied out of the ring (it moves on when the callback returns) into batches, and each batch
+// reaches JavaScript in one call through a ThreadSafeFunction — never one call per event.
+#pragma once
+#include <napi.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+struct perf_reader;
+
+namespace ws {
+struct AddonData;
+
+class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit PerfBuffer(const Napi::CallbackInfo& info);
+  ~PerfBuffer() override;
+
+  void Stop();  // Joins the poller and frees the rings; safe to call twice.
+  void Forget() { data_ = nullptr; }
+
+  // Filled by the ring callbacks on the poller thread.
+  struct Batch {
+    std::vector<uint8_t> bytes;
+    std::vector<uint32_t> offsets{0};  // event i is bytes[offsets[i] .. offsets[i+1])
+    uint64_t lost = 0;
+    bool empty() const { return offsets.size() == 1 && lost == 0; }
+  };
+  Batch pending_;
+
+ private:
+  Napi::Value StopMethod(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
+  void PollLoop();
+  void Hand(bool force);
+
+  std::vector<perf_reader*> readers_;
+  Napi::ThreadSafeFunction on_batch_;
+  std::thread poller_;
+  std::atomic<bool> running_{false};
+  std::atomic<int> in_flight_{0};
+  std::atomic<uint64_t> events_{0}, lost_{0}, batches_{0};
+  int flush_ms_ = 50;
+  AddonData* data_ = nullptr;
+  bool stopped_ = true;
+};
+
+}  // namespace ws

@@ -1,0 +1,7 @@
+// The command list. Add a command by writing src/commands/<name>.ts that exports
+// `register(program)`, then listing it here.
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];
