@@ -1,0 +1,179 @@
+// A compiled BCC program and everything loaded and attached from it. The one class the rest
+// of the project uses to talk to libbcc: it turns the addon's raw results into typed values
+// and clear errors, and guarantees that close() — or any exit — leaves nothing in the kernel.
+import type { BpfModule, NativeTableInfo, PerfBufferOptions } from '../native/bccAddon.js';
+import { addon } from '../native/addon.js';
+import { type Diagnostic, isError, parseClangDiagnostics, unlocatedMessages } from './diagnostics.js';
+import { mapKind, ProgramType, type MapKind, type ProgramTypeName } from './mapTypes.js';
+import { PerfOutput, type RawEventsHandler } from './perfOutput.js';
+import { onRelease } from './shutdown.js';
+
+export interface TableInfo extends Omit<NativeTableInfo, 'type'> {
+  kind: MapKind;
+  type: number;
+}
+
+export interface PerfField {
+  name: string;
+  /** C type as BCC spells it: `uint64_t`, `struct conn_id_t`, `char[400]`. */
+  type: string;
+}
+
+export interface Attachment {
+  fd: number;
+  /** What it is attached to, for messages: `kprobe:__x64_sys_read`, `tracepoint:syscalls:sys_enter_read`. */
+  target: string;
+}
+
+export class CompileError extends Error {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    /** Everything clang and libbcc printed, for the "show raw output" flag. */
+    readonly stderr: string,
+  ) {
+    const first = diagnostics.find(isError);
+    super(
+      first
+        ? `${first.file}:${first.line}:${first.column}: ${first.message}`
+        : unlocatedMessages(stderr)[0] ?? 'the program did not compile',
+    );
+    this.name = 'CompileError';
+  }
+}
+
+export class LoadError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly errno: number,
+    readonly reason: string,
+    /** The kernel verifier's log. */
+    readonly verifierLog: string,
+    readonly stderr: string,
+  ) {
+    super(`the kernel refused to load ${functionName}: ${reason}`);
+    this.name = 'LoadError';
+  }
+}
+
+export class AttachError extends Error {
+  constructor(
+    readonly target: string,
+    readonly errno: number,
+    readonly reason: string,
+    readonly stderr: string,
+  ) {
+    super(`cannot attach to ${target}: ${reason}`);
+    this.name = 'AttachError';
+  }
+}
+
+export interface CompileOptions {
+  cflags?: string[];
+}
+
+export class BpfProgram {
+  /** Compiler warnings of a successful compile. */
+  readonly warnings: Diagnostic[];
+  private module: BpfModule | undefined;
+  private readonly outputs = new Set<PerfOutput>();
+  private readonly unregister: () => void;
+
+  private constructor(module: BpfModule, warnings: Diagnostic[]) {
+    this.module = module;
+    this.warnings = warnings;
+    this.unregister = onRelease(() => this.close());
+  }
+
+  /** Compiles BCC C. Compiling creates the maps, so it needs BPF privileges already. */
+  static async compile(source: string, options: CompileOptions = {}): Promise<BpfProgram> {
+    const { module, stderr } = await addon().compile(source, options.cflags ?? []);
+    const diagnostics = parseClangDiagnostics(stderr);
+    if (!module) throw new CompileError(diagnostics, stderr);
+    return new BpfProgram(module, diagnostics);
+  }
+
+  private get native(): BpfModule {
+    if (!this.module) throw new Error('this BPF program is closed');
+    return this.module;
+  }
+
+  functionNames(): string[] {
+    return this.native.functionNames();
+  }
+
+  tables(): TableInfo[] {
+    return this.native.tables().map((t) => ({ ...t, kind: mapKind(t.type) }));
+  }
+
+  table(name: string): TableInfo | undefined {
+    return this.tables().find((t) => t.name === name);
+  }
+
+  /** Fields of the struct a BPF_PERF_OUTPUT submits, in declaration order (no offsets). */
+  perfOutputFields(name: string): PerfField[] {
+    return this.native.perfEventFields(name).map((entry) => {
+      const hash = entry.lastIndexOf('#');
+      return { name: entry.slice(0, hash), type: entry.slice(hash + 1) };
+    });
+  }
+
+  /** Loads one function into the kernel (the verifier runs here); returns the program fd. */
+  async load(functionName: string, type: ProgramTypeName): Promise<number> {
+    const result = await this.native.loadFunction(functionName, ProgramType[type]);
+    if (result.fd < 0) {
+      const reason = result.errno === 2 ? 'no such function in the program' : result.error || 'unknown error';
+      throw new LoadError(functionName, result.errno, reason, result.log, result.stderr);
+    }
+    return result.fd;
+  }
+
+  attachKprobe(programFd: number, kernelFunction: string, isReturn: boolean): Attachment {
+    // The event name is ours alone, like BCC's Python front end: p_/r_ plus the symbol.
+    const event = `${isReturn ? 'r' : 'p'}_ws_${process.pid}_${kernelFunction.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const target = `${isReturn ? 'kretprobe' : 'kprobe'}:${kernelFunction}`;
+    const result = this.native.attachKprobe(programFd, isReturn, event, kernelFunction);
+    if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
+    return { fd: result.fd, target };
+  }
+
+  attachTracepoint(programFd: number, category: string, event: string): Attachment {
+    const target = `tracepoint:${category}:${event}`;
+    const result = this.native.attachTracepoint(programFd, category, event);
+    if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
+    return { fd: result.fd, target };
+  }
+
+  detach(attachment: Attachment): void {
+    this.module?.detach(attachment.fd);
+  }
+
+  /** Starts reading a BPF_PERF_OUTPUT; `onEvents` gets batches of raw events. */
+  openPerfOutput(name: string, onEvents: RawEventsHandler, options: Partial<PerfBufferOptions> = {}): PerfOutput {
+    const table = this.table(name);
+    if (!table) throw new Error(`the program has no table named ${name}`);
+    if (table.kind !== 'perf_event_array') {
+      throw new Error(`${name} is a ${table.kind} table, not a BPF_PERF_OUTPUT`);
+    }
+    const output = new PerfOutput(name, table.fd, onEvents, options);
+    this.outputs.add(output);
+    return output;
+  }
+
+  /** Stops every reader, detaches every probe, unloads every program, frees the maps. */
+  close(): void {
+    for (const output of this.outputs) output.stop();
+    this.outputs.clear();
+    this.module?.close();
+    this.module = undefined;
+    this.unregister();
+  }
+
+  get closed(): boolean {
+    return this.module === undefined;
+  }
+}
+
+function attachReason(result: { error: string; stderr: string }): string {
+  const said = result.stderr.trim().split('\n').filter(Boolean).pop();
+  return said ? `${result.error || 'failed'} (${said})` : result.error || 'failed';
+}

@@ -1,0 +1,48 @@
+// One BPF_PERF_OUTPUT being read: the addon hands over batches of raw events; this splits
+// them into per-event views (no copies) for the decoder.
+import type { PerfBuffer, PerfBufferOptions, PerfBufferStats } from '../native/bccAddon.js';
+import { addon } from '../native/addon.js';
+import { onlineCpus } from './cpus.js';
+import { onRelease } from './shutdown.js';
+
+export type RawEventsHandler = (events: Buffer[], lost: number) => void;
+
+/** The runner's ring settings: a wake-up every 16 events and 256 pages keep up with
+ *  hundreds of thousands of events a second; the flush shows a lone event within 50 ms. */
+export const defaultPerfBufferOptions: PerfBufferOptions = { pageCount: 256, wakeupEvents: 16, flushMs: 50 };
+
+export class PerfOutput {
+  private buffer: PerfBuffer | undefined;
+  private readonly unregister: () => void;
+
+  constructor(
+    readonly name: string,
+    mapFd: number,
+    onEvents: RawEventsHandler,
+    options: Partial<PerfBufferOptions> = {},
+  ) {
+    const settings = { ...defaultPerfBufferOptions, ...options };
+    if (!addon().features.wakeupThreshold) settings.wakeupEvents = 1;
+    this.buffer = new (addon().PerfBuffer)(mapFd, onlineCpus(), settings, (bytes, offsets, lost) => {
+      const events: Buffer[] = new Array(offsets.length - 1);
+      for (let i = 0; i < events.length; i++) events[i] = bytes.subarray(offsets[i], offsets[i + 1]);
+      onEvents(events, lost);
+    });
+    this.unregister = onRelease(() => this.stop());
+  }
+
+  private finalStats: PerfBufferStats = { events: 0, lost: 0, batches: 0, running: false };
+
+  stats(): PerfBufferStats {
+    return this.buffer?.stats() ?? this.finalStats;
+  }
+
+  /** Stops reading; events already read are still delivered (asynchronously). */
+  stop(): void {
+    if (!this.buffer) return;
+    this.buffer.stop();
+    this.finalStats = this.buffer.stats();
+    this.buffer = undefined;
+    this.unregister();
+  }
+}

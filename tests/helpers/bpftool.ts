@@ -1,0 +1,18 @@
+// The kernel's own list of loaded BPF programs, to prove we leave nothing behind.
+import { execFileSync } from 'node:child_process';
+
+export interface LoadedProgram {
+  id: number;
+  name?: string;
+  type: string;
+}
+
+export function loadedPrograms(): LoadedProgram[] {
+  const out = execFileSync('bpftool', ['prog', 'show', '--json'], { encoding: 'utf8' });
+  return JSON.parse(out || '[]') as LoadedProgram[];
+}
+
+/** Names the kernel gives our programs (BCC truncates a function name to 15 characters). */
+export function programsNamed(prefix: string): LoadedProgram[] {
+  return loadedPrograms().filter((p) => p.name?.startsWith(prefix.slice(0, 15)));
+}
