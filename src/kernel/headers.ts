@@ -1,0 +1,229 @@
+// Kernel headers for BCC. BCC compiles every program against the kernel's own headers, found
+// through /lib/modules/<release>/build, /sys/kernel/kheaders.tar.xz, or BCC_KERNEL_SOURCE.
+// Distributions often ship those headers split in two trees: a common half (sources) and a
+// per-architecture half (configuration, generated headers). BCC_KERNEL_SOURCE names one
+// directory, so a split pair is merged into one directory of symlinks: the common tree first,
+// the architecture tree over it.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type HeaderSource = 'env' | 'modules' | 'kheaders' | 'usr-src';
+
+/** A set of kernel headers BCC can compile against. */
+export interface HeaderTree {
+  source: HeaderSource;
+  /** The kernel release the headers were made for, e.g. "6.1.0-56-amd64". */
+  version: string;
+  /**
+   * The directories that make the tree, lowest first: one for a complete tree, two (common,
+   * then architecture) for a split one. For kheaders, the tarball.
+   */
+  layers: string[];
+}
+
+/** A file every usable header tree has; BCC itself checks for it. */
+const kconfigHeader = path.join('include', 'linux', 'kconfig.h');
+/** Present in the half of a split tree that holds the build's configuration. */
+const generatedDir = path.join('include', 'generated');
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The release a build tree was made for, from its generated utsrelease.h; null when absent. */
+export function treeRelease(dir: string): string | null {
+  try {
+    const text = readFileSync(path.join(dir, generatedDir, 'utsrelease.h'), 'utf8');
+    return /#define\s+UTS_RELEASE\s+"([^"]+)"/.exec(text)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The common half that completes a build tree lacking kconfig.h: the tree its Makefile
+ * includes (Debian writes `include /usr/src/linux-headers-X-common/Makefile`), or a sibling
+ * named like it with `-common` (or nothing) in place of its last dash-separated parts.
+ */
+function commonHalfOf(buildDir: string, root: string): string | null {
+  const candidates: string[] = [];
+  try {
+    const makefile = readFileSync(path.join(buildDir, 'Makefile'), 'utf8');
+    for (const m of makefile.matchAll(/^\s*include\s+(\S+)\/Makefile\s*$/gm)) {
+      candidates.push(path.isAbsolute(m[1]!) ? path.join(root, m[1]!) : path.resolve(buildDir, m[1]!));
+    }
+  } catch {
+    // No Makefile: rely on the name.
+  }
+  const parent = path.dirname(buildDir);
+  const parts = path.basename(buildDir).split('-');
+  for (let keep = parts.length - 1; keep >= 2; keep--) {
+    const stem = parts.slice(0, keep).join('-');
+    candidates.push(path.join(parent, `${stem}-common`), path.join(parent, stem));
+  }
+  return candidates.find((c) => c !== buildDir && isFile(path.join(c, kconfigHeader))) ?? null;
+}
+
+/** The layers of a build tree: itself when complete, else [common half, itself]; null when unusable. */
+export function treeLayers(buildDir: string, root: string, sourceDir?: string): string[] | null {
+  if (!isDirectory(buildDir)) return null;
+  if (isFile(path.join(buildDir, kconfigHeader))) return [buildDir];
+  if (sourceDir && isFile(path.join(sourceDir, kconfigHeader))) return [sourceDir, buildDir];
+  const common = commonHalfOf(buildDir, root);
+  return common ? [common, buildDir] : null;
+}
+
+/** Orders release strings newest first, comparing their numbers as numbers. */
+export function compareReleasesNewestFirst(a: string, b: string): number {
+  const numbers = (s: string) => (s.match(/\d+/g) ?? []).map(Number);
+  const na = numbers(a);
+  const nb = numbers(b);
+  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
+    const d = (nb[i] ?? -1) - (na[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Every usable header tree under `root` ("/" outside tests), best first: the running
+ * kernel's /lib/modules build tree, its kheaders tarball, then the trees in /usr/src
+ * (an exact release match first, then newest first).
+ */
+export function findHeaderTrees(root: string, release: string): HeaderTree[] {
+  const found: HeaderTree[] = [];
+
+  const modulesDir = path.join(root, 'lib', 'modules', release);
+  const modulesLayers = treeLayers(path.join(modulesDir, 'build'), root, path.join(modulesDir, 'source'));
+  if (modulesLayers) found.push({ source: 'modules', version: release, layers: modulesLayers });
+
+  const kheaders = path.join(root, 'sys', 'kernel', 'kheaders.tar.xz');
+  if (existsSync(kheaders)) found.push({ source: 'kheaders', version: release, layers: [kheaders] });
+
+  const usrSrc: HeaderTree[] = [];
+  const scan = (dir: string, namePattern: RegExp) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const m = namePattern.exec(name);
+      if (!m) continue;
+      const buildDir = path.join(dir, name);
+      // Only the half with the build's configuration is a candidate; a common half completes it.
+      if (!isDirectory(path.join(buildDir, generatedDir))) continue;
+      const layers = treeLayers(buildDir, root);
+      if (layers) usrSrc.push({ source: 'usr-src', version: treeRelease(buildDir) ?? m[1]!, layers });
+    }
+  };
+  scan(path.join(root, 'usr', 'src'), /^linux-headers-(.+)$/); // Debian, Ubuntu, Arch
+  scan(path.join(root, 'usr', 'src', 'kernels'), /^(.+)$/); // Fedora, RHEL
+  usrSrc.sort((a, b) => {
+    if ((a.version === release) !== (b.version === release)) return a.version === release ? -1 : 1;
+    return compareReleasesNewestFirst(a.version, b.version);
+  });
+  return [...found, ...usrSrc];
+}
+
+/** What a farm was built from; rebuilt when this changes (another package version installed). */
+function farmStamp(layers: string[]): string {
+  return JSON.stringify({
+    format: 1,
+    layers: layers.map((dir) => ({ dir, mtimeMs: statSync(dir).mtimeMs })),
+  });
+}
+
+const stampFile = '.ebpf-workshop-farm.json';
+
+/**
+ * Fills `dest` with symlinks so it reads as `layers` laid over one another, later layers
+ * winning. Only directories present in more than one layer are merged; every other entry is
+ * one symlink, so a farm of a whole header tree takes a few hundred links.
+ */
+export function mergeLayers(layers: string[], dest: string): void {
+  mkdirSync(dest, { recursive: true });
+  const names = new Set<string>();
+  for (const layer of layers) for (const name of readdirSync(layer)) names.add(name);
+  for (const name of names) {
+    const present = layers.map((layer) => path.join(layer, name)).filter((p) => {
+      try {
+        lstatSync(p);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const top = present[present.length - 1]!;
+    if (isDirectory(top)) {
+      // The same directory reached through two layers (shared `scripts` links) is linked once.
+      const distinct = [...new Map(present.filter(isDirectory).map((p) => [realpathSync(p), p])).values()];
+      if (distinct.length > 1) {
+        mergeLayers(distinct, path.join(dest, name));
+        continue;
+      }
+    }
+    symlinkSync(top, path.join(dest, name));
+  }
+}
+
+export interface FarmResult {
+  path: string;
+  /** True when this call (re)built it; false when a fresh one was already there. */
+  built: boolean;
+}
+
+/** True when `dest` holds a farm built from exactly these layers as they are now. */
+export function farmIsFresh(layers: string[], dest: string): boolean {
+  try {
+    return readFileSync(path.join(dest, stampFile), 'utf8') === farmStamp(layers);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `dest` a merged view of `layers`, reusing it when its stamp says it is fresh. Built
+ * beside `dest` and renamed into place, so a concurrent reader never sees half a farm.
+ */
+export function ensureHeaderFarm(layers: string[], dest: string): FarmResult {
+  if (farmIsFresh(layers, dest)) return { path: dest, built: false };
+  const building = `${dest}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  mergeLayers(layers, building);
+  writeFileSync(path.join(building, stampFile), farmStamp(layers));
+  rmSync(dest, { recursive: true, force: true });
+  renameSync(building, dest);
+  return { path: dest, built: true };
+}
+
+/** True when `dir` is a header tree BCC can use through BCC_KERNEL_SOURCE as it stands. */
+export function isCompleteTree(dir: string): boolean {
+  return isFile(path.join(dir, kconfigHeader)) && isDirectory(path.join(dir, generatedDir));
+}
+
+/** The package that provides headers for this kernel, per distribution family. */
+export function headerPackageHint(osRelease: string, release: string): string {
+  const id = /^ID_LIKE=(.*)$/m.exec(osRelease)?.[1] + ' ' + /^ID=(.*)$/m.exec(osRelease)?.[1];
+  if (/fedora|rhel|centos/.test(id)) return `sudo dnf install kernel-devel-${release}`;
+  if (/arch/.test(id)) return 'sudo pacman -S linux-headers';
+  if (/ubuntu/.test(id)) return `sudo apt-get install linux-headers-${release} (or linux-headers-generic)`;
+  if (/debian/.test(id)) {
+    const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
+    return `sudo apt-get install linux-headers-${release} (or linux-headers-${arch})`;
+  }
+  return `install your distribution's kernel headers for ${release} (linux-headers-${release} on Debian/Ubuntu, kernel-devel-${release} on Fedora)`;
+}
