@@ -1,0 +1,150 @@
+// Joins a connection's open, data and close events into exchanges: a request (ingress)
+// and the response (egress) that followed it. Keep-alive connections carry several; a new
+// request after a response ends the previous exchange. Buffers are capped and idle
+// connections evicted, so memory stays bounded however much traffic the machine makes.
+import type { CaptureEvent, ClientAddress } from './events.js';
+
+export interface Exchange {
+  pid: number;
+  fd: number;
+  client: ClientAddress | null;
+  request: Buffer;
+  response: Buffer;
+  /** True when a payload hit the cap and was cut. */
+  truncated: boolean;
+  /** What ended it: the connection closed, the next request began, or it went quiet. */
+  endedBy: 'close' | 'next-request' | 'idle' | 'flush';
+}
+
+export interface TrackerOptions {
+  /** Bytes kept per direction of one exchange. */
+  maxPayloadBytes?: number;
+  /** A connection with no event for this long is evicted (its exchange emitted). */
+  idleMs?: number;
+  /** Connections tracked at once; the least recently seen goes first beyond it. */
+  maxConnections?: number;
+  now?: () => number;
+}
+
+interface Connection {
+  pid: number;
+  fd: number;
+  client: ClientAddress | null;
+  request: Buffer[];
+  requestBytes: number;
+  response: Buffer[];
+  responseBytes: number;
+  truncated: boolean;
+  lastSeen: number;
+}
+
+export class ConnectionTracker {
+  private readonly connections = new Map<number, Connection>();
+  private readonly maxPayloadBytes: number;
+  private readonly idleMs: number;
+  private readonly maxConnections: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly onExchange: (exchange: Exchange) => void,
+    options: TrackerOptions = {},
+  ) {
+    this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
+    this.idleMs = options.idleMs ?? 10_000;
+    this.maxConnections = options.maxConnections ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  add(event: CaptureEvent): void {
+    const key = event.pid * 2 ** 32 + (event.fd >>> 0);
+    let conn = this.connections.get(key);
+    if (event.type === 'open') {
+      // An fd reused without a close we saw: whatever was there is over.
+      if (conn) this.finish(key, conn, 'close');
+      this.connections.set(key, this.fresh(event.pid, event.fd, event.client));
+      this.enforceLimit();
+      return;
+    }
+    if (event.type === 'close') {
+      if (conn) this.finish(key, conn, 'close');
+      return;
+    }
+    if (!conn) {
+      // Opened before we attached, or without the accept hook: still worth tracking.
+      conn = this.fresh(event.pid, event.fd, null);
+      this.connections.set(key, conn);
+      this.enforceLimit();
+    } else {
+      // Map order is recency order: move it to the back.
+      this.connections.delete(key);
+      this.connections.set(key, conn);
+    }
+    conn.lastSeen = this.now();
+    if (event.direction === 'ingress') {
+      if (conn.responseBytes > 0) this.emit(conn, 'next-request');
+      conn.requestBytes = this.append(conn, conn.request, conn.requestBytes, event.payload);
+    } else {
+      conn.responseBytes = this.append(conn, conn.response, conn.responseBytes, event.payload);
+    }
+  }
+
+  /** Emits and forgets connections quiet for longer than idleMs. Call it on a timer. */
+  evictIdle(): void {
+    const limit = this.now() - this.idleMs;
+    for (const [key, conn] of this.connections) {
+      if (conn.lastSeen >= limit) break; // recency order: the rest are newer
+      this.finish(key, conn, 'idle');
+    }
+  }
+
+  /** Emits whatever is still open (at shutdown). */
+  flush(): void {
+    for (const [key, conn] of this.connections) this.finish(key, conn, 'flush');
+  }
+
+  private fresh(pid: number, fd: number, client: ClientAddress | null): Connection {
+    return { pid, fd, client, request: [], requestBytes: 0, response: [], responseBytes: 0, truncated: false, lastSeen: this.now() };
+  }
+
+  private append(conn: Connection, chunks: Buffer[], have: number, payload: Buffer): number {
+    const room = this.maxPayloadBytes - have;
+    if (payload.length > room) conn.truncated = true;
+    if (room <= 0) return have;
+    chunks.push(payload.length > room ? payload.subarray(0, room) : payload);
+    return have + Math.min(room, payload.length);
+  }
+
+  private emit(conn: Connection, endedBy: Exchange['endedBy']): void {
+    if (conn.requestBytes > 0 || conn.responseBytes > 0) {
+      this.onExchange({
+        pid: conn.pid,
+        fd: conn.fd,
+        client: conn.client,
+        request: Buffer.concat(conn.request, conn.requestBytes),
+        response: Buffer.concat(conn.response, conn.responseBytes),
+        truncated: conn.truncated,
+        endedBy,
+      });
+    }
+    conn.request = [];
+    conn.response = [];
+    conn.requestBytes = conn.responseBytes = 0;
+    conn.truncated = false;
+  }
+
+  private finish(key: number, conn: Connection, endedBy: Exchange['endedBy']): void {
+    this.emit(conn, endedBy);
+    this.connections.delete(key);
+  }
+
+  private enforceLimit(): void {
+    while (this.connections.size > this.maxConnections) {
+      const [key, conn] = this.connections.entries().next().value as [number, Connection];
+      this.finish(key, conn, 'idle');
+    }
+  }
+}
