@@ -1,7 +1,8 @@
 // The command list. Add a command by writing src/commands/<name>.ts that exports
 // `register(program)`, then listing it here.
 import type { Command } from 'commander';
+import { register as doctor } from './doctor.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [doctor];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { addon } from '../native/addon.js';
 import { EnvironmentError, type Check } from './checks.js';
 import { detectFeatures, resolveAttachMode, AttachModeError, type AttachMode, type AttachRequest, type KernelFeatures } from './features.js';
-import { ensureHeaderFarm, farmIsFresh, findHeaderTrees, headerPackageHint, isCompleteTree, treeRelease, type HeaderSource } from './headers.js';
+import { ensureHeaderFarm, farmIsFresh, findHeaderTrees, headerPackages, isCompleteTree, treeRelease, type HeaderSource } from './headers.js';
 import { readPrivileges } from './privileges.js';
 import { assessPlatform, detectConfinement, readLockdown, readPlatformFacts } from './platform.js';
 import { kernelRelease as runningRelease, parseVersion, atLeast } from './release.js';
@@ -124,7 +124,7 @@ function resolveHeaders(release: string, fix: boolean, warnings: string[]): { ou
         id: 'headers',
         status: 'fail',
         detail: `no kernel headers found for ${release} (looked in ${modulesBuild}, /sys/kernel/kheaders.tar.xz, /usr/src)`,
-        fix: headerPackageHint(osRelease(), release),
+        fix: noHeadersFix(release),
       },
       headers: null,
     };
@@ -188,8 +188,13 @@ function headersOutcome(headers: HeadersInfo, release: string, how: string): Out
     id: 'headers',
     status: 'warn',
     detail: `${headers.version} at ${headers.path} (${how}), not ${release}`,
-    fix: headerPackageHint(osRelease(), release),
+    fix: `optional, for headers of this very kernel: ${headerPackages(osRelease(), release).exact}`,
   };
+}
+
+function noHeadersFix(release: string): string {
+  const hint = headerPackages(osRelease(), release);
+  return hint.generic ? `${hint.exact} (or, when no package exists for this kernel: ${hint.generic})` : hint.exact;
 }
 
 function mismatchWarning(headers: HeadersInfo, release: string): string {
@@ -246,8 +251,10 @@ async function survey(options: { attach: AttachRequest; fix: boolean; fixableAsW
         ? 'run the container with --privileged (or --cap-add SYS_ADMIN --cap-add BPF --cap-add PERFMON)'
         : sudoCommand(),
     });
-    return report();
   }
+  // Without privileges the rest is still worth reporting, but nothing is changed, and
+  // tracefs's contents (root-only) cannot be read.
+  const fix = options.fix && privileges.ok;
 
   const lockdown = readLockdown();
   if (lockdown === 'confidentiality') {
@@ -269,7 +276,7 @@ async function survey(options: { attach: AttachRequest; fix: boolean; fixableAsW
   // libbcc before 0.26 looks for tracefs only under /sys/kernel/debug/tracing.
   const bcc = parseVersion(libbccVersion() ?? '');
   const onlyDebugPath = bcc !== null && !atLeast(bcc, 0, 26);
-  const tracefs = ensureTracefs({ mount: options.fix, onlyDebugPath });
+  const tracefs = ensureTracefs({ mount: fix, onlyDebugPath });
   if (tracefs.path) {
     tracefsPath = tracefs.path;
     if (tracefs.action) warnings.push(tracefs.action);
@@ -284,12 +291,12 @@ async function survey(options: { attach: AttachRequest; fix: boolean; fixableAsW
     });
   }
 
-  const resolved = resolveHeaders(release, options.fix, warnings);
+  const resolved = resolveHeaders(release, fix, warnings);
   headers = resolved.headers;
   checks.push(resolved.outcome);
   if (headers && !headers.matchesRunningKernel) warnings.push(mismatchWarning(headers, release));
 
-  if (!tracefsPath) return report();
+  if (!tracefsPath || !privileges.ok) return report();
   features = detectFeatures(tracefsPath);
   checks.push(
     features.kprobes

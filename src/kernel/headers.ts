@@ -205,6 +205,11 @@ export function ensureHeaderFarm(layers: string[], dest: string): FarmResult {
   rmSync(building, { recursive: true, force: true });
   mergeLayers(layers, building);
   writeFileSync(path.join(building, stampFile), farmStamp(layers));
+  if (farmIsFresh(layers, dest)) {
+    // Another process finished the same farm meanwhile: keep theirs, which may be in use.
+    rmSync(building, { recursive: true, force: true });
+    return { path: dest, built: false };
+  }
   rmSync(dest, { recursive: true, force: true });
   renameSync(building, dest);
   return { path: dest, built: true };
@@ -215,15 +220,23 @@ export function isCompleteTree(dir: string): boolean {
   return isFile(path.join(dir, kconfigHeader)) && isDirectory(path.join(dir, generatedDir));
 }
 
-/** The package that provides headers for this kernel, per distribution family. */
-export function headerPackageHint(osRelease: string, release: string): string {
-  const id = /^ID_LIKE=(.*)$/m.exec(osRelease)?.[1] + ' ' + /^ID=(.*)$/m.exec(osRelease)?.[1];
-  if (/fedora|rhel|centos/.test(id)) return `sudo dnf install kernel-devel-${release}`;
-  if (/arch/.test(id)) return 'sudo pacman -S linux-headers';
-  if (/ubuntu/.test(id)) return `sudo apt-get install linux-headers-${release} (or linux-headers-generic)`;
-  if (/debian/.test(id)) {
-    const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
-    return `sudo apt-get install linux-headers-${release} (or linux-headers-${arch})`;
-  }
-  return `install your distribution's kernel headers for ${release} (linux-headers-${release} on Debian/Ubuntu, kernel-devel-${release} on Fedora)`;
+export interface HeaderPackageHint {
+  /** The command installing headers for exactly this release. */
+  exact: string;
+  /** The distribution's always-current headers package, when it has one. */
+  generic: string | null;
+}
+
+/** What to install for headers, by distribution family (from the text of /etc/os-release). */
+export function headerPackages(osRelease: string, release: string): HeaderPackageHint {
+  const family = `${/^ID=(.*)$/m.exec(osRelease)?.[1] ?? ''} ${/^ID_LIKE=(.*)$/m.exec(osRelease)?.[1] ?? ''}`.replace(/"/g, '');
+  const debArch = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  if (/fedora|rhel|centos/.test(family)) return { exact: `sudo dnf install kernel-devel-${release}`, generic: 'sudo dnf install kernel-devel' };
+  if (/\barch\b/.test(family)) return { exact: 'sudo pacman -S linux-headers', generic: null };
+  if (/ubuntu/.test(family)) return { exact: `sudo apt-get install linux-headers-${release}`, generic: 'sudo apt-get install linux-headers-generic' };
+  if (/debian/.test(family)) return { exact: `sudo apt-get install linux-headers-${release}`, generic: `sudo apt-get install linux-headers-${debArch}` };
+  return {
+    exact: `install the kernel headers for ${release} (linux-headers-${release} on Debian/Ubuntu, kernel-devel-${release} on Fedora, linux-headers on Arch)`,
+    generic: null,
+  };
 }
