@@ -2,20 +2,17 @@
 // write, and what a check of that level expects to find in the compiled program and in a
 // live run. The manifest is data; this schema is what makes it trustworthy.
 import { z } from 'zod';
+import { hookName, type HookKind } from '../attach/hookNames.js';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a C identifier');
-
-/** The function name BCC needs for a hook: syscall__probe_entry_<syscall> / syscall__probe_ret_<syscall>. */
-export function hookName(kind: 'entry' | 'return', syscall: string): string {
-  return `syscall__probe_${kind === 'entry' ? 'entry' : 'ret'}_${syscall}`;
-}
+const hookKinds = ['entry', 'return'] as const satisfies readonly HookKind[];
 
 export const hookSpecSchema = z
   .strictObject({
     /** The C function the learner writes. */
     name: identifier,
     /** entry: runs when the system call starts (sees its arguments); return: when it ends (sees its result). */
-    kind: z.enum(['entry', 'return']),
+    kind: z.enum(hookKinds),
     /** The system call hooked, as in `man 2 <syscall>`. */
     syscall: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a system call name such as accept4'),
   })
