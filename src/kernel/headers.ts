@@ -76,9 +76,12 @@ function commonHalfOf(buildDir: string, root: string): string | null {
   return candidates.find((c) => c !== buildDir && isFile(path.join(c, kconfigHeader))) ?? null;
 }
 
-/** The layers of a build tree: itself when complete, else [common half, itself]; null when unusable. */
+/**
+ * The layers of a build tree (the half with include/generated): itself when complete, else
+ * [common half, itself]; null when it is not a build tree or no common half completes it.
+ */
 export function treeLayers(buildDir: string, root: string, sourceDir?: string): string[] | null {
-  if (!isDirectory(buildDir)) return null;
+  if (!isDirectory(path.join(buildDir, generatedDir))) return null;
   if (isFile(path.join(buildDir, kconfigHeader))) return [buildDir];
   if (sourceDir && isFile(path.join(sourceDir, kconfigHeader))) return [sourceDir, buildDir];
   const common = commonHalfOf(buildDir, root);
@@ -124,8 +127,7 @@ export function findHeaderTrees(root: string, release: string): HeaderTree[] {
       const m = namePattern.exec(name);
       if (!m) continue;
       const buildDir = path.join(dir, name);
-      // Only the half with the build's configuration is a candidate; a common half completes it.
-      if (!isDirectory(path.join(buildDir, generatedDir))) continue;
+      // Common halves are not candidates themselves (no include/generated): they complete one.
       const layers = treeLayers(buildDir, root);
       if (layers) usrSrc.push({ source: 'usr-src', version: treeRelease(buildDir) ?? m[1]!, layers });
     }

@@ -1,0 +1,169 @@
+import t from 'tap';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compareReleasesNewestFirst, ensureHeaderFarm, farmIsFresh, findHeaderTrees, headerPackages, isCompleteTree, treeLayers } from '../../src/kernel/headers.js';
+
+/** Writes `files` (relative path → content, or {link} for a symlink) under `dir`. */
+function tree(dir: string, files: Record<string, string | { link: string }>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    if (typeof content === 'string') writeFileSync(file, content);
+    else symlinkSync(content.link, file);
+  }
+}
+
+/** A Debian-style split pair under root/usr/src, like linux-headers-6.1.0-56-{common,amd64}. */
+function debianPair(root: string, version: string, flavour = 'amd64'): { common: string; arch: string } {
+  const common = path.join(root, 'usr/src', `linux-headers-${version}-common`);
+  const arch = path.join(root, 'usr/src', `linux-headers-${version}-${flavour}`);
+  const kbuild = path.join(root, 'usr/lib/linux-kbuild/scripts');
+  tree(common, {
+    Makefile: 'common Makefile\n',
+    'include/linux/kconfig.h': 'common kconfig.h\n',
+    'include/linux/sched.h': 'common sched.h\n',
+    'include/linux/compiler-version.h': 'common compiler-version.h\n',
+    'arch/x86/include/asm/ptrace.h': 'common ptrace.h\n',
+    'arch/arm64/include/asm/ptrace.h': 'common arm64 ptrace.h\n',
+    scripts: { link: kbuild },
+  });
+  tree(arch, {
+    Makefile: `include /usr/src/linux-headers-${version}-common/Makefile\n`,
+    '.config': 'CONFIG_BPF=y\n',
+    'include/generated/utsrelease.h': `#define UTS_RELEASE "${version}-${flavour}"\n`,
+    'include/generated/autoconf.h': '#define CONFIG_BPF 1\n',
+    'include/config/auto.conf': 'CONFIG_BPF=y\n',
+    'include/linux/compiler-version.h': 'arch compiler-version.h\n',
+    'arch/x86/include/generated/asm/syscalls_64.h': 'arch syscalls_64.h\n',
+    scripts: { link: kbuild },
+  });
+  mkdirSync(kbuild, { recursive: true });
+  return { common, arch };
+}
+
+function tmpRoot(t: { teardown(fn: () => void): void }): string {
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-headers-')));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+/** A complete (Ubuntu-style, or self-built) tree at root/usr/src/linux-headers-<release>. */
+function completeTree(root: string, release: string): string {
+  const dir = path.join(root, 'usr/src', `linux-headers-${release}`);
+  tree(dir, {
+    'include/linux/kconfig.h': 'kconfig.h\n',
+    'include/generated/utsrelease.h': `#define UTS_RELEASE "${release}"\n`,
+  });
+  return dir;
+}
+
+const read = (file: string) => readFileSync(file, 'utf8');
+
+t.test('a Debian split pair is found as common + arch layers, through its Makefile', async (t) => {
+  const root = tmpRoot(t);
+  const { common, arch } = debianPair(root, '6.1.0-56');
+  t.same(treeLayers(arch, root), [common, arch]);
+  t.equal(treeLayers(common, root), null, 'a common half is not a build tree');
+  t.notOk(isCompleteTree(arch), 'the arch half alone is what BCC cannot use');
+  t.same(findHeaderTrees(root, '6.18.44-fc-v595'), [{ source: 'usr-src', version: '6.1.0-56-amd64', layers: [common, arch] }]);
+});
+
+t.test('the common half is also found by name when the Makefile does not say', async (t) => {
+  const root = tmpRoot(t);
+  const { common, arch } = debianPair(root, '6.1.0-56', 'rt-amd64');
+  writeFileSync(path.join(arch, 'Makefile'), 'all:\n');
+  t.same(treeLayers(arch, root), [common, arch]);
+});
+
+t.test('an arch half without its common half is unusable', async (t) => {
+  const root = tmpRoot(t);
+  const { common, arch } = debianPair(root, '6.1.0-56');
+  rmSync(common, { recursive: true });
+  t.equal(treeLayers(arch, root), null);
+  t.same(findHeaderTrees(root, '6.1.0-56-amd64'), []);
+});
+
+t.test('order: /lib/modules build, then kheaders, then /usr/src exact match, then newest', async (t) => {
+  const root = tmpRoot(t);
+  const old = debianPair(root, '5.10.0-30');
+  debianPair(root, '6.1.0-56');
+  const ubuntu = completeTree(root, '6.8.0-40-generic');
+
+  const versions = (release: string) => findHeaderTrees(root, release).map((h) => `${h.source}:${h.version}`);
+  t.same(versions('6.18.44-custom'), ['usr-src:6.8.0-40-generic', 'usr-src:6.1.0-56-amd64', 'usr-src:5.10.0-30-amd64']);
+  t.same(versions('6.1.0-56-amd64'), ['usr-src:6.1.0-56-amd64', 'usr-src:6.8.0-40-generic', 'usr-src:5.10.0-30-amd64']);
+
+  tree(root, { 'sys/kernel/kheaders.tar.xz': 'xz' });
+  t.same(versions('6.18.44-custom')[0], 'kheaders:6.18.44-custom');
+
+  // Debian's /lib/modules/<release>: build → the arch half, source → the common half.
+  tree(root, {
+    'lib/modules/5.10.0-30-amd64/build': { link: old.arch },
+    'lib/modules/5.10.0-30-amd64/source': { link: old.common },
+  });
+  const found = findHeaderTrees(root, '5.10.0-30-amd64');
+  t.same(found[0], {
+    source: 'modules',
+    version: '5.10.0-30-amd64',
+    layers: [path.join(root, 'lib/modules/5.10.0-30-amd64/source'), path.join(root, 'lib/modules/5.10.0-30-amd64/build')],
+  });
+  t.same(found.map((h) => h.source), ['modules', 'kheaders', 'usr-src', 'usr-src', 'usr-src']);
+
+  // A complete build tree is one layer.
+  tree(root, { 'lib/modules/6.8.0-40-generic/build': { link: ubuntu } });
+  t.same(findHeaderTrees(root, '6.8.0-40-generic')[0]!.layers, [path.join(root, 'lib/modules/6.8.0-40-generic/build')]);
+
+  // A build link left dangling by a removed package is skipped.
+  tree(root, { 'lib/modules/6.9.0-1-amd64/build': { link: path.join(root, 'usr/src/gone') } });
+  t.equal(findHeaderTrees(root, '6.9.0-1-amd64')[0]!.source, 'kheaders');
+});
+
+t.test('the farm: common first, arch over it, merged only where both have a directory', async (t) => {
+  const root = tmpRoot(t);
+  const { common, arch } = debianPair(root, '6.1.0-56');
+  const farm = path.join(root, 'cache/kernel-headers/6.1.0-56-amd64');
+
+  t.same(ensureHeaderFarm([common, arch], farm), { path: farm, built: true });
+  t.ok(isCompleteTree(farm), 'the merged tree is what BCC_KERNEL_SOURCE can name');
+
+  t.equal(read(path.join(farm, 'include/linux/kconfig.h')), 'common kconfig.h\n', 'a file only the common half has');
+  t.equal(read(path.join(farm, 'include/generated/utsrelease.h')), '#define UTS_RELEASE "6.1.0-56-amd64"\n', 'a file only the arch half has');
+  t.equal(read(path.join(farm, 'include/linux/compiler-version.h')), 'arch compiler-version.h\n', 'a file both have: the arch one wins');
+  t.equal(read(path.join(farm, 'Makefile')), 'include /usr/src/linux-headers-6.1.0-56-common/Makefile\n');
+  t.equal(read(path.join(farm, 'arch/x86/include/asm/ptrace.h')), 'common ptrace.h\n');
+  t.equal(read(path.join(farm, 'arch/x86/include/generated/asm/syscalls_64.h')), 'arch syscalls_64.h\n');
+
+  // Directories only one side has are a single link, not copied or descended into.
+  t.ok(lstatSync(path.join(farm, 'include/generated')).isSymbolicLink());
+  t.ok(lstatSync(path.join(farm, 'arch/arm64')).isSymbolicLink());
+  t.ok(lstatSync(path.join(farm, 'include/linux')).isDirectory(), 'both have include/linux: merged');
+  t.ok(lstatSync(path.join(farm, 'include/linux/sched.h')).isSymbolicLink());
+  // Both halves link `scripts` to the same kbuild directory: one link.
+  t.ok(lstatSync(path.join(farm, 'scripts')).isSymbolicLink());
+
+  t.same(ensureHeaderFarm([common, arch], farm), { path: farm, built: false }, 'a fresh farm is reused');
+
+  // A new package version of the same release changes the trees: rebuilt.
+  utimesSync(arch, new Date(), new Date(Date.now() + 5000));
+  t.notOk(farmIsFresh([common, arch], farm));
+  t.same(ensureHeaderFarm([common, arch], farm), { path: farm, built: true });
+  t.ok(farmIsFresh([common, arch], farm));
+});
+
+t.test('release ordering compares numbers as numbers', async (t) => {
+  const sorted = ['5.10.0-30-amd64', '6.1.0-9-amd64', '6.1.0-56-amd64', '4.19.0-27-amd64'].sort(compareReleasesNewestFirst);
+  t.same(sorted, ['6.1.0-56-amd64', '6.1.0-9-amd64', '5.10.0-30-amd64', '4.19.0-27-amd64']);
+});
+
+t.test('the header package to install, per distribution', async (t) => {
+  const debian = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
+  const ubuntu = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n';
+  const fedora = 'NAME="Fedora Linux"\nID=fedora\n';
+  const arch = 'NAME="Arch Linux"\nID=arch\n';
+  t.match(headerPackages(debian, '6.1.0-56-amd64'), { exact: 'sudo apt-get install linux-headers-6.1.0-56-amd64', generic: /linux-headers-(amd64|arm64)$/ });
+  t.match(headerPackages(ubuntu, '6.8.0-40-generic'), { exact: /linux-headers-6.8.0-40-generic$/, generic: /linux-headers-generic$/ });
+  t.match(headerPackages(fedora, '6.9.5-200.fc40.x86_64'), { exact: 'sudo dnf install kernel-devel-6.9.5-200.fc40.x86_64' });
+  t.match(headerPackages(arch, '6.9.5-arch1-1'), { exact: 'sudo pacman -S linux-headers', generic: null });
+  t.match(headerPackages('', '6.9.5'), { exact: /linux-headers-6.9.5 on Debian/ });
+});
