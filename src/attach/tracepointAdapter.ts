@@ -127,7 +127,7 @@ function tracepointSignature(hook: HookDefinition, format: SyscallFormat, column
     } else {
       text += ' ';
     }
-    text += `${parameter.type} ${parameter.name} = (${parameter.type})${value};`;
+    text += `__attribute__((unused)) ${parameter.type} ${parameter.name} = (__typeof__(${parameter.name}))${value};`;
   });
   if (currentLine !== -1) text += '\n';
   // The learner's body goes on at the column it had, so columns in diagnostics stay right too.

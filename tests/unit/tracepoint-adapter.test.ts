@@ -83,13 +83,13 @@ t.test('the learner parameters become locals read from the record by position', 
   const { source } = adaptToTracepoints(tutorial, recordedFormats, { fileName: 'clean.c' });
   t.match(source, /^#undef PT_REGS_RC\n#define PT_REGS_RC\(x\) \(\*\(long \*\)\(\(char \*\)\(x\) \+ 16\)\)\n#line 1 "clean\.c"\n/m, 'PT_REGS_RC reads `ret` at offset 16, before line 1');
   t.ok(source.includes('tracepoint__syscalls__sys_enter_accept4(struct tracepoint__syscalls__sys_enter_accept4 *__tracepoint_record) {\n'));
-  t.ok(source.includes('struct pt_regs* ctx = (struct pt_regs*)__tracepoint_record;'), 'ctx is the record');
-  t.ok(source.includes('int sockfd = (int)__tracepoint_record->fd;'), 'sockfd is the first argument, `fd`');
-  t.ok(source.includes('struct sockaddr * addr = (struct sockaddr *)__tracepoint_record->upeer_sockaddr;'), 'addr is `upeer_sockaddr`');
-  t.ok(source.includes('size_t * addrlen = (size_t *)__tracepoint_record->upeer_addrlen;'));
-  t.ok(source.includes('int flags = (int)__tracepoint_record->flags;'));
+  t.ok(source.includes('__attribute__((unused)) struct pt_regs* ctx = (__typeof__(ctx))__tracepoint_record;'), 'ctx is the record');
+  t.ok(source.includes('__attribute__((unused)) int sockfd = (__typeof__(sockfd))__tracepoint_record->fd;'), 'sockfd is the first argument, `fd`');
+  t.ok(source.includes('__attribute__((unused)) struct sockaddr * addr = (__typeof__(addr))__tracepoint_record->upeer_sockaddr;'), 'addr is `upeer_sockaddr`');
+  t.ok(source.includes('__attribute__((unused)) size_t * addrlen = (__typeof__(addrlen))__tracepoint_record->upeer_addrlen;'));
+  t.ok(source.includes('__attribute__((unused)) int flags = (__typeof__(flags))__tracepoint_record->flags;'));
   t.ok(
-    source.includes('int fd = (int)__tracepoint_record->fd; char* buf = (char*)__tracepoint_record->buf; size_t count = (size_t)__tracepoint_record->count;'),
+    source.includes('__attribute__((unused)) int fd = (__typeof__(fd))__tracepoint_record->fd; __attribute__((unused)) char* buf = (__typeof__(buf))__tracepoint_record->buf; __attribute__((unused)) size_t count = (__typeof__(count))__tracepoint_record->count;'),
     'parameters on one line stay on one line',
   );
   t.notMatch(source, /^int syscall__probe_\w+\(struct pt_regs\* ctx\) \{/m, 'no kprobe-style definition is left');
@@ -152,7 +152,7 @@ t.test('shapes: comments, renamed context, arrays, unnamed and unused parameters
     ['tracepoint__syscalls__sys_exit_close', 7],
   ]);
   t.ok(adapted.source.includes('#line 4 "dir/my \\"file\\".c"\n'), 'the file name is quoted for #line');
-  t.ok(adapted.source.includes('struct pt_regs * regs = (struct pt_regs *)__tracepoint_record; unsigned fd = (unsigned)__tracepoint_record->fd; char * buf = (char *)__tracepoint_record->buf;\n'));
+  t.ok(adapted.source.includes('__attribute__((unused)) struct pt_regs * regs = (__typeof__(regs))__tracepoint_record; __attribute__((unused)) unsigned fd = (__typeof__(fd))__tracepoint_record->fd; __attribute__((unused)) char * buf = (__typeof__(buf))__tracepoint_record->buf;\n'));
   t.notMatch(adapted.source, /size_t\s*=|count/, 'the unnamed parameter gets no local');
   t.ok(adapted.source.includes('static const char *s = "int syscall__probe_entry_write(struct pt_regs *ctx) {";'), 'strings are left alone');
   t.notMatch(adapted.source, /static int|syscall__probe_ret_close/, '`static` goes with the signature: a tracepoint program must be visible');
