@@ -115,7 +115,10 @@ function tracepointSignature(hook: HookDefinition, format: SyscallFormat, column
   const programName = `tracepoint__syscalls__${event}`;
   let text = `int\n${lineDirective(hook.nameLine, fileName)}${programName}(struct ${programName} *${RECORD}) {\n`;
   // Each parameter becomes a local on the parameter's own line: the learner's first one (ctx)
-  // is the record itself, the others are the record's argument fields in order.
+  // is the record itself, the others are the record's argument fields in order. The leading
+  // attribute makes clang parse a declaration even when the type is unknown ("unknown type
+  // name", as in kprobe mode) and keeps unused parameters quiet; `__typeof__` casts to the
+  // learner's type without writing it twice, so a wrong type is reported once.
   let currentLine = -1;
   hook.parameters.forEach((parameter, index) => {
     if (parameter.name === null) return;
