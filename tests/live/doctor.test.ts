@@ -1,0 +1,122 @@
+// Must show (kernel environment): on this machine `doctor --json` finds everything needed and
+// exits 0; without privileges it exits 2 and says to use sudo; prepareKernel() points
+// BCC_KERNEL_SOURCE at headers a real compile that reads kernel structs succeeds with.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { prepareKernel } from '../../src/kernel/environment.js';
+import { addon } from '../../src/native/addon.js';
+import { programsNamed } from '../helpers/bpftool.js';
+
+const run = promisify(execFile);
+const repo = path.resolve(import.meta.dirname, '..', '..');
+const cli = ['--import', 'tsx', path.join(repo, 'src', 'cli.ts')];
+
+/** What this kernel offers, read independently of the code under test. */
+const kernelHasKprobes = existsSync('/sys/kernel/tracing/kprobe_events') || existsSync('/sys/bus/event_source/devices/kprobe');
+
+/** Runs the CLI; resolves with exit code and output whatever the exit code. */
+async function doctor(args: string[], options: { uid?: number } = {}) {
+  const command = options.uid === undefined ? process.execPath : 'setpriv';
+  const prefix = options.uid === undefined ? [] : [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', process.execPath];
+  try {
+    const { stdout, stderr } = await run(command, [...prefix, ...cli, 'doctor', ...args], { cwd: repo, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Reads a kernel struct field: compiles only against real kernel headers. */
+const programReadingTaskStruct = `
+#include <linux/sched.h>
+BPF_PERF_OUTPUT(events);
+int doctor_live_probe(void *ctx) {
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  u32 tgid = 0;
+  bpf_probe_read_kernel(&tgid, sizeof(tgid), &task->tgid);
+  events.perf_submit(ctx, &tgid, sizeof(tgid));
+  return 0;
+}
+`;
+
+t.test('doctor --json reports a usable machine and exits 0', async (t) => {
+  const { code, stdout } = await doctor(['--json', '--fix']);
+  t.equal(code, 0, 'exit 0');
+  const report = JSON.parse(stdout);
+  t.equal(report.ok, true);
+  t.equal(report.attachMode, kernelHasKprobes ? 'kprobe' : 'tracepoint');
+  t.equal(report.kernelRelease, os.release());
+  t.ok(report.headers, 'headers resolved');
+  t.ok(existsSync(path.join(report.headers.path, 'include/linux/kconfig.h')) || report.headers.source === 'kheaders');
+
+  const ids = report.checks.map((c: { id: string }) => c.id);
+  t.same(ids, ['platform', 'privileges', 'lockdown', 'tracefs', 'headers', 'libbcc', 'kprobes', 'syscall-tracepoints', 'attach-mode', 'ebpf']);
+  for (const check of report.checks) {
+    t.match(check, { status: /^(pass|warn|fail)$/, detail: String }, check.id);
+    t.not(check.status, 'fail', `${check.id}: ${check.detail}`);
+  }
+  const byId = Object.fromEntries(report.checks.map((c: { id: string }) => [c.id, c]));
+  t.equal(byId.ebpf.status, 'pass', 'a trivial program really loaded');
+  t.equal(byId.kprobes.status, kernelHasKprobes ? 'pass' : 'warn');
+  t.same(programsNamed('ebpf_workshop_trial'), [], 'the trial program was unloaded');
+});
+
+t.test('human output: aligned columns, no colour when not a TTY', async (t) => {
+  const { code, stdout } = await doctor([]);
+  t.equal(code, 0);
+  t.notMatch(stdout, /\x1b\[/, 'no escape sequences');
+  const rows = stdout.split('\n').filter((l) => /^ {2}(pass|warn|fail) /.test(l));
+  t.equal(rows.length, 10, 'one row per check');
+  const detailColumn = new Set(rows.map((l) => l.search(/(?<=^ {2}\w{4} {2}[\w-]+ +)\S/)));
+  t.equal(detailColumn.size, 1, 'details start in one column');
+  t.match(stdout, /^Ready: programs will attach as (kprobe|tracepoint)\.$/m);
+});
+
+t.test('without privileges: exit 2, and the fix is sudo', async (t) => {
+  const { code, stdout } = await doctor(['--json'], { uid: 65534 });
+  t.equal(code, 2);
+  const report = JSON.parse(stdout);
+  t.equal(report.ok, false);
+  const privileges = report.checks.find((c: { id: string }) => c.id === 'privileges');
+  t.equal(privileges.status, 'fail');
+  t.match(privileges.fix, /^sudo npx ebpf-workshop doctor --json$/);
+});
+
+t.test('prepareKernel sets BCC_KERNEL_SOURCE to headers a real compile works with', async (t) => {
+  const env = await prepareKernel();
+  t.equal(env.attachMode, kernelHasKprobes ? 'kprobe' : 'tracepoint');
+  t.equal(env.tracefsPath.startsWith('/sys/kernel/'), true);
+  if (env.headers.source !== 'kheaders') t.equal(process.env.BCC_KERNEL_SOURCE, env.headers.path);
+  t.equal(env.headers.matchesRunningKernel, env.headers.version === os.release());
+  if (!env.headers.matchesRunningKernel) {
+    t.match(env.warnings.join('\n'), `using headers ${env.headers.version} for kernel ${os.release()}`);
+  }
+  t.equal(await prepareKernel(), env, 'cached per process');
+
+  const compiled = await addon().compile(programReadingTaskStruct, []);
+  t.equal(compiled.module === null ? compiled.stderr : '', '', 'compiled without diagnostics');
+  t.same(compiled.module?.functionNames(), ['doctor_live_probe']);
+  compiled.module?.close();
+});
+
+t.test('the same compile fails when BCC_KERNEL_SOURCE names no headers (the check above can fail)', async (t) => {
+  if (existsSync('/sys/kernel/kheaders.tar.xz')) {
+    t.skip('this kernel carries its own headers, BCC falls back to them');
+    return;
+  }
+  const saved = process.env.BCC_KERNEL_SOURCE;
+  const empty = mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-no-headers-'));
+  process.env.BCC_KERNEL_SOURCE = empty;
+  t.teardown(() => {
+    process.env.BCC_KERNEL_SOURCE = saved;
+    rmSync(empty, { recursive: true, force: true });
+  });
+  const compiled = await addon().compile(programReadingTaskStruct, []);
+  t.equal(compiled.module, null);
+  t.match(compiled.stderr, /kconfig\.h|not found|Unable to find kernel headers/);
+});
