@@ -1,6 +1,8 @@
 // Turns what clang (through libbcc) printed into structured diagnostics. Clang's format is
 // `file:line:column: severity: message`, followed by the offending source line and a caret;
-// libbcc adds lines of its own without a location.
+// libbcc adds lines of its own without a location. LLVM's backend (code generation, e.g. a
+// BPF stack over 512 bytes) puts the severity first instead:
+// `error: file:line:column: in function NAME TYPE: message`, with no excerpt.
 
 export type Severity = 'fatal' | 'error' | 'warning' | 'note';
 
@@ -15,6 +17,9 @@ export interface Diagnostic {
 }
 
 const LOCATED = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.*)$/;
+const BACKEND = /^(fatal error|error|warning|note): (.+?):(\d+):(\d+): (.*)$/;
+/** `in function NAME i32 (%struct.pt_regs*): ` — the IR signature means nothing to a learner. */
+const BACKEND_FUNCTION = /^in function ([\w.$]+)(?: [^:]*)?: /;
 const SUMMARY = /^\d+ (warning|error)s? (and \d+ (warning|error)s? )?generated\.$/;
 
 export function parseClangDiagnostics(stderr: string): Diagnostic[] {
@@ -26,16 +31,10 @@ export function parseClangDiagnostics(stderr: string): Diagnostic[] {
     excerpt = [];
   };
   for (const line of stderr.split('\n')) {
-    const m = LOCATED.exec(line);
-    if (m) {
+    const located = parseLocated(line);
+    if (located) {
       finish();
-      current = {
-        file: m[1]!,
-        line: Number(m[2]),
-        column: Number(m[3]),
-        severity: m[4] === 'fatal error' ? 'fatal' : (m[4] as Severity),
-        message: m[5]!,
-      };
+      current = located;
       diagnostics.push(current);
     } else if (current && line.trim() !== '' && !SUMMARY.test(line.trim()) && excerpt.length < 2) {
       excerpt.push(line);
@@ -53,12 +52,36 @@ export function parseClangDiagnostics(stderr: string): Diagnostic[] {
   });
 }
 
+function parseLocated(line: string): Diagnostic | undefined {
+  const frontend = LOCATED.exec(line);
+  if (frontend) {
+    const [, file, row, column, severity, message] = frontend;
+    return located(file!, row!, column!, severity!, message!);
+  }
+  const backend = BACKEND.exec(line);
+  if (backend) {
+    const [, severity, file, row, column, message] = backend;
+    return located(file!, row!, column!, severity!, message!.replace(BACKEND_FUNCTION, 'in function $1: '));
+  }
+  return undefined;
+}
+
+function located(file: string, line: string, column: string, severity: string, message: string): Diagnostic {
+  return {
+    file,
+    line: Number(line),
+    column: Number(column),
+    severity: severity === 'fatal error' ? 'fatal' : (severity as Severity),
+    message,
+  };
+}
+
 /** libbcc's own complaints (no file:line), e.g. missing kernel headers. */
 export function unlocatedMessages(stderr: string): string[] {
   return stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !LOCATED.test(l) && !SUMMARY.test(l) && !/^\s*[\^~ ]+$/.test(l));
+    .filter((l) => l !== '' && !parseLocated(l) && !SUMMARY.test(l) && !/^\s*[\^~ ]+$/.test(l));
 }
 
 export function isError(d: Diagnostic): boolean {

@@ -30,6 +30,30 @@ t.test('fatal errors and messages without a location', async (t) => {
   ]);
 });
 
+t.test("LLVM's backend errors put the severity first and still carry a location", async (t) => {
+  // Recorded from bcc-compile-check on a program whose data event holds 600 bytes.
+  const text =
+    'error: /virtual/main.c:256:12: in function syscall__probe_ret_read i32 (%struct.pt_regs*): ' +
+    'Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.\n\n\n';
+  const diagnostics = parseClangDiagnostics(text);
+  t.same(
+    diagnostics.map((d) => [d.severity, d.file, d.line, d.column]),
+    [['error', '/virtual/main.c', 256, 12]],
+  );
+  t.equal(
+    diagnostics[0]!.message,
+    'in function syscall__probe_ret_read: Looks like the BPF stack limit of 512 bytes is exceeded. ' +
+      'Please move large on stack variables into BPF per-cpu array map.',
+    'the IR signature is dropped, the function name kept',
+  );
+  t.equal(diagnostics[0]!.excerpt, undefined, 'no excerpt follows a backend error');
+  t.same(unlocatedMessages(text), [], 'a backend error is not counted as unlocated');
+  t.same(
+    parseClangDiagnostics('warning: clean.c:7:3: in function f: something odd\n').map((d) => [d.severity, d.line, d.message]),
+    [['warning', 7, 'in function f: something odd']],
+  );
+});
+
 t.test('online CPU lists', async (t) => {
   t.same(parseCpuList('0-1\n'), [0, 1]);
   t.same(parseCpuList('0,2-4,7'), [0, 2, 3, 4, 7]);
