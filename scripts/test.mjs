@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `npm test`: every test with tap (unit tests and the live tests that load programs into
+// this kernel), then one closing line any CI can read: "N passed, N failed, N skipped".
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
+const args = process.argv.slice(2);
+const child = spawn(process.execPath, [tapBin, ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
+
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4096);
+});
+child.on('exit', (code, signal) => {
+  // tap closes with a comment like "# { total: 27, pass: 25, fail: 1, skip: 1 }".
+  const summary = /# \{ ([^}]*) \}\s*(?:# time=.*)?\s*$/.exec(tail.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
+  const counts = Object.fromEntries(
+    (summary?.[1] ?? '').split(',').map((part) => part.split(':').map((s) => s.trim())).filter((kv) => kv.length === 2).map(([k, v]) => [k, Number(v)]),
+  );
+  const failed = (counts.fail ?? 0) + (code !== 0 && !counts.fail ? 1 : 0);
+  console.log(`\n${counts.pass ?? 0} passed, ${failed} failed, ${(counts.skip ?? 0) + (counts.todo ?? 0)} skipped`);
+  process.exit(signal ? 1 : code ?? 1);
+});
