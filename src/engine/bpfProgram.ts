@@ -3,6 +3,7 @@
 // and clear errors, and guarantees that close() — or any exit — leaves nothing in the kernel.
 import type { BpfModule, NativeTableInfo, PerfBufferOptions } from '../native/bccAddon.js';
 import { addon } from '../native/addon.js';
+import { checkCompileIsolated } from './compileCheck.js';
 import { type Diagnostic, isError, parseClangDiagnostics, unlocatedMessages } from './diagnostics.js';
 import { mapKind, ProgramType, type MapKind, type ProgramTypeName } from './mapTypes.js';
 import { PerfOutput, type RawEventsHandler } from './perfOutput.js';
@@ -30,6 +31,8 @@ export class CompileError extends Error {
     readonly diagnostics: Diagnostic[],
     /** Everything clang and libbcc printed, for the "show raw output" flag. */
     readonly stderr: string,
+    /** The compiler itself died (LLVM aborts on some backend errors) rather than reporting errors. */
+    readonly crashed: boolean = false,
   ) {
     const first = diagnostics.find(isError);
     super(
@@ -69,6 +72,12 @@ export class AttachError extends Error {
 
 export interface CompileOptions {
   cflags?: string[];
+  /**
+   * Compile in a child process first (build/bin/bcc-compile-check): LLVM ends the process on
+   * some backend errors, e.g. a BPF stack over 512 bytes. Costs one extra compile; use it for
+   * programs a learner wrote.
+   */
+  isolate?: boolean;
 }
 
 export class BpfProgram {
@@ -86,7 +95,14 @@ export class BpfProgram {
 
   /** Compiles BCC C. Compiling creates the maps, so it needs BPF privileges already. */
   static async compile(source: string, options: CompileOptions = {}): Promise<BpfProgram> {
-    const { module, stderr } = await addon().compile(source, options.cflags ?? []);
+    const cflags = options.cflags ?? [];
+    if (options.isolate) {
+      const check = await checkCompileIsolated(source, cflags);
+      if (check.outcome !== 'ok') {
+        throw new CompileError(parseClangDiagnostics(check.stderr), check.stderr, check.outcome === 'crashed');
+      }
+    }
+    const { module, stderr } = await addon().compile(source, cflags);
     const diagnostics = parseClangDiagnostics(stderr);
     if (!module) throw new CompileError(diagnostics, stderr);
     return new BpfProgram(module, diagnostics);
