@@ -68,14 +68,20 @@ function renderHuman(report: EnvironmentReport, checks: Check[], ok: boolean): s
     lines.push(`  ${paint(statusColour[c.status], c.status.padEnd(4))}  ${c.id.padEnd(idWidth)}  ${c.detail}`);
     if (c.fix && c.status !== 'pass') lines.push(`${indent}fix: ${c.fix}`);
   }
-  const notes = report.warnings;
+  // Notes the table already says (what --fix did) are not repeated.
+  const notes = report.warnings.filter((n) => !checks.some((c) => c.detail.includes(n)));
   if (notes.length > 0) {
     lines.push('', ...notes.map((n) => `  note: ${n}`));
   }
   lines.push('');
   lines.push(
     ok
-      ? paint(32, `Ready: programs will attach as ${report.attachMode ?? 'chosen at start'}.`)
+      ? paint(
+          32,
+          report.attachMode
+            ? `Ready: programs will attach as ${report.attachMode}.`
+            : 'Ready: the workshop applies the fixes marked warn itself when it starts (or run doctor --fix now).',
+        )
       : paint(31, 'Not ready: fix the failed items above, then run doctor again.'),
   );
   return lines.join('\n');

@@ -285,7 +285,7 @@ async function survey(options: { attach: AttachRequest; fix: boolean; fixableAsW
     checks.push({
       id: 'tracefs',
       status: 'fail',
-      detail: tracefs.error ? `not mounted, and mounting it failed: ${tracefs.error}` : 'not mounted',
+      detail: tracefs.error ? `not mounted, and mounting it failed: ${tracefs.error}` : 'not mounted (the workshop mounts it when it starts)',
       fix: tracefs.mountCommand,
       autoFixable: !tracefs.error,
     });
