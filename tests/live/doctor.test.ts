@@ -77,6 +77,19 @@ t.test('human output: aligned columns, no colour when not a TTY', async (t) => {
   t.match(stdout, /^Ready: programs will attach as (kprobe|tracepoint)\.$/m);
 });
 
+t.test('forcing an attach mode this kernel lacks: exit 2, with why and what to use', async (t) => {
+  const missing = kernelHasKprobes ? null : 'kprobe';
+  if (!missing) {
+    t.skip('this kernel has kprobes; every mode it lacks is covered by the unit tests');
+    return;
+  }
+  const { code, stdout } = await doctor(['--json', '--attach', missing]);
+  t.equal(code, 2);
+  const report = JSON.parse(stdout);
+  const attach = report.checks.find((c: { id: string }) => c.id === 'attach-mode');
+  t.match(attach, { status: 'fail', detail: /no kprobes/, fix: /--attach tracepoint/ });
+});
+
 t.test('without privileges: exit 2, and the fix is sudo', async (t) => {
   const { code, stdout } = await doctor(['--json'], { uid: 65534 });
   t.equal(code, 2);
