@@ -1,0 +1,81 @@
+// The person behind `sudo npx ebpf-workshop …`. The workshop needs root to load BPF programs,
+// but what it creates in the learner's directory, and the demo server it runs, belong to them.
+import { chownSync, readFileSync } from 'node:fs';
+
+export interface InvokingUser {
+  uid: number;
+  gid: number;
+  name?: string;
+  home?: string;
+}
+
+export interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+/** Parses /etc/passwd text (name:password:uid:gid:gecos:home:shell), skipping malformed lines. */
+export function parsePasswd(text: string): PasswdEntry[] {
+  const entries: PasswdEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const fields = line.split(':');
+    if (fields.length < 7) continue;
+    const [name, , uidText, gidText, , home] = fields;
+    if (!/^\d+$/.test(uidText) || !/^\d+$/.test(gidText)) continue;
+    entries.push({ name, uid: Number(uidText), gid: Number(gidText), home });
+  }
+  return entries;
+}
+
+function readPasswd(): string {
+  try {
+    return readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return ''; // without it we still know the uid and gid, which is what matters
+  }
+}
+
+function idFrom(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * The user who ran sudo (SUDO_UID/SUDO_GID, name from SUDO_USER, home from /etc/passwd), or
+ * null when we are not running under sudo.
+ */
+export function invokingUser(
+  env: NodeJS.ProcessEnv = process.env,
+  passwdText: () => string = readPasswd,
+): InvokingUser | null {
+  const uid = idFrom(env.SUDO_UID);
+  const gid = idFrom(env.SUDO_GID);
+  if (uid === undefined || gid === undefined) return null;
+  const entry = parsePasswd(passwdText()).find((e) => e.uid === uid);
+  const user: InvokingUser = { uid, gid };
+  const name = env.SUDO_USER || entry?.name;
+  if (name) user.name = name;
+  if (entry?.home) user.home = entry.home;
+  return user;
+}
+
+/**
+ * Hands a file or directory we created to the user behind sudo, so they can edit and delete
+ * it without root. Does nothing when not under sudo or not root. Not recursive: call it for
+ * each path created.
+ */
+export function giveToInvokingUser(path: string, env: NodeJS.ProcessEnv = process.env): void {
+  const user = invokingUser(env);
+  if (!user || process.getuid?.() !== 0) return;
+  try {
+    chownSync(path, user.uid, user.gid);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(
+      `could not give ${path} to ${user.name ?? `uid ${user.uid}`} (${reason}): ` +
+        `run \`sudo chown ${user.uid}:${user.gid} ${path}\` yourself`,
+    );
+  }
+}
