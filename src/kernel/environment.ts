@@ -3,7 +3,7 @@
 // `prepareKernel()` fixes what it safely can and throws an EnvironmentError for the rest;
 // `checkEnvironment()` reports every item without throwing, for `doctor`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { addon } from '../native/addon.js';
 import { EnvironmentError, type Check } from './checks.js';
@@ -142,7 +142,8 @@ function resolveHeaders(release: string, fix: boolean, warnings: string[]): { ou
   let how = `complete tree`;
   if (farmed) {
     const farm = path.join(HEADER_CACHE_DIR, best.version);
-    const split = `${best.layers.join(' + ')}`;
+    // Named by the directories' own names: /lib/modules/<release>/{source,build} are links.
+    const split = best.layers.map((layer) => path.basename(realpathSync(layer))).join(' + ');
     if (!farmIsFresh(best.layers, farm)) {
       if (!fix) {
         return {
@@ -187,7 +188,7 @@ function headersOutcome(headers: HeadersInfo, release: string, how: string): Out
   return {
     id: 'headers',
     status: 'warn',
-    detail: `${headers.version} at ${headers.path} (${how}), not ${release}`,
+    detail: `${headers.version} at ${headers.path} (${how}); the running kernel is ${release}`,
     fix: `optional, for headers of this very kernel: ${headerPackages(osRelease(), release).exact}`,
   };
 }
