@@ -522,58 +522,80 @@ static const char *find_blank_line(const char *buf, size_t len) {
 // ---------------------------------------------------------------------------------------------
 // One connection, from accept to close
 
-// Answers one complete request. Returns false when the connection must close.
-static bool handle_request(struct connection *c, const struct request *r) {
+// What happens to a connection after serve_one().
+enum next_step {
+  NEXT_REQUEST,          // keep-alive: read the next request
+  CLOSE_AFTER_RESPONSE,  // we answered and the connection ends here (Connection: close, errors)
+  CLOSE_NOW,             // the client left, went idle, or the socket failed
+};
+
+static enum next_step after_send(bool sent, bool keep_alive) {
+  if (!sent) return CLOSE_NOW;
+  return keep_alive ? NEXT_REQUEST : CLOSE_AFTER_RESPONSE;
+}
+
+// Answers one complete request.
+static enum next_step handle_request(struct connection *c, const struct request *r) {
   const char *body = c->buf + r->head_len;
   if (strcmp(r->path, "/customResponse") != 0) {
     char message[320];
     snprintf(message, sizeof message, "no such path %.200s: the demo server answers POST /customResponse", r->path);
-    return send_error(c->fd, 404, r->keep_alive, NULL, message) && r->keep_alive;
+    return after_send(send_error(c->fd, 404, r->keep_alive, NULL, message), r->keep_alive);
   }
   if (strcmp(r->method, "POST") != 0) {
     char message[96];
     snprintf(message, sizeof message, "method %.31s is not allowed on /customResponse: use POST", r->method);
-    return send_error(c->fd, 405, r->keep_alive, "Allow: POST\r\n", message) && r->keep_alive;
+    return after_send(send_error(c->fd, 405, r->keep_alive, "Allow: POST\r\n", message), r->keep_alive);
   }
   long long size = 0;
   char message_buf[200];
   const char *problem = parse_size_request(body, r->content_length, &size, message_buf, sizeof message_buf);
-  if (problem) return send_error(c->fd, 400, r->keep_alive, NULL, problem) && r->keep_alive;
-  return send_answer(c->fd, r->keep_alive, (size_t)size) && r->keep_alive;
+  if (problem) return after_send(send_error(c->fd, 400, r->keep_alive, NULL, problem), r->keep_alive);
+  return after_send(send_answer(c->fd, r->keep_alive, (size_t)size), r->keep_alive);
 }
 
-// Reads one request into c->buf and answers it. Returns false when the connection must close.
-static bool serve_one(struct connection *c) {
+// Reads one request into c->buf and answers it.
+static enum next_step serve_one(struct connection *c) {
   const char *blank;
   while (!(blank = find_blank_line(c->buf, c->len))) {
     if (c->len >= MAX_HEADER_BYTES) {
-      send_error(c->fd, 431, false, NULL, "the request headers are larger than 64 KiB");
-      return false;
+      return after_send(send_error(c->fd, 431, false, NULL, "the request headers are larger than 64 KiB"), false);
     }
-    if (read_more(c, MAX_HEADER_BYTES) != READ_OK) return false;
+    if (read_more(c, MAX_HEADER_BYTES) != READ_OK) return CLOSE_NOW;
   }
   size_t head_len = (size_t)(blank - c->buf) + 4;
   struct request r;
   const char *why = "the request could not be read";
   int status = parse_head(c, head_len, &r, &why);
-  if (status) {
-    send_error(c->fd, status, false, NULL, why);
-    return false;
-  }
+  if (status) return after_send(send_error(c->fd, status, false, NULL, why), false);
 
   size_t total = head_len + r.content_length;
   if (r.expect_continue && c->len < total) {
     static const char go_on[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    if (!write_all(c->fd, go_on, sizeof go_on - 1)) return false;
+    if (!write_all(c->fd, go_on, sizeof go_on - 1)) return CLOSE_NOW;
   }
   while (c->len < total) {
-    if (read_more(c, total > c->cap ? total : c->cap) != READ_OK) return false;
+    if (read_more(c, total > c->cap ? total : c->cap) != READ_OK) return CLOSE_NOW;
   }
-  bool keep = handle_request(c, &r);
+  enum next_step next = handle_request(c, &r);
   // Keep whatever followed this request: it is the start of the next one.
   memmove(c->buf, c->buf + total, c->len - total);
   c->len -= total;
-  return keep;
+  return next;
+}
+
+// Closing with unread request bytes in the socket makes the kernel send a reset, which can
+// destroy the response we just wrote before the client reads it. So when we are the side that
+// ends the connection, say so (shutdown), read away what the client still sends for a moment,
+// and only then close.
+static void drain_before_close(int fd) {
+  shutdown(fd, SHUT_WR);
+  struct timeval linger = {.tv_sec = 1};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &linger, sizeof linger);
+  char sink[4096];
+  size_t drained = 0;
+  ssize_t n;
+  while (drained < MAX_BODY_BYTES && (n = read(fd, sink, sizeof sink)) > 0) drained += (size_t)n;
 }
 
 static void *connection_thread(void *arg) {
@@ -583,8 +605,10 @@ static void *connection_thread(void *arg) {
   struct timeval idle = {.tv_sec = IDLE_TIMEOUT_SECONDS};
   setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
   setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
-  while (serve_one(&c)) {
+  enum next_step next;
+  while ((next = serve_one(&c)) == NEXT_REQUEST) {
   }
+  if (next == CLOSE_AFTER_RESPONSE) drain_before_close(c.fd);
   close(c.fd);
   free(c.buf);
   return NULL;
@@ -672,6 +696,7 @@ static bool drop_privileges(uid_t uid, gid_t gid) {
 }
 
 int main(int argc, char **argv) {
+  pid_t parent = getppid();  // for --exit-with-parent
   const char *host = "127.0.0.1";
   long port = 8080;
   bool switch_user = false, exit_with_parent = false;
@@ -748,10 +773,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (exit_with_parent) {
-    // Set after the user switch, which clears it. If the parent is already gone, stop now.
-    pid_t parent = getppid();
+    // Set after the user switch, which clears it. If the parent has already gone (we were
+    // reparented), stop now: the signal would never come.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (parent == 1 || kill(parent, 0) != 0) return 0;
+    if (getppid() != parent) return 0;
   }
 
   // Signals are blocked everywhere except while the main thread waits in ppoll(), so a

@@ -1,0 +1,56 @@
+// `ebpf-workshop server`: the demo server on its own, for trying the tutorial's curl by hand or
+// for running your own sniffer against it. Stops cleanly on Ctrl-C or SIGTERM.
+import type { Command } from 'commander';
+import { DemoServer, DemoServerError } from '../server/demoServer.js';
+import { fail, intOption } from './cliSupport.js';
+
+interface ServerOptions {
+  host: string;
+  port: number;
+}
+
+/** The tutorial's request, ready to paste. */
+export function curlLine(host: string, port: number, size = 50): string {
+  const loopback = host === '127.0.0.1' || host === '0.0.0.0' || host === 'localhost';
+  const where = loopback ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `curl -4 -X POST ${where}:${port}/customResponse -d '{"size": ${size}}'`;
+}
+
+async function runServer(options: ServerOptions): Promise<void> {
+  const server = await DemoServer.start({ host: options.host, port: options.port });
+  process.stdout.write(
+    `demo server listening on ${server.url} (pid ${server.pid})\n` +
+      `try it:  ${curlLine(server.host, server.port)}\n` +
+      'Ctrl-C stops it.\n',
+  );
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  const ended = await Promise.race([stopSignal, server.exited.then((exit) => ({ exit }))]);
+  if (typeof ended === 'string') {
+    // On Ctrl-C the terminal signals the server too; stop() covers both cases.
+    await server.stop();
+    process.stdout.write('demo server stopped\n');
+    return;
+  }
+  const { code, signal } = ended.exit;
+  throw new DemoServerError(
+    `the demo server stopped on its own (${signal ? `killed by ${signal}` : `exit code ${code}`}): run \`ebpf-workshop server\` again`,
+  );
+}
+
+export function register(program: Command): void {
+  program
+    .command('server')
+    .description('run the demo server alone and print a curl line to try it')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to try first (the next free one is used if busy; 0 = any)', intOption(0, 65535), 8080)
+    .action(async (options: ServerOptions) => {
+      try {
+        await runServer(options);
+      } catch (error) {
+        fail(error);
+      }
+    });
+}

@@ -1,0 +1,88 @@
+// The learner's traffic: the tutorial's `curl -4 -X POST localhost:PORT/customResponse -d
+// '{"size": N}'`, sent from Node. Each request has its own IPv4 connection, closed after the
+// answer, so the server goes through accept4, read, write and close for every one.
+import http from 'node:http';
+import { DemoServerError } from './demoServer.js';
+
+export interface TutorialRequest {
+  host: string;
+  port: number;
+  /** How many characters the answer should hold (the tutorial uses 50 and 20). */
+  size?: number;
+  timeoutMs?: number;
+}
+
+export interface TutorialReply {
+  status: number;
+  body: string;
+  /** The client's port: the one the server's accept4 reports, to match a capture to its request. */
+  localPort: number;
+}
+
+export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialReply> {
+  const size = opts.size ?? 50;
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const body = `{"size": ${size}}`;
+  const where = `${opts.host}:${opts.port}`;
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: opts.host,
+        port: opts.port,
+        family: 4,
+        method: 'POST',
+        path: '/customResponse',
+        agent: false, // no pooling: a fresh connection that closes after the reply
+        headers: {
+          // What curl -d sends.
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': Buffer.byteLength(body),
+          Accept: '*/*',
+          'User-Agent': 'ebpf-workshop',
+        },
+      },
+      (response) => {
+        const localPort = response.socket.localPort ?? 0;
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), localPort }));
+        response.on('error', (error) => reject(requestError(error, where)));
+      },
+    );
+    request.setTimeout(timeoutMs, () => {
+      request.destroy(new DemoServerError(`the demo server at ${where} did not answer within ${timeoutMs / 1000} s`));
+    });
+    request.on('error', (error) => reject(requestError(error, where)));
+    request.end(body);
+  });
+}
+
+function requestError(error: NodeJS.ErrnoException, where: string): Error {
+  if (error.code === 'ECONNREFUSED') {
+    return new DemoServerError(`nothing is listening on ${where}: is the demo server running? (\`ebpf-workshop server\` starts it)`);
+  }
+  if (error.code === 'ECONNRESET') return new DemoServerError(`the demo server at ${where} closed the connection without answering`);
+  if (error.code) return new DemoServerError(`the request to the demo server at ${where} failed (${error.code}): ${error.message}`);
+  return error;
+}
+
+/** count requests, at most concurrency at a time (1 by default); replies come back in order. */
+export async function sendRequests(opts: TutorialRequest & { count: number; concurrency?: number }): Promise<TutorialReply[]> {
+  const replies: TutorialReply[] = new Array(opts.count);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < opts.count && !failed) {
+      const index = next++;
+      try {
+        replies[index] = await sendTutorialRequest(opts);
+      } catch (error) {
+        failed = true; // the other workers stop too: one failure is the answer
+        throw error;
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency ?? 1, opts.count));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return replies;
+}

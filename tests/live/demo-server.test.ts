@@ -1,0 +1,400 @@
+// Must show (demo server): the real native server on loopback answers the tutorial's request,
+// rejects bad ones with clear JSON errors, keeps connections alive, copes with 50 at once,
+// stops without leaving a process, makes only the syscalls the tutorial hooks, and never
+// keeps root when it was started through sudo.
+import t from 'tap';
+import net from 'node:net';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { DemoServer } from '../../src/server/demoServer.js';
+import { sendRequests, sendTutorialRequest } from '../../src/server/traffic.js';
+
+const isRoot = process.getuid?.() === 0;
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Parses every complete HTTP response at the start of text; returns them and the rest. */
+function parseResponses(text: string): { responses: RawResponse[]; rest: string } {
+  const responses: RawResponse[] = [];
+  for (;;) {
+    const headEnd = text.indexOf('\r\n\r\n');
+    if (headEnd < 0) break;
+    const [statusLine, ...lines] = text.slice(0, headEnd).split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers['content-length'] ?? 0);
+    if (text.length < headEnd + 4 + length) break;
+    responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: text.slice(headEnd + 4, headEnd + 4 + length) });
+    text = text.slice(headEnd + 4 + length);
+  }
+  return { responses, rest: text };
+}
+
+/**
+ * Raw HTTP over one TCP connection: sends each piece (pausing between them so they arrive in
+ * separate reads), then collects responses until `expect` have arrived or the server closes.
+ */
+async function rawExchange(
+  port: number,
+  pieces: string[],
+  expect: number,
+  pauseMs = 100,
+): Promise<{ responses: RawResponse[]; serverClosed: boolean }> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  let received = '';
+  let serverClosed = false;
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${expect} responses within 5 s; got: ${received.slice(0, 300)}`)), 5000);
+    const check = () => {
+      if (serverClosed || parseResponses(received).responses.length >= expect) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      check();
+    });
+    socket.on('end', () => {
+      serverClosed = true;
+      check();
+    });
+    socket.on('error', reject);
+  });
+  for (const [i, piece] of pieces.entries()) {
+    if (i > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    socket.write(piece);
+  }
+  await done;
+  if (!serverClosed) {
+    // Give a server that means to close a moment to do it.
+    await Promise.race([once(socket, 'end').then(() => (serverClosed = true)), new Promise((r) => setTimeout(r, 200))]);
+  }
+  socket.destroy();
+  return { responses: parseResponses(received).responses, serverClosed };
+}
+
+function post(body: string, extraHeaders = ''): string {
+  return `POST /customResponse HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n${body}`;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function uidsOf(pid: number): number[] {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return status.match(/^Uid:\s+(.*)$/m)![1].trim().split(/\s+/).map(Number);
+}
+
+t.test('the demo server binary is built', async (t) => {
+  t.ok(existsSync(DemoServer.binary()), `${DemoServer.binary()} exists (npx cmake-js compile builds it)`);
+});
+
+t.test('a running server', async (t) => {
+  const server = await DemoServer.start({ port: 0 });
+  t.teardown(() => server.stop());
+
+  t.test('reports where it listens', async (t) => {
+    t.equal(server.host, '127.0.0.1', 'loopback by default');
+    t.ok(server.port > 0 && server.port < 65536);
+    t.equal(server.url, `http://127.0.0.1:${server.port}`);
+    t.ok(processExists(server.pid));
+  });
+
+  t.test('answers the tutorial request with N random alphanumerics', async (t) => {
+    for (const size of [50, 20, 0, 1, 4096]) {
+      const reply = await sendTutorialRequest({ host: server.host, port: server.port, size });
+      t.equal(reply.status, 200, `size ${size}: 200`);
+      const answer = (JSON.parse(reply.body) as { answer: string }).answer;
+      t.equal(answer.length, size, `size ${size}: answer has ${size} characters`);
+      t.match(answer, /^[A-Za-z0-9]*$/, `size ${size}: alphanumeric`);
+      t.ok(reply.localPort > 0, 'the client port is known');
+    }
+    const a = await sendTutorialRequest({ host: server.host, port: server.port });
+    const b = await sendTutorialRequest({ host: server.host, port: server.port });
+    t.equal((JSON.parse(a.body) as { answer: string }).answer.length, 50, 'default size is 50');
+    t.not(a.body, b.body, 'answers are random');
+  });
+
+  t.test('answers the largest size allowed, 10 MiB', async (t) => {
+    const reply = await sendTutorialRequest({ host: server.host, port: server.port, size: 10485760, timeoutMs: 20_000 });
+    t.equal(reply.status, 200);
+    t.equal((JSON.parse(reply.body) as { answer: string }).answer.length, 10485760);
+  });
+
+  t.test('sends JSON with Content-Type and Content-Length', async (t) => {
+    const { responses } = await rawExchange(server.port, [post('{"size": 7}')], 1);
+    t.equal(responses[0].status, 200);
+    t.equal(responses[0].headers['content-type'], 'application/json');
+    t.equal(Number(responses[0].headers['content-length']), responses[0].body.length);
+    t.match(responses[0].body, /^\{"answer": "[A-Za-z0-9]{7}"\}$/);
+  });
+
+  t.test('rejects bad requests with 400 and a clear message', async (t) => {
+    const cases: Array<[string, RegExp]> = [
+      ['{"size": 50', /not valid JSON/],
+      ['size=50', /not valid JSON/],
+      ['', /body is empty/],
+      ['{}', /no "size"/],
+      ['{"length": 5}', /no "size"/],
+      ['[50]', /must be a JSON object/],
+      ['{"size": 10485761}', /at most 10485760/],
+      ['{"size": 99999999999999999999999}', /at most 10485760/],
+      ['{"size": -1}', /must not be negative/],
+      ['{"size": 2.5}', /whole number/],
+      ['{"size": "50"}', /must be a number/],
+      ['{"size": null}', /must be a number/],
+    ];
+    for (const [body, message] of cases) {
+      const { responses } = await rawExchange(server.port, [post(body)], 1);
+      t.equal(responses[0]?.status, 400, `${JSON.stringify(body)}: 400`);
+      const error = (JSON.parse(responses[0].body) as { error: string }).error;
+      t.match(error, message, `${JSON.stringify(body)}: ${error}`);
+    }
+  });
+
+  t.test('accepts valid JSON around the size', async (t) => {
+    const { responses } = await rawExchange(server.port, [post(' {"name": "x", "nested": {"size": 3}, "size": 5, "list": [1, true, null, "\\u0041"]} ')], 1);
+    t.equal(responses[0].status, 200);
+    t.equal((JSON.parse(responses[0].body) as { answer: string }).answer.length, 5, 'the top-level size counts');
+  });
+
+  t.test('404 on other paths and 405 on other methods, as JSON', async (t) => {
+    const notFound = await rawExchange(server.port, ['GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n'], 1);
+    t.equal(notFound.responses[0].status, 404);
+    t.match((JSON.parse(notFound.responses[0].body) as { error: string }).error, /no such path \/nothing/);
+    const wrongMethod = await rawExchange(server.port, ['GET /customResponse HTTP/1.1\r\nHost: x\r\n\r\n'], 1);
+    t.equal(wrongMethod.responses[0].status, 405);
+    t.equal(wrongMethod.responses[0].headers.allow, 'POST');
+    t.match((JSON.parse(wrongMethod.responses[0].body) as { error: string }).error, /use POST/);
+  });
+
+  t.test('keeps an HTTP/1.1 connection alive for a second request', async (t) => {
+    const { responses, serverClosed } = await rawExchange(server.port, [post('{"size": 3}'), post('{"size": 4}')], 2);
+    t.same(responses.map((r) => r.status), [200, 200]);
+    t.same(responses.map((r) => (JSON.parse(r.body) as { answer: string }).answer.length), [3, 4]);
+    t.equal(responses[0].headers.connection, 'keep-alive');
+    t.notOk(serverClosed, 'the connection stays open');
+  });
+
+  t.test('answers pipelined requests that arrive in one read, in order', async (t) => {
+    const { responses } = await rawExchange(server.port, [post('{"size": 1}') + post('{"size": 2}') + post('{"size": 3}')], 3);
+    t.same(responses.map((r) => (JSON.parse(r.body) as { answer: string }).answer.length), [1, 2, 3]);
+  });
+
+  t.test('waits for a body that arrives in a later read', async (t) => {
+    const body = '{"size": 9}';
+    const head = `POST /customResponse HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const { responses } = await rawExchange(server.port, [head, body.slice(0, 4), body.slice(4)], 1);
+    t.equal(responses[0].status, 200);
+    t.equal((JSON.parse(responses[0].body) as { answer: string }).answer.length, 9);
+  });
+
+  t.test('closes when asked: Connection: close, and HTTP/1.0', async (t) => {
+    const closing = await rawExchange(server.port, [post('{"size": 2}', 'Connection: close\r\n')], 1);
+    t.equal(closing.responses[0].status, 200);
+    t.equal(closing.responses[0].headers.connection, 'close');
+    t.ok(closing.serverClosed, 'the server closed after Connection: close');
+
+    const old = await rawExchange(server.port, ['POST /customResponse HTTP/1.0\r\nContent-Length: 11\r\n\r\n{"size": 2}'], 1);
+    t.equal(old.responses[0].status, 200);
+    t.ok(old.serverClosed, 'HTTP/1.0 closes by default');
+
+    const oldKeepAlive = await rawExchange(
+      server.port,
+      ['POST /customResponse HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 11\r\n\r\n{"size": 2}'],
+      1,
+    );
+    t.equal(oldKeepAlive.responses[0].headers.connection, 'keep-alive');
+    t.notOk(oldKeepAlive.serverClosed, 'HTTP/1.0 with keep-alive stays open');
+  });
+
+  t.test('refuses oversized headers and closes', async (t) => {
+    const huge = `POST /customResponse HTTP/1.1\r\nX-Filler: ${'a'.repeat(70 * 1024)}\r\n\r\n`;
+    const { responses, serverClosed } = await rawExchange(server.port, [huge], 1);
+    t.equal(responses[0]?.status, 431);
+    t.ok(serverClosed);
+  });
+
+  t.test('refuses a malformed request line and closes', async (t) => {
+    const { responses, serverClosed } = await rawExchange(server.port, ['HELLO\r\n\r\n'], 1);
+    t.equal(responses[0]?.status, 400);
+    t.ok(serverClosed);
+  });
+
+  t.test('answers 50 concurrent requests, all 200', async (t) => {
+    const replies = await sendRequests({ host: server.host, port: server.port, size: 30, count: 200, concurrency: 50 });
+    t.equal(replies.length, 200);
+    t.ok(replies.every((r) => r.status === 200), 'every reply is 200');
+    t.ok(replies.every((r) => (JSON.parse(r.body) as { answer: string }).answer.length === 30));
+  });
+
+  t.test('still holds 50 open keep-alive connections at once', async (t) => {
+    const exchanges = await Promise.all(
+      Array.from({ length: 50 }, () => rawExchange(server.port, [post('{"size": 5}'), post('{"size": 6}')], 2, 50)),
+    );
+    t.ok(exchanges.every((e) => e.responses.length === 2 && e.responses.every((r) => r.status === 200)));
+  });
+});
+
+t.test('the next port is taken when the one asked for is busy', async (t) => {
+  const first = await DemoServer.start({ port: 0 });
+  t.teardown(() => first.stop());
+  const second = await DemoServer.start({ port: first.port });
+  t.teardown(() => second.stop());
+  t.ok(second.port > first.port && second.port < first.port + 20, `asked for ${first.port}, got ${second.port}`);
+  const reply = await sendTutorialRequest({ host: second.host, port: second.port, size: 3 });
+  t.equal(reply.status, 200);
+});
+
+t.test('stop() ends the process with exit code 0 and leaves nothing behind', async (t) => {
+  const server = await DemoServer.start({ port: 0 });
+  const { pid, port } = server;
+  await server.stop();
+  t.notOk(processExists(pid), `process ${pid} is gone`);
+  t.same(await server.exited, { code: 0, signal: null }, 'SIGTERM is a clean exit');
+  await server.stop(); // a second stop is harmless
+  await t.rejects(sendTutorialRequest({ host: '127.0.0.1', port, timeoutMs: 2000 }), { message: /nothing is listening/ });
+});
+
+t.test('a server that cannot start is reported with its stderr', async (t) => {
+  await t.rejects(DemoServer.start({ host: '256.0.0.1', port: 0 }), {
+    message: /the demo server exited with code 1 before listening: demo-server: cannot resolve --host '256\.0\.0\.1'/,
+  });
+});
+
+t.test('the server dies with the process that started it', async (t) => {
+  // A child Node process starts a server and then is killed outright: no exit handler runs.
+  const script = `
+    import { DemoServer } from ${JSON.stringify(path.resolve('src/server/demoServer.ts'))};
+    const server = await DemoServer.start({ port: 0 });
+    process.stdout.write(server.pid + '\\n');
+    setInterval(() => {}, 1000);
+  `;
+  const parent = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
+  const pid = Number(chunk.toString().trim());
+  t.ok(processExists(pid), 'the server runs');
+  parent.kill('SIGKILL');
+  await once(parent, 'exit');
+  const deadline = Date.now() + 3000;
+  while (processExists(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  t.notOk(processExists(pid), 'the server went with its parent');
+});
+
+t.test('the server dies when its starter exits without stopping it', async (t) => {
+  const script = `
+    import { DemoServer } from ${JSON.stringify(path.resolve('src/server/demoServer.ts'))};
+    const server = await DemoServer.start({ port: 0 });
+    process.stdout.write(server.pid + '\\n');
+    process.exit(0);
+  `;
+  const out = execFileSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const pid = Number(out.trim());
+  const deadline = Date.now() + 3000;
+  while (processExists(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  t.notOk(processExists(pid), 'the exit handler stopped it');
+});
+
+t.test('under sudo the server runs as the invoking user', { skip: !isRoot && 'needs root' }, async (t) => {
+  const saved = { uid: process.env.SUDO_UID, gid: process.env.SUDO_GID };
+  t.teardown(() => {
+    for (const [key, value] of [['SUDO_UID', saved.uid], ['SUDO_GID', saved.gid]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  process.env.SUDO_UID = '65534';
+  process.env.SUDO_GID = '65534';
+
+  const server = await DemoServer.start({ port: 0 });
+  t.teardown(() => server.stop());
+  t.same(uidsOf(server.pid), [65534, 65534, 65534, 65534], 'real, effective, saved and filesystem uid');
+  t.match(readFileSync(`/proc/${server.pid}/status`, 'utf8'), /^Groups:\s*65534\s*$/m, 'no root groups left');
+  const reply = await sendTutorialRequest({ host: server.host, port: server.port, size: 4 });
+  t.equal(reply.status, 200, 'it still answers');
+
+  const asRoot = await DemoServer.start({ port: 0, runAs: null });
+  t.teardown(() => asRoot.stop());
+  t.equal(uidsOf(asRoot.pid)[0], 0, 'runAs: null keeps our own user');
+
+  const explicit = await DemoServer.start({ port: 0, runAs: { uid: 1, gid: 1 } });
+  t.teardown(() => explicit.stop());
+  t.equal(uidsOf(explicit.pid)[0], 1, 'runAs picks the user');
+});
+
+t.test('started directly as root under sudo, the binary drops to SUDO_UID itself', { skip: !isRoot && 'needs root' }, async (t) => {
+  const child = spawn(DemoServer.binary(), ['--port', '0'], {
+    env: { ...process.env, SUDO_UID: '65534', SUDO_GID: '65534' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.teardown(() => {
+    child.kill('SIGKILL');
+  });
+  await once(child.stdout!, 'data');
+  t.equal(uidsOf(child.pid!)[0], 65534);
+});
+
+t.test('the syscall profile is what the tutorial hooks', { skip: !hasStrace && 'strace is not installed' }, async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-strace-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const log = path.join(dir, 'trace.txt');
+  const syscalls = 'accept,accept4,read,readv,recvfrom,recvmsg,write,writev,sendto,sendmsg,sendfile,close';
+  const strace = spawn('strace', ['-f', '-qq', '-s', '256', '-e', `trace=${syscalls}`, '-o', log, DemoServer.binary(), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.teardown(() => {
+    strace.kill('SIGKILL');
+  });
+  const [line] = (await once(strace.stdout!, 'data')) as [Buffer];
+  const port = Number(/listening 127\.0\.0\.1:(\d+)/.exec(line.toString())![1]);
+  const serverPid = Number(readFileSync(`/proc/${strace.pid}/task/${strace.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+
+  await sendTutorialRequest({ host: '127.0.0.1', port, size: 20 });
+  await rawExchange(port, [post('{"size": 3}'), post('{"size": 4}')], 2);
+  await new Promise((r) => setTimeout(r, 200)); // the server's close of the second connection
+  process.kill(serverPid, 'SIGTERM');
+  await once(strace, 'exit');
+
+  const trace = readFileSync(log, 'utf8');
+  const accepts = [...trace.matchAll(/accept4?\((\d+), (.*?), .*\) = (\d+)/g)];
+  t.equal(accepts.length, 2, 'two connections accepted');
+  for (const accept of accepts) {
+    t.match(accept[0], /^accept4\(/, 'accept4, not accept');
+    t.not(accept[2], 'NULL', 'with a sockaddr');
+    t.match(accept[2], /sa_family=AF_INET/, 'the sockaddr holds the client address');
+    t.match(accept[0], /SOCK_CLOEXEC/);
+  }
+  const connectionFds = new Set(accepts.map((a) => a[3]));
+  const onConnection = (name: string) =>
+    [...trace.matchAll(new RegExp(`\\b${name}\\((\\d+)[,)]`, 'g'))].filter((m) => connectionFds.has(m[1]));
+  for (const name of ['recvfrom', 'recvmsg', 'readv', 'sendto', 'sendmsg', 'writev', 'sendfile']) {
+    t.equal(onConnection(name).length, 0, `no ${name} on connection sockets`);
+  }
+  t.ok(onConnection('read').length >= 3, 'requests come in through read');
+  t.ok(onConnection('close').length >= 2, 'connections end with close');
+  const writes = [...trace.matchAll(/\bwrite\((\d+), "(.*?)"(\.\.\.)?, \d+\) = (\d+)/g)].filter((m) => connectionFds.has(m[1]));
+  t.equal(writes.length, 3, 'one write per response');
+  for (const write of writes) {
+    t.match(write[2], /^HTTP\/1\.1 200 OK\\r\\n.*\\r\\n\\r\\n\{\\"answer\\": \\"/, 'status line, headers and body start in one write');
+  }
+});
