@@ -2,7 +2,8 @@
 // `register(program)`, then listing it here.
 import type { Command } from 'commander';
 import { register as doctor } from './doctor.js';
+import { register as server } from './server.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [doctor];
+export const commands: RegisterCommand[] = [doctor, server];
