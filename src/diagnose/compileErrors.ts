@@ -1,0 +1,248 @@
+// Clang's errors, as learners of this workshop meet them, reworded: what is wrong in their
+// terms, and the fix. The location stays with the diagnostic (the caller shows it); the
+// message names other lines when the fix is elsewhere ("declared only on line 133, below").
+//
+// Most first-week C mistakes here are order mistakes — C reads top to bottom, so a map, struct
+// or helper used above its definition is "undeclared" or "incomplete" — and misspellings,
+// which "did you mean" answers from the learner's own declarations and the tutorial's names.
+import type { Diagnostic } from '../engine/diagnostics.js';
+import { BPF_HELPER_NAMES } from './bpfHelpers.js';
+import { didYouMean } from './didYouMean.js';
+import { LearnerSource } from './learnerSource.js';
+import { learnerFunctionName } from './programNames.js';
+import { explainStackLimit } from './stackLimit.js';
+
+export interface CompileErrorContext {
+  /** The learner's file, as compiled. */
+  source: string;
+  /** Names the tutorial uses (workshop/contract.ts contractNames()): more candidates for "did you mean". */
+  knownNames?: string[];
+}
+
+export interface ExplainedCompileError {
+  message: string;
+  hint: string;
+}
+
+/** Types a BCC program can name without declaring them. */
+const KNOWN_TYPES = [
+  'uint64_t', 'uint32_t', 'uint16_t', 'uint8_t', 'int64_t', 'int32_t', 'int16_t', 'int8_t',
+  'u64', 'u32', 'u16', 'u8', 's64', 's32', 's16', 's8', '__u64', '__u32', '__u16', '__u8',
+  'size_t', 'ssize_t', 'bool', 'pid_t', 'uintptr_t',
+];
+
+interface Explainer {
+  pattern: RegExp;
+  explain: (m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]) => ExplainedCompileError;
+}
+
+const EXPLAINERS: Explainer[] = [
+  { pattern: /use of undeclared identifier '(\w+)'(?:; did you mean '(\w+)'\?)?/, explain: explainUndeclared },
+  { pattern: /(?:implicit declaration of function|call to undeclared function) '(\w+)'/, explain: explainImplicitFunction },
+  { pattern: /(?:static declaration of '(\w+)' follows non-static declaration|conflicting types for '(\w+)')/, explain: explainLateDefinition },
+  { pattern: /incomplete[^']*'(struct|union|enum) (\w+)'/, explain: explainIncompleteType },
+  { pattern: /expected ';'/, explain: explainMissingSemicolon },
+  { pattern: /unknown type name '(\w+)'/, explain: explainUnknownType },
+  { pattern: /must use '(struct|union|enum)' tag to refer to type '(\w+)'/, explain: explainMissingTag },
+  { pattern: /no member named '(\w+)' in '(struct|union) (\w+)'(?:; did you mean '(\w+)'\?)?/, explain: explainNoMember },
+  { pattern: /BPF stack limit of \d+ bytes is exceeded/, explain: explainStack },
+  { pattern: /non-void function does not return a value/, explain: explainNoReturn },
+];
+
+export function explainCompileError(d: Diagnostic, ctx: CompileErrorContext): ExplainedCompileError {
+  const source = new LearnerSource(ctx.source);
+  const known = ctx.knownNames ?? [];
+  for (const { pattern, explain } of EXPLAINERS) {
+    const m = pattern.exec(d.message);
+    if (m) return explain(m, d, source, known);
+  }
+  return {
+    message: sentence(d.message.replace(/\s*\[-W[\w-]+\]$/, '')),
+    hint: 'The raw compiler output shows the line with a caret under the spot it means.',
+  };
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.?!]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** Candidates for "did you mean": the learner's declarations first, then the tutorial's names. */
+function candidates(source: LearnerSource, known: string[], extra: string[] = []): string[] {
+  return [...new Set([...source.declarations().keys(), ...extra, ...known])];
+}
+
+function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+  const name = m[1]!;
+  const declaredAt = source.declarations().get(name);
+  if (declaredAt !== undefined && declaredAt > d.line) {
+    return {
+      message: `${code(name)} is used here, but declared only on line ${declaredAt}, further down.`,
+      hint: `C reads top to bottom: move the declaration of ${code(name)} (line ${declaredAt}) above line ${d.line}.`,
+    };
+  }
+  const suggestion = m[2] ?? didYouMean(name, candidates(source, known));
+  if (suggestion) {
+    const declared = source.declarations().has(suggestion);
+    return {
+      message: `${code(name)} is not declared anywhere above this line.`,
+      hint: declared
+        ? `Did you mean ${code(suggestion)}?`
+        : `Did you mean ${code(suggestion)}? It is not declared in your file yet either: declare it above its first use.`,
+    };
+  }
+  if (known.includes(name)) {
+    return {
+      message: `${code(name)} is not declared yet.`,
+      hint: `Declare ${code(name)} above the code that uses it; the level's instructions show its declaration.`,
+    };
+  }
+  return {
+    message: `${code(name)} is not declared anywhere above this line.`,
+    hint: 'Declare it above the code that uses it, or check its spelling.',
+  };
+}
+
+function explainImplicitFunction(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+  const name = m[1]!;
+  const definition = source.function(name);
+  if (definition && definition.line > d.line) return lateDefinition(name, d.line, definition.line, source);
+  const suggestion = didYouMean(name, candidates(source, known, BPF_HELPER_NAMES));
+  return {
+    message: `${code(name)} is neither a function defined above this line nor a BPF helper BCC knows.`,
+    hint: suggestion ? `Did you mean ${code(suggestion)}?` : `Define ${code(name)} above its first use, or check its spelling.`,
+  };
+}
+
+/** The compiler's complaint at a definition that comes after a call already guessed its type. */
+function explainLateDefinition(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+  const name = (m[1] ?? m[2])!;
+  const used = source.firstUse(name);
+  const definedAt = source.function(name)?.line ?? d.line;
+  if (used !== undefined && used < definedAt) return lateDefinition(name, used, definedAt, source);
+  return {
+    message: `${code(name)} is declared twice, in two different ways.`,
+    hint: `Keep one definition of ${code(name)}, above its first use.`,
+  };
+}
+
+function lateDefinition(name: string, usedAt: number, definedAt: number, source: LearnerSource): ExplainedCompileError {
+  const caller = source.functionAt(usedAt);
+  const above = caller && caller.name !== name ? ` above ${code(caller.name)}` : ` above line ${usedAt}`;
+  return {
+    message: `${code(name)} is called on line ${usedAt}, before its definition on line ${definedAt}.`,
+    hint: `C reads top to bottom: move the definition of ${code(name)}${above}.`,
+  };
+}
+
+function explainIncompleteType(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+  const [kind, name] = [m[1]!, m[2]!];
+  const type = `${kind} ${name}`;
+  const definition = source.aggregate(kind, name);
+  if (definition && definition.line > d.line) {
+    return {
+      message: `${code(type)} is used here, but defined only on line ${definition.line}, further down.`,
+      hint: `C needs a type's definition before its first use: move ${code(type)} (line ${definition.line}) above line ${d.line}.`,
+    };
+  }
+  const defined = source.aggregates().filter((a) => a.kind === kind).map((a) => a.name);
+  const suggestion = didYouMean(name, [...defined, ...known]);
+  if (suggestion) {
+    return {
+      message: `${code(type)} is not defined anywhere in your file.`,
+      hint: `Did you mean ${code(`${kind} ${suggestion}`)}?`,
+    };
+  }
+  return {
+    message: `${code(type)} is not defined anywhere in your file.`,
+    hint: `Define ${code(type)} above line ${d.line}; the level's instructions show its fields.`,
+  };
+}
+
+function explainMissingSemicolon(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+  // Clang points just past the last token of the statement that lacks its `;`.
+  const before = (source.line(d.line) ?? '').slice(0, Math.max(0, d.column - 1)).trim();
+  if (/expected ';' after (struct|union|enum)/.test(d.message) || /^}/.test(before)) {
+    return {
+      message: 'A `;` is missing after the closing `}` of a struct.',
+      hint: 'In C a struct definition ends with `};`.',
+    };
+  }
+  const tail = before.length > 40 ? `…${before.slice(-40)}` : before;
+  return {
+    message: 'A `;` is missing at the end of a statement.',
+    hint: tail ? `Add ${code(';')} after ${code(tail)} on line ${d.line}.` : `Add ${code(';')} at the end of the statement on line ${d.line}.`,
+  };
+}
+
+function explainUnknownType(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+  const name = m[1]!;
+  if (name === 'socklen_t') {
+    return {
+      message: '`socklen_t` is unknown here: it comes from a user-space header that BCC programs cannot include.',
+      hint: 'Use `size_t` in its place, as the workshop does: `size_t* addrlen`. The hook never reads it, so the exact type does not matter.',
+    };
+  }
+  const aggregate = source.aggregates().find((a) => a.name === name);
+  if (aggregate) {
+    return {
+      message: `${code(name)} is a ${aggregate.kind}, and C needs the word ${code(aggregate.kind)} before its name.`,
+      hint: `Write ${code(`${aggregate.kind} ${name}`)}.`,
+    };
+  }
+  const typedefs = [...source.declarations().keys()].filter((n) => /_t$/.test(n));
+  const suggestion = didYouMean(name, [...KNOWN_TYPES, ...typedefs, ...known]);
+  if (suggestion && known.includes(suggestion) && !KNOWN_TYPES.includes(suggestion)) {
+    return {
+      message: `${code(name)} is not a type the compiler knows here.`,
+      hint: `Did you mean ${code(`struct ${suggestion}`)}? Struct names need the word ${code('struct')} in front.`,
+    };
+  }
+  return {
+    message: `${code(name)} is not a type the compiler knows here.`,
+    hint: suggestion
+      ? `Did you mean ${code(suggestion)}?`
+      : 'Declare it above its first use, or use a type BCC programs know: u64, u32, uint64_t, int32_t, size_t…',
+  };
+}
+
+function explainMissingTag(m: RegExpExecArray): ExplainedCompileError {
+  const [kind, name] = [m[1]!, m[2]!];
+  return {
+    message: `${code(name)} is a ${kind}, and C needs the word ${code(kind)} before its name.`,
+    hint: `Write ${code(`${kind} ${name}`)}.`,
+  };
+}
+
+function explainNoMember(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+  const [field, kind, type] = [m[1]!, m[2] as 'struct' | 'union', m[3]!];
+  const fields = source.fields(kind, type);
+  const suggestion = m[4] ?? didYouMean(field, fields);
+  return {
+    message: `${code(`${kind} ${type}`)} has no field ${code(field)}.`,
+    hint: suggestion
+      ? `Did you mean ${code(suggestion)}?`
+      : fields.length
+        ? `Its fields are ${fields.map(code).join(', ')}.`
+        : `Check the definition of ${code(`${kind} ${type}`)}.`,
+  };
+}
+
+function explainStack(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+  const fn = /in function ([\w.$]+)/.exec(d.message)?.[1];
+  const { cause, fix } = explainStackLimit(fn ? learnerFunctionName(fn) : undefined, source);
+  return { message: cause, hint: fix };
+}
+
+function explainNoReturn(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+  const fn = source.functionAt(d.line);
+  return {
+    message: `${fn ? code(fn.name) : 'This function'} can reach its end without returning a value.`,
+    hint: 'End it with `return 0;`: a hook must return a value, or the verifier refuses it.',
+  };
+}
