@@ -133,12 +133,14 @@ export class LearnerSource {
 
   /**
    * Where each name the file declares at the top level is declared: maps, functions, structs
-   * (and unions, enums), their enumerators, #define macros and typedefs. First declaration wins.
+   * (and unions, enums), their enumerators, #define macros and typedefs. A name declared twice
+   * counts from its first line. In line order.
    */
   declarations(): Map<string, number> {
     const found = new Map<string, number>();
     const add = (name: string, line: number) => {
-      if (!found.has(name)) found.set(name, line);
+      const known = found.get(name);
+      if (known === undefined || line < known) found.set(name, line);
     };
     const defines = [...this.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)];
     for (const m of defines) add(m[1]!, this.lineAt(m.index!));
