@@ -10,7 +10,8 @@
 //   POST /customResponse  {"size": N}  ->  200 {"answer": "<N random alphanumerics>"}
 //
 // One detached thread per connection keeps the code straight-line; the main thread only
-// accepts. Usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--exit-with-parent]
+// accepts. Usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--idle-timeout S]
+// [--exit-with-parent]
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -38,7 +39,6 @@
 #define MAX_HEADER_BYTES (64 * 1024)
 #define MAX_BODY_BYTES (1024 * 1024)
 #define MAX_ANSWER_SIZE 10485760LL /* 10 MiB */
-#define IDLE_TIMEOUT_SECONDS 30
 #define PORT_TRIES 20
 #define JSON_MAX_DEPTH 64
 #define THREAD_STACK_BYTES (256 * 1024)
@@ -598,11 +598,14 @@ static void drain_before_close(int fd) {
   while (drained < MAX_BODY_BYTES && (n = read(fd, sink, sizeof sink)) > 0) drained += (size_t)n;
 }
 
+// How long a connection may sit without a request (--idle-timeout).
+static long idle_timeout_seconds = 30;
+
 static void *connection_thread(void *arg) {
   struct connection c = {.fd = (int)(intptr_t)arg};
   // Idle connections time out: a read() waiting longer than this fails with EAGAIN. Writes get
   // the same bound so a client that stops reading cannot hold a thread forever.
-  struct timeval idle = {.tv_sec = IDLE_TIMEOUT_SECONDS};
+  struct timeval idle = {.tv_sec = idle_timeout_seconds};
   setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
   setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
   enum next_step next;
@@ -626,11 +629,12 @@ static void on_stop_signal(int sig) {
 
 static void usage(FILE *out) {
   fprintf(out,
-          "usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--exit-with-parent]\n"
+          "usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--idle-timeout S] [--exit-with-parent]\n"
           "  --host ADDR        address to listen on (default 127.0.0.1)\n"
           "  --port N           port to listen on (default 8080; if busy, the next free one of %d;\n"
           "                     0 picks any free port)\n"
           "  --user UID:GID     when started as root, switch to this user after binding\n"
+          "  --idle-timeout S   close a connection that sends nothing for S seconds (default 30)\n"
           "  --exit-with-parent stop when the process that started us exits\n",
           PORT_TRIES);
 }
@@ -715,6 +719,12 @@ int main(int argc, char **argv) {
     } else if (strcmp(arg, "--port") == 0 && value) {
       if (!parse_number(value, 65535, &port)) {
         fprintf(stderr, "demo-server: --port must be a number from 0 to 65535, not '%s'\n", value);
+        return 2;
+      }
+      i++;
+    } else if (strcmp(arg, "--idle-timeout") == 0 && value) {
+      if (!parse_number(value, 86400, &idle_timeout_seconds) || idle_timeout_seconds == 0) {
+        fprintf(stderr, "demo-server: --idle-timeout must be a number of seconds from 1 to 86400, not '%s'\n", value);
         return 2;
       }
       i++;

@@ -5,7 +5,7 @@
 import t from 'tap';
 import net from 'node:net';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -228,6 +228,22 @@ t.test('a running server', async (t) => {
     t.notOk(oldKeepAlive.serverClosed, 'HTTP/1.0 with keep-alive stays open');
   });
 
+  t.test('sends 100 Continue to a client that waits for it, then answers', async (t) => {
+    const body = '{"size": 6}';
+    const socket = net.connect({ host: '127.0.0.1', port: server.port });
+    t.teardown(() => socket.destroy());
+    socket.setEncoding('latin1');
+    socket.write(`POST /customResponse HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+    const [interim] = (await once(socket, 'data')) as [string];
+    t.equal(interim, 'HTTP/1.1 100 Continue\r\n\r\n');
+    socket.write(body);
+    let received = '';
+    while (parseResponses(received).responses.length === 0) received += ((await once(socket, 'data')) as [string])[0];
+    const [response] = parseResponses(received).responses;
+    t.equal(response.status, 200);
+    t.equal((JSON.parse(response.body) as { answer: string }).answer.length, 6);
+  });
+
   t.test('refuses oversized headers and closes', async (t) => {
     const huge = `POST /customResponse HTTP/1.1\r\nX-Filler: ${'a'.repeat(70 * 1024)}\r\n\r\n`;
     const { responses, serverClosed } = await rawExchange(server.port, [huge], 1);
@@ -264,6 +280,28 @@ t.test('the next port is taken when the one asked for is busy', async (t) => {
   t.ok(second.port > first.port && second.port < first.port + 20, `asked for ${first.port}, got ${second.port}`);
   const reply = await sendTutorialRequest({ host: second.host, port: second.port, size: 3 });
   t.equal(reply.status, 200);
+});
+
+t.test('an idle connection is closed after the idle timeout', async (t) => {
+  const child = spawn(DemoServer.binary(), ['--port', '0', '--idle-timeout', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => {
+    child.kill('SIGKILL');
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const port = Number(/:(\d+)/.exec(line.toString())![1]);
+
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  const opened = Date.now();
+  socket.resume();
+  await once(socket, 'end');
+  const waited = Date.now() - opened;
+  socket.destroy();
+  t.ok(waited >= 800 && waited < 3000, `closed by the server after ${waited} ms of silence`);
+
+  // A connection that keeps talking is not cut off.
+  const { responses } = await rawExchange(port, [post('{"size": 1}'), post('{"size": 2}'), post('{"size": 3}')], 3, 600);
+  t.equal(responses.length, 3, 'three requests 600 ms apart on one connection all answered');
 });
 
 t.test('stop() ends the process with exit code 0 and leaves nothing behind', async (t) => {
@@ -357,9 +395,9 @@ t.test('started directly as root under sudo, the binary drops to SUDO_UID itself
 t.test('the syscall profile is what the tutorial hooks', { skip: !hasStrace && 'strace is not installed' }, async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-strace-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const log = path.join(dir, 'trace.txt');
+  const log = path.join(dir, 'trace'); // -ff: one file per thread, trace.<tid>, so no call is split in two
   const syscalls = 'accept,accept4,read,readv,recvfrom,recvmsg,write,writev,sendto,sendmsg,sendfile,close';
-  const strace = spawn('strace', ['-f', '-qq', '-s', '256', '-e', `trace=${syscalls}`, '-o', log, DemoServer.binary(), '--port', '0'], {
+  const strace = spawn('strace', ['-ff', '-qq', '-s', '256', '-e', `trace=${syscalls}`, '-o', log, DemoServer.binary(), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.teardown(() => {
@@ -368,6 +406,8 @@ t.test('the syscall profile is what the tutorial hooks', { skip: !hasStrace && '
   const [line] = (await once(strace.stdout!, 'data')) as [Buffer];
   const port = Number(/listening 127\.0\.0\.1:(\d+)/.exec(line.toString())![1]);
   const serverPid = Number(readFileSync(`/proc/${strace.pid}/task/${strace.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  t.ok(serverPid > 0, 'the traced server is found');
+  if (!(serverPid > 0)) return;
 
   await sendTutorialRequest({ host: '127.0.0.1', port, size: 20 });
   await rawExchange(port, [post('{"size": 3}'), post('{"size": 4}')], 2);
@@ -375,7 +415,9 @@ t.test('the syscall profile is what the tutorial hooks', { skip: !hasStrace && '
   process.kill(serverPid, 'SIGTERM');
   await once(strace, 'exit');
 
-  const trace = readFileSync(log, 'utf8');
+  const trace = readdirSync(dir)
+    .map((file) => readFileSync(path.join(dir, file), 'utf8'))
+    .join('');
   const accepts = [...trace.matchAll(/accept4?\((\d+), (.*?), .*\) = (\d+)/g)];
   t.equal(accepts.length, 2, 'two connections accepted');
   for (const accept of accepts) {
