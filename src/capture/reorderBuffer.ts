@@ -1,0 +1,49 @@
+// Puts events back in the order they happened. Each perf output has its own rings, one per
+// CPU, read in turn; a connection's open, request and close can come from different rings
+// (other outputs, or a thread that moved CPU) and so reach us out of order. Events wait here
+// for `windowNs` — longer than an event can take to be read — and leave sorted by their
+// bpf_ktime_get_ns() timestamp. Events without a timestamp leave at once, in arrival order.
+import type { CaptureEvent } from './events.js';
+
+export class ReorderBuffer {
+  private pending: CaptureEvent[] = [];
+
+  constructor(private readonly windowNs: number) {}
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Adds events; returns those without timestamps, which need no waiting. */
+  push(events: CaptureEvent[]): CaptureEvent[] {
+    const untimed: CaptureEvent[] = [];
+    for (const event of events) {
+      if (event.timestampNs === 0) untimed.push(event);
+      else this.pending.push(event);
+    }
+    return untimed;
+  }
+
+  /** Events that happened before `nowNs - windowNs`, oldest first. `nowNs` = monotonic clock. */
+  release(nowNs: number): CaptureEvent[] {
+    if (this.pending.length === 0) return [];
+    const cutoff = nowNs - this.windowNs;
+    this.pending.sort((a, b) => a.timestampNs - b.timestampNs);
+    let i = 0;
+    while (i < this.pending.length && this.pending[i]!.timestampNs <= cutoff) i++;
+    if (i === 0) return [];
+    const ready = this.pending.slice(0, i);
+    this.pending = this.pending.slice(i);
+    return ready;
+  }
+
+  /** Everything left, oldest first. */
+  drain(): CaptureEvent[] {
+    return this.release(Number.POSITIVE_INFINITY);
+  }
+}
+
+/** The clock bpf_ktime_get_ns() reads (CLOCK_MONOTONIC), in nanoseconds. */
+export function monotonicNowNs(): number {
+  return Number(process.hrtime.bigint());
+}

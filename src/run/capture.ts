@@ -1,0 +1,102 @@
+// A running capture: the sniffer's decoded events, filtered to the processes we show, fed
+// through a ConnectionTracker into exchanges. Listeners get events in batches, never one
+// call per event, so a busy machine cannot flood the UI.
+import { EventEmitter } from 'node:events';
+import { ConnectionTracker, type Exchange, type TrackerOptions } from '../capture/connectionTracker.js';
+import type { CaptureEvent } from '../capture/events.js';
+import { monotonicNowNs, ReorderBuffer } from '../capture/reorderBuffer.js';
+import type { PerfBufferOptions } from '../native/bccAddon.js';
+import type { Sniffer } from '../sniffer/sniffer.js';
+
+export interface CaptureCounts {
+  open: number;
+  ingress: number;
+  egress: number;
+  close: number;
+  /** Events the kernel dropped because we did not read fast enough. */
+  lost: number;
+  /** Events of other processes that the filter left out. */
+  filtered: number;
+  decodeErrors: number;
+  exchanges: number;
+}
+
+/** How long events wait to be put in order: the native flush (50 ms) plus the hand-over. */
+export const REORDER_WINDOW_MS = 150;
+
+export interface CaptureOptions {
+  /** Show only this process's events (the demo server); null shows every process. */
+  onlyPid: number | null;
+  tracker?: TrackerOptions;
+  perfBuffer?: Partial<PerfBufferOptions>;
+}
+
+interface CaptureEvents {
+  events: [CaptureEvent[]];
+  exchange: [Exchange];
+  lost: [number];
+}
+
+export class Capture extends EventEmitter<CaptureEvents> {
+  readonly counts: CaptureCounts = { open: 0, ingress: 0, egress: 0, close: 0, lost: 0, filtered: 0, decodeErrors: 0, exchanges: 0 };
+  private readonly tracker: ConnectionTracker;
+  private readonly evictTimer: NodeJS.Timeout;
+  private readonly releaseTimer: NodeJS.Timeout;
+  private readonly decodeErrors: () => number;
+  private readonly reorder = new ReorderBuffer(REORDER_WINDOW_MS * 1e6);
+
+  constructor(sniffer: Sniffer, options: CaptureOptions) {
+    super();
+    this.tracker = new ConnectionTracker((exchange) => {
+      this.counts.exchanges++;
+      this.emit('exchange', exchange);
+    }, options.tracker);
+    // We never show our own process: printing a captured "HTTP/1.1 200" would capture itself.
+    const ownPid = process.pid;
+    const keep = options.onlyPid === null ? (e: CaptureEvent) => e.pid !== ownPid : (e: CaptureEvent) => e.pid === options.onlyPid;
+    ({ decodeErrors: this.decodeErrors } = sniffer.capture((events, lost) => {
+      const kept: CaptureEvent[] = [];
+      for (const event of events) {
+        if (!keep(event)) {
+          this.counts.filtered++;
+          continue;
+        }
+        this.count(event);
+        kept.push(event);
+      }
+      if (lost > 0) {
+        this.counts.lost += lost;
+        this.emit('lost', lost);
+      }
+      if (kept.length > 0) this.deliver(this.reorder.push(kept));
+    }, options.perfBuffer));
+    this.releaseTimer = setInterval(() => this.deliver(this.reorder.release(monotonicNowNs())), 25).unref();
+    this.evictTimer = setInterval(() => this.tracker.evictIdle(), 1000).unref();
+  }
+
+  private deliver(events: CaptureEvent[]): void {
+    if (events.length === 0) return;
+    this.emit('events', events);
+    for (const event of events) this.tracker.add(event);
+  }
+
+  private count(event: CaptureEvent): void {
+    if (event.type === 'data') this.counts[event.direction]++;
+    else this.counts[event.type]++;
+  }
+
+  /** Connections being tracked right now. */
+  get openConnections(): number {
+    return this.tracker.size;
+  }
+
+  /** Ends the capture's bookkeeping: whatever is still being tracked comes out as exchanges. */
+  finish(): CaptureCounts {
+    clearInterval(this.evictTimer);
+    clearInterval(this.releaseTimer);
+    this.deliver(this.reorder.drain());
+    this.tracker.flush();
+    this.counts.decodeErrors = this.decodeErrors();
+    return { ...this.counts };
+  }
+}

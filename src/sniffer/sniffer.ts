@@ -1,0 +1,197 @@
+// The learner's program, compiled for this kernel's attach mode, loaded and attached, its
+// perf outputs decoded. Used the same way by `run`, `check`, the app and the benchmark.
+//
+// kprobe mode: the tutorial's way — BCC reads a `syscall__` function's parameters from the
+// syscall's registers, and the function attaches to the kernel's syscall entry point.
+// tracepoint mode (kernels without kprobes): the source is rewritten so each hook runs on
+// `syscalls:sys_enter_<x>` / `sys_exit_<x>` (src/attach/tracepointAdapter.ts).
+import { adaptToTracepoints } from '../attach/tracepointAdapter.js';
+import { findHookDefinitions, type HookKind } from '../attach/hookNames.js';
+import { readSyscallFormat } from '../attach/tracepointFormat.js';
+import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
+import type { PerfOutput } from '../engine/perfOutput.js';
+import type { PerfBufferOptions } from '../native/bccAddon.js';
+import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
+import { createDecoder, type EventDecoder } from '../capture/decoder.js';
+import { OUTPUTS, type CaptureEvent, type OutputName } from '../capture/events.js';
+import { readMeasurements, withLayoutProbes, type Measurements } from '../capture/layoutProbes.js';
+
+export interface Hook {
+  /** The learner's function name, e.g. `syscall__probe_entry_read`. */
+  name: string;
+  kind: HookKind;
+  syscall: string;
+  /** The function to load from the compiled module (differs in tracepoint mode). */
+  programName: string;
+  /** 1-based line of the function in the learner's file. */
+  line: number;
+}
+
+export interface AttachedHook extends Hook {
+  attachment: Attachment;
+}
+
+export interface SnifferSource {
+  text: string;
+  /** The learner's file as diagnostics should name it. */
+  fileName: string;
+}
+
+export class HookAttachError extends Error {
+  constructor(
+    readonly hook: Hook,
+    readonly cause: Error,
+  ) {
+    super(`${hook.name} could not be attached: ${cause.message}`);
+    this.name = 'HookAttachError';
+  }
+}
+
+export class Sniffer {
+  private readonly attached: AttachedHook[] = [];
+  private readonly programFds = new Map<string, number>();
+  private readonly outputs: PerfOutput[] = [];
+
+  private constructor(
+    readonly program: BpfProgram,
+    readonly attachMode: AttachMode,
+    /** Every hook the learner's file defines, in source order. */
+    readonly hooks: Hook[],
+    private readonly source: string,
+    readonly measurements: Measurements,
+  ) {}
+
+  /**
+   * Rewrites (tracepoint mode), compiles, and measures the learner's types. `isolate`
+   * compiles in a child first, so a compiler crash on a learner's file cannot end us.
+   */
+  static async build(input: SnifferSource, attachMode: AttachMode, options: { cflags?: string[]; isolate?: boolean } = {}): Promise<Sniffer> {
+    const fileName = input.fileName;
+    let source: string;
+    let hooks: Hook[];
+    if (attachMode === 'tracepoint') {
+      const adapted = adaptToTracepoints(input.text, (syscall, phase) => readSyscallFormat(syscall, phase), { fileName });
+      source = adapted.source;
+      hooks = adapted.hooks.map((h) => ({ name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
+    } else {
+      source = `#line 1 ${JSON.stringify(fileName)}\n${input.text}`;
+      hooks = findHookDefinitions(input.text).map((h) => ({
+        name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
+      }));
+    }
+    const probed = withLayoutProbes(source);
+    const program = await BpfProgram.compile(probed, options);
+    return new Sniffer(program, attachMode, hooks, probed, readMeasurements(probed, program.tables()));
+  }
+
+  hook(name: string): Hook | undefined {
+    return this.hooks.find((h) => h.name === name);
+  }
+
+  /** Loads one hook into the kernel (the verifier runs here); loading twice is a no-op. */
+  async load(name: string): Promise<number> {
+    const hook = this.hook(name);
+    if (!hook) throw new Error(`the program has no hook named ${name}`);
+    let fd = this.programFds.get(name);
+    if (fd === undefined) {
+      fd = await this.program.load(hook.programName, this.attachMode);
+      this.programFds.set(name, fd);
+    }
+    return fd;
+  }
+
+  /** Loads (if needed) and attaches one hook. */
+  async attach(name: string): Promise<AttachedHook> {
+    const already = this.attached.find((h) => h.name === name);
+    if (already) return already;
+    const fd = await this.load(name);
+    const hook = this.hook(name)!;
+    let attachment: Attachment;
+    try {
+      attachment = this.attachOne(hook, fd);
+    } catch (e) {
+      throw new HookAttachError(hook, e as Error);
+    }
+    const attached = { ...hook, attachment };
+    this.attached.push(attached);
+    return attached;
+  }
+
+  /** Loads and, unless `attach` is false, attaches the named hooks the program has. */
+  async start(hookNames: string[], options: { attach?: boolean } = {}): Promise<AttachedHook[]> {
+    for (const name of hookNames) {
+      if (!this.hook(name)) continue; // the caller reports missing hooks; we attach what exists
+      if (options.attach === false) await this.load(name);
+      else await this.attach(name);
+    }
+    return [...this.attached];
+  }
+
+  private attachOne(hook: Hook, fd: number): Attachment {
+    if (this.attachMode === 'tracepoint') {
+      const event = `sys_${hook.kind === 'entry' ? 'enter' : 'exit'}_${hook.syscall}`;
+      return this.program.attachTracepoint(fd, 'syscalls', event);
+    }
+    const kernelFunction = syscallKernelFunction(hook.syscall);
+    if (!kernelFunction) throw new Error(`the kernel has no function for the ${hook.syscall} syscall`);
+    return this.program.attachKprobe(fd, kernelFunction, hook.kind === 'return');
+  }
+
+  /** The tutorial's perf outputs this program defines. */
+  outputNames(): OutputName[] {
+    const tables = new Set(this.program.tables().map((t) => t.name));
+    return (Object.keys(OUTPUTS) as OutputName[]).filter((name) => tables.has(name));
+  }
+
+  /** A decoder for one output, built from the learner's struct (throws EventLayoutError). */
+  decoder(output: OutputName): EventDecoder {
+    return createDecoder(output, this.program.perfOutputFields(output), this.measurements);
+  }
+
+  /**
+   * Reads and decodes every tutorial output the program has. Events that fail to decode are
+   * counted, not thrown: one odd event must not stop the capture.
+   */
+  capture(
+    onEvents: (events: CaptureEvent[], lost: number) => void,
+    options: Partial<PerfBufferOptions> = {},
+  ): { decodeErrors: () => number } {
+    let decodeErrors = 0;
+    for (const output of this.outputNames()) {
+      const decode = this.decoder(output);
+      this.outputs.push(
+        this.program.openPerfOutput(
+          output,
+          (raw, lost) => {
+            const events: CaptureEvent[] = [];
+            for (const bytes of raw) {
+              try {
+                events.push(decode(bytes));
+              } catch {
+                decodeErrors++;
+              }
+            }
+            onEvents(events, lost);
+          },
+          options,
+        ),
+      );
+    }
+    return { decodeErrors: () => decodeErrors };
+  }
+
+  get attachedHooks(): AttachedHook[] {
+    return [...this.attached];
+  }
+
+  /** Stops reading, detaches, unloads. Nothing of this program stays in the kernel. */
+  close(): void {
+    for (const output of this.outputs) output.stop();
+    this.program.close();
+  }
+
+  /** The compiled text (with rewrites and probes), for `--verbose` diagnostics. */
+  get compiledSource(): string {
+    return this.source;
+  }
+}
