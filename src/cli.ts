@@ -3,6 +3,20 @@
 // Each command lives in src/commands/<name>.ts and registers its own options.
 import { Command } from 'commander';
 import { commands } from './commands/index.js';
+import { fail } from './commands/cliSupport.js';
+
+// A reader that goes away (`| head`) is not an error: stop quietly. process.exit runs the
+// shutdown registry's releases, so nothing stays attached.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+// The last line of defence: a Problem on stderr and everything released, never a raw trace.
+const last = (e: unknown) => {
+  fail(e, { verbose: process.argv.includes('--verbose') || process.argv.includes('-v') });
+  process.exit(process.exitCode ?? 1);
+};
+process.on('uncaughtException', last);
+process.on('unhandledRejection', last);
 
 const program = new Command()
   .name('ebpf-workshop')

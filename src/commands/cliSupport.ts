@@ -1,0 +1,52 @@
+// What every command shares: parsing numbers and modes from flags, printing a Problem
+// instead of a stack trace, and the learner's file (copied from the project when missing).
+import { copyFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { describeProblem, exitCodeFor, formatProblem, UsageError } from '../run/problem.js';
+import { cleanFile } from '../workshop/levels.js';
+import { giveToInvokingUser } from '../util/invokingUser.js';
+import type { AttachRequest } from '../kernel/features.js';
+
+export function intOption(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+export function attachOption(value: string): AttachRequest {
+  if (value === 'auto' || value === 'kprobe' || value === 'tracepoint') return value;
+  throw new InvalidArgumentError('expected auto, kprobe or tracepoint');
+}
+
+/** Prints the failure as a Problem (never a stack trace) and sets the exit code. */
+export function fail(error: unknown, options: { verbose?: boolean; json?: boolean } = {}): number {
+  const problem = describeProblem(error);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ type: 'error', ...problem, raw: options.verbose ? problem.raw : undefined })}\n`);
+  } else {
+    process.stderr.write(`${formatProblem(problem, options)}\n`);
+    if (problem.kind === 'internal' && !options.verbose) process.stderr.write('  (this is a bug in ebpf-workshop; --verbose shows where)\n');
+  }
+  const code = exitCodeFor(problem);
+  process.exitCode = code;
+  return code;
+}
+
+/**
+ * The learner's file. The default `clean.c` is created from the project's starting file
+ * when the directory has none, owned by the learner even under sudo.
+ */
+export function learnerFile(file: string | undefined, options: { quiet?: boolean } = {}): string {
+  const chosen = file ?? 'clean.c';
+  if (existsSync(chosen)) return chosen;
+  if (file !== undefined && path.basename(file) !== 'clean.c') {
+    throw new UsageError(`${file} does not exist`, 'give the path of your BCC program, or run in the directory that has your clean.c');
+  }
+  copyFileSync(cleanFile, chosen);
+  giveToInvokingUser(chosen);
+  if (!options.quiet) process.stderr.write(`created ${chosen}: your starting file for the workshop\n`);
+  return chosen;
+}

@@ -1,0 +1,124 @@
+// `ebpf-workshop run`: the tutorial's own runner (`sudo go run main.go clean.c --level N`),
+// rebuilt on the engine. Starts the demo server, compiles the learner's file for this
+// kernel, attaches the hooks of levels ≤ N, and prints what they capture.
+import type { Command } from 'commander';
+import { LiveSession } from '../run/liveSession.js';
+import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../run/format.js';
+import { onShutdown } from '../engine/shutdown.js';
+import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
+import type { AttachRequest } from '../kernel/features.js';
+
+interface RunOptions {
+  level: number;
+  verbose?: boolean;
+  json?: boolean;
+  traffic: number;
+  size: number;
+  duration?: number;
+  attach: AttachRequest;
+  allProcesses?: boolean;
+  host?: string;
+  port?: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run your program against the demo server and print the HTTP traffic it captures')
+    .argument('[file]', 'your BCC program', undefined)
+    .option('-l, --level <n>', 'attach the hooks of levels 0..n', intOption(0, 4), 4)
+    .option('-v, --verbose', 'print every event as it comes, and raw compiler/verifier output on errors')
+    .option('--json', 'one JSON object per line')
+    .option('-t, --traffic <k>', 'send the tutorial\'s request k times once attached', intOption(0, 100000), 0)
+    .option('--size <n>', 'the size asked for in each request', intOption(0, 10485760), 50)
+    .option('-d, --duration <s>', 'stop after s seconds (default: run until Ctrl-C)', intOption(1, 86400))
+    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
+    .option('--all-processes', 'show every process\'s traffic, not only the demo server\'s')
+    .option('--host <address>', 'the demo server\'s address (default 127.0.0.1)')
+    .option('--port <port>', 'the demo server\'s port (default 8080 or the next free one)', intOption(0, 65535))
+    .action(async (file: string | undefined, options: RunOptions) => {
+      await run(file, options).catch((e) => fail(e, options));
+    });
+}
+
+async function run(fileArg: string | undefined, options: RunOptions): Promise<void> {
+  const file = learnerFile(fileArg, { quiet: options.json });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const json = (value: Record<string, unknown>) => out(JSON.stringify(value));
+  const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
+
+  const session = await LiveSession.open({
+    file,
+    level: options.level,
+    attach: options.attach,
+    allProcesses: options.allProcesses,
+    host: options.host,
+    port: options.port,
+    onProgress: progress,
+  });
+  const { server, capture } = session;
+  const ready = {
+    type: 'ready',
+    file,
+    level: options.level,
+    attachMode: session.attachMode,
+    server: { pid: server.pid, host: server.host, port: server.port },
+    hooks: session.hooks.map((h) => ({ name: h.name, target: h.attachment.target })),
+    warnings: session.environment.warnings,
+  };
+  if (options.json) json(ready);
+  else {
+    for (const warning of session.environment.warnings) process.stderr.write(`note: ${warning}\n`);
+    out(`${file}: level ${options.level}, ${session.attachMode} mode`);
+    out(`demo server ${server.url} (pid ${server.pid})`);
+    for (const hook of session.hooks) out(`  attached ${hook.name} → ${hook.attachment.target}`);
+  }
+
+  if (!capture) {
+    // Level 0: the hooks were loaded (the verifier accepted them); nothing is attached.
+    const loaded = session.sniffer.hooks.map((h) => h.name);
+    if (options.json) json({ type: 'summary', loaded, attached: [] });
+    else out(`level 0: ${loaded.join(', ') || 'no hooks'} loaded and accepted by the verifier; nothing attached at this level`);
+    await session.close();
+    return;
+  }
+
+  capture.on('events', (events) => {
+    if (!options.verbose && !options.json) return;
+    for (const event of events) {
+      if (options.json) json(eventJson(event));
+      else out(eventLine(event));
+    }
+  });
+  capture.on('exchange', (exchange) => (options.json ? json(exchangeJson(exchange)) : out(exchangeBlock(exchange))));
+  capture.on('lost', (n) => (options.json ? json({ type: 'lost', count: n }) : process.stderr.write(`warning: the kernel dropped ${n} events\n`)));
+
+  let finished: Promise<void> | undefined;
+  const finish = () =>
+    (finished ??= (async () => {
+      await session.close();
+      const counts = { ...capture.counts };
+      if (options.json) json({ type: 'summary', counts });
+      else {
+        out(`\n${counts.exchanges} exchanges; events: ${counts.open} open, ${counts.ingress} in, ${counts.egress} out, ${counts.close} close; ${counts.lost} lost`);
+      }
+    })());
+  onShutdown(finish);
+
+  if (!options.json) {
+    out(`try: curl -4 -X POST localhost:${server.port}/customResponse -d '{"size": ${options.size}}'`);
+    out(options.duration ? `capturing for ${options.duration} s…` : 'capturing; Ctrl-C stops');
+  }
+  if (options.traffic > 0) {
+    const replies = await session.sendTraffic(options.traffic, options.size);
+    const bad = replies.filter((r) => r.status !== 200);
+    if (bad.length && !options.json) process.stderr.write(`warning: ${bad.length} requests did not get a 200\n`);
+    if (!options.json && options.verbose) out(`sent ${replies.length} requests to ${clientText({ family: 'ipv4', address: server.host, port: server.port })}`);
+  }
+  if (options.duration) {
+    await new Promise((resolve) => setTimeout(resolve, options.duration! * 1000));
+    await finish();
+  } else {
+    await new Promise(() => {}); // until a signal: the shutdown hooks finish and exit
+  }
+}
