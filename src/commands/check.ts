@@ -1,0 +1,47 @@
+// `ebpf-workshop check` (alias `workshop check`): the workshop's verdict on a file at a
+// level, without the app — for learners in a hurry, scripts and graders.
+// Exit 0: every check passed; 1: a check failed; 2: the environment or the command line.
+import type { Command } from 'commander';
+import { verifyLevel } from '../workshop/verify.js';
+import { formatReport, useColor } from '../workshop/formatReport.js';
+import { currentLevel, markCompleted, readProgress } from '../workshop/progress.js';
+import { loadLevels } from '../workshop/levels.js';
+import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
+import type { AttachRequest } from '../kernel/features.js';
+
+interface CheckOptions {
+  level?: number;
+  json?: boolean;
+  verbose?: boolean;
+  attach: AttachRequest;
+}
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('check your program at a level: static checks, then a live capture')
+    .argument('[file]', 'your BCC program (default ./clean.c)')
+    .option('-l, --level <n>', 'the level to check (default: the one you are on)', intOption(0, 4))
+    .option('--json', 'print the report as one JSON object')
+    .option('-v, --verbose', 'show the compiler\'s output and the verifier\'s log behind failures')
+    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
+    .action(async (file: string | undefined, options: CheckOptions) => {
+      await check(file, options).catch((e) => fail(e, options));
+    });
+}
+
+async function check(fileArg: string | undefined, options: CheckOptions): Promise<void> {
+  const file = learnerFile(fileArg, { quiet: options.json });
+  const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
+  const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
+  const report = await verifyLevel({ file, level, attach: options.attach, onProgress: progress });
+  if (report.passed) markCompleted(level);
+  if (options.json) {
+    const { checks, ...rest } = report;
+    const shown = options.verbose ? checks : checks.map(({ raw: _raw, ...c }) => c);
+    process.stdout.write(`${JSON.stringify({ ...rest, checks: shown })}\n`);
+  } else {
+    process.stdout.write(`${formatReport(report, { color: useColor(process.stdout), verbose: options.verbose })}\n`);
+  }
+  process.exitCode = report.passed ? 0 : 1;
+}

@@ -1,0 +1,75 @@
+// The verdict of `check` on one file at one level: what `check --json` prints, what the app
+// shows, and what graders parse. The zod schema is the contract; tests validate against it.
+import { z } from 'zod';
+
+export const checkStatusSchema = z.enum(['pass', 'fail', 'skip']);
+
+export const locationSchema = z.strictObject({
+  file: z.string(),
+  line: z.number().int().positive(),
+  column: z.number().int().positive().nullable(),
+});
+
+export const checkResultSchema = z.strictObject({
+  /** Stable id: `file`, `compile`, `hook:<name>`, `map:<name>`, `output:<name>`, `verifier:<hook>`, `live:<what>`. */
+  id: z.string(),
+  title: z.string(),
+  status: checkStatusSchema,
+  message: z.string(),
+  hint: z.string().nullable(),
+  location: locationSchema.nullable(),
+  /** Raw compiler output or verifier log behind a failure, for --verbose. */
+  raw: z.string().nullable().optional(),
+});
+
+const clientSchema = z.strictObject({ family: z.string(), address: z.string(), port: z.number().int() }).nullable();
+
+export const captureReportSchema = z.strictObject({
+  events: z.strictObject({
+    open: z.number().int().nonnegative(),
+    ingress: z.number().int().nonnegative(),
+    egress: z.number().int().nonnegative(),
+    close: z.number().int().nonnegative(),
+  }),
+  exchanges: z.array(
+    z.strictObject({
+      pid: z.number().int(),
+      fd: z.number().int(),
+      client: clientSchema,
+      request: z.string(),
+      response: z.string(),
+    }),
+  ),
+});
+
+export const checkReportSchema = z.strictObject({
+  level: z.number().int().min(0),
+  file: z.string(),
+  passed: z.boolean(),
+  attachMode: z.enum(['kprobe', 'tracepoint']),
+  checks: z.array(checkResultSchema),
+  capture: captureReportSchema,
+});
+
+export type CheckStatus = z.infer<typeof checkStatusSchema>;
+export type CheckLocation = z.infer<typeof locationSchema>;
+export type CheckResult = z.infer<typeof checkResultSchema>;
+export type CaptureReport = z.infer<typeof captureReportSchema>;
+export type CheckReport = z.infer<typeof checkReportSchema>;
+
+export function pass(id: string, title: string, message: string): CheckResult {
+  return { id, title, status: 'pass', message, hint: null, location: null };
+}
+
+export function fail(
+  id: string,
+  title: string,
+  message: string,
+  extra: { hint?: string | null; location?: CheckLocation | null; raw?: string | null } = {},
+): CheckResult {
+  return { id, title, status: 'fail', message, hint: extra.hint ?? null, location: extra.location ?? null, raw: extra.raw ?? null };
+}
+
+export function skip(id: string, title: string, why: string): CheckResult {
+  return { id, title, status: 'skip', message: why, hint: null, location: null };
+}

@@ -1,0 +1,211 @@
+// What can be checked without attaching anything: the file is C text, it compiles for this
+// kernel, it has the level's hooks, maps and perf outputs with the right shapes, and the
+// verifier accepts every hook. Each check names the learner's line where one applies.
+import { findHookDefinitions } from '../attach/hookNames.js';
+import { readSyscallFormat } from '../attach/tracepointFormat.js';
+import { TracepointAdaptError } from '../attach/tracepointAdapter.js';
+import { CompileError, LoadError } from '../engine/bpfProgram.js';
+import { isError } from '../engine/diagnostics.js';
+import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
+import { isLayoutProbe } from '../capture/layoutProbes.js';
+import { Sniffer } from '../sniffer/sniffer.js';
+import { didYouMean, explainCompileError, summarizeVerifierLog } from '../diagnose/index.js';
+import { fail, pass, skip, type CheckResult } from './checkReport.js';
+import { hooksUpTo, mapsUpTo, perfOutputsUpTo } from './levels.js';
+import { contractNames } from './contract.js';
+
+export interface StaticInput {
+  /** The file as the learner named it (used in messages and locations). */
+  file: string;
+  text: string;
+  level: number;
+  attachMode: AttachMode;
+}
+
+export interface StaticOutcome {
+  checks: CheckResult[];
+  /** The compiled program, hooks loaded, when everything passed; the caller closes it. */
+  sniffer: Sniffer | null;
+}
+
+/** Is this a C source file at all (not a binary, not another encoding)? */
+export function checkText(file: string, bytes: Buffer): CheckResult {
+  const title = `${file} is C source text`;
+  if (bytes.subarray(0, 4).toString('latin1') === '\x7fELF' || bytes.includes(0)) {
+    return fail('file', title, `${file} is a binary file, not C source`, { hint: 'give the .c file you edit, e.g. clean.c' });
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('file', title, `${file} is not UTF-8 text`, { hint: 'save it as plain UTF-8 text in your editor' });
+  }
+  if (bytes.length === 0) return fail('file', title, `${file} is empty`, { hint: 'start from the workshop\'s clean.c' });
+  return pass('file', title, `${bytes.length} bytes of text`);
+}
+
+function syscallExists(syscall: string, mode: AttachMode): boolean {
+  return mode === 'tracepoint' ? readSyscallFormat(syscall, 'enter') !== null : syscallKernelFunction(syscall) !== null;
+}
+
+export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
+  const { file, text, level, attachMode } = input;
+  const checks: CheckResult[] = [];
+  const expectedHooks = hooksUpTo(level);
+  const expectedMaps = mapsUpTo(level);
+  const expectedOutputs = perfOutputsUpTo(level);
+  const skipRest = (why: string) => {
+    for (const h of expectedHooks) checks.push(skip(`hook:${h.name}`, `hook ${h.name}`, why));
+    for (const m of expectedMaps) checks.push(skip(`map:${m.name}`, `map ${m.name}`, why));
+    for (const o of expectedOutputs) checks.push(skip(`output:${o.name}`, `perf output ${o.name}`, why));
+    for (const h of expectedHooks) checks.push(skip(`verifier:${h.name}`, `the verifier accepts ${h.name}`, why));
+  };
+
+  // A hook named after a syscall that does not exist cannot be attached, nor rewritten.
+  const definitions = findHookDefinitions(text);
+  const unknown = definitions.filter((d) => !syscallExists(d.syscall, attachMode));
+  for (const d of unknown) {
+    const guess = didYouMean(d.name, expectedHooks.map((h) => h.name));
+    checks.push(
+      fail(`hook-name:${d.name}`, `hook ${d.name} names a real syscall`, `${d.name} hooks \`${d.syscall}\`, which is not a system call of this kernel`, {
+        hint: guess ? `did you mean ${guess}?` : 'hook names are syscall__probe_entry_<syscall> and syscall__probe_ret_<syscall>',
+        location: { file, line: d.nameLine, column: null },
+      }),
+    );
+  }
+  if (unknown.length > 0) {
+    checks.push(skip('compile', `${file} compiles`, 'not tried: fix the hook names first'));
+    skipRest('not checked: fix the hook names first');
+    return { checks, sniffer: null };
+  }
+
+  let sniffer: Sniffer;
+  try {
+    sniffer = await Sniffer.build({ text, fileName: file }, attachMode, { isolate: true });
+    const warnings = sniffer.program.warnings.filter((d) => d.severity === 'warning' && d.file === file).length;
+    checks.push(pass('compile', `${file} compiles`, `compiled for ${attachMode} mode${warnings ? ` (${warnings} warnings)` : ''}`));
+  } catch (e) {
+    checks.push(compileFailure(e, file, text));
+    skipRest('not checked: the file does not compile');
+    return { checks, sniffer: null };
+  }
+
+  let ok = true;
+  const fnNames = [...sniffer.hooks.map((h) => h.name), ...sniffer.program.functionNames().filter((n) => !n.startsWith('tracepoint__'))];
+  for (const hook of expectedHooks) {
+    const found = sniffer.hook(hook.name);
+    if (found) {
+      checks.push(pass(`hook:${hook.name}`, `hook ${hook.name}`, `defined at line ${found.line}`));
+      continue;
+    }
+    ok = false;
+    const guess = didYouMean(hook.name, fnNames);
+    const guessLine = guess ? definitions.find((d) => d.name === guess)?.nameLine : undefined;
+    checks.push(
+      fail(`hook:${hook.name}`, `hook ${hook.name}`, `${file} has no function ${hook.name}`, {
+        hint: guess ? `did you mean ${hook.name} where you wrote ${guess}? BCC finds hooks by their exact names` : `add ${hook.name}: see the level's instructions`,
+        location: guessLine ? { file, line: guessLine, column: null } : null,
+      }),
+    );
+  }
+
+  const tables = sniffer.program.tables().filter((t) => !isLayoutProbe(t.name));
+  for (const map of expectedMaps) {
+    const table = tables.find((t) => t.name === map.name);
+    const title = `map ${map.name}`;
+    if (!table) {
+      ok = false;
+      const guess = didYouMean(map.name, tables.map((t) => t.name));
+      const declare = map.kind === 'perf_event_array' ? `BPF_PERF_OUTPUT(${map.name});` : `BPF_HASH(${map.name}, …);`;
+      checks.push(fail(`map:${map.name}`, title, `${file} has no map named ${map.name}`, { hint: guess ? `did you mean ${map.name} where you wrote ${guess}?` : `declare it: ${declare}` }));
+      continue;
+    }
+    const problems: string[] = [];
+    if (table.kind !== map.kind) problems.push(`it is a ${table.kind}, the tutorial's is a ${map.kind}`);
+    if (map.keySize !== undefined && table.keySize !== map.keySize) problems.push(`its keys are ${table.keySize} bytes, not ${map.keySize}`);
+    if (map.valueSize !== undefined && table.leafSize !== map.valueSize) problems.push(`its values are ${table.leafSize} bytes, not ${map.valueSize}`);
+    if (problems.length) {
+      ok = false;
+      checks.push(fail(`map:${map.name}`, title, `${map.name} has the wrong shape: ${problems.join('; ')}`, { hint: 'compare its BPF_ declaration and its key and value types with the instructions' }));
+    } else {
+      checks.push(pass(`map:${map.name}`, title, `${table.kind}${map.keySize !== undefined ? `, ${table.keySize}-byte keys, ${table.leafSize}-byte values` : ''}`));
+    }
+  }
+
+  for (const output of expectedOutputs) {
+    const title = `perf output ${output.name}`;
+    if (!tables.some((t) => t.name === output.name)) {
+      checks.push(skip(`output:${output.name}`, title, `not checked: ${output.name} is missing`));
+      continue;
+    }
+    const fields = sniffer.program.perfOutputFields(output.name).map((f) => f.name);
+    if (fields.length === 0) {
+      ok = false;
+      checks.push(fail(`output:${output.name}`, title, `nothing is ever submitted to ${output.name}`, { hint: `send your event with ${output.name}.perf_submit(ctx, &event, sizeof(struct ${output.struct}));` }));
+      continue;
+    }
+    const missing = output.requiredFields.filter((f) => !fields.includes(f));
+    if (missing.length) {
+      ok = false;
+      checks.push(
+        fail(`output:${output.name}`, title, `the struct submitted to ${output.name} has no ${missing.map((m) => `\`${m}\``).join(', ')} field${missing.length > 1 ? 's' : ''}`, {
+          hint: `struct ${output.struct} needs: ${output.requiredFields.join(', ')}`,
+        }),
+      );
+    } else checks.push(pass(`output:${output.name}`, title, `submits ${fields.join(', ')}`));
+  }
+
+  const mapNames = tables.map((t) => t.name);
+  for (const hook of expectedHooks) {
+    const title = `the verifier accepts ${hook.name}`;
+    if (!sniffer.hook(hook.name)) {
+      checks.push(skip(`verifier:${hook.name}`, title, 'not checked: the hook is missing'));
+      continue;
+    }
+    try {
+      await sniffer.load(hook.name);
+      checks.push(pass(`verifier:${hook.name}`, title, 'loaded into the kernel'));
+    } catch (e) {
+      if (!(e instanceof LoadError)) throw e;
+      ok = false;
+      const summary = summarizeVerifierLog(e.verifierLog, {
+        functionName: hook.name,
+        learnerFile: file,
+        mapNames,
+        source: text,
+        warnings: sniffer.program.warnings,
+      });
+      checks.push(
+        fail(`verifier:${hook.name}`, title, summary.cause, {
+          hint: summary.fix,
+          location: summary.location ? { file: summary.location.file, line: summary.location.line, column: null } : null,
+          raw: e.verifierLog,
+        }),
+      );
+    }
+  }
+
+  if (!ok) {
+    sniffer.close();
+    return { checks, sniffer: null };
+  }
+  return { checks, sniffer };
+}
+
+function compileFailure(error: unknown, file: string, text: string): CheckResult {
+  const title = `${file} compiles`;
+  if (error instanceof TracepointAdaptError) {
+    return fail('compile', title, error.message.replace(/^[^:]+:\d+: /, ''), { location: { file, line: error.line, column: null } });
+  }
+  if (!(error instanceof CompileError)) throw error;
+  const first = error.diagnostics.find((d) => isError(d) && d.file === file) ?? error.diagnostics.find(isError);
+  if (!first) {
+    return fail('compile', title, error.crashed ? 'the compiler crashed on this file' : error.message, { raw: error.stderr, hint: 'run with --verbose to see the compiler\'s output' });
+  }
+  const explained = explainCompileError(first, { source: text, knownNames: contractNames() });
+  const located = first.file === file;
+  return fail('compile', title, explained.message, {
+    hint: explained.hint,
+    location: located ? { file, line: first.line, column: first.column } : null,
+    raw: error.stderr,
+  });
+}

@@ -1,0 +1,66 @@
+// `check` for one file at one level: the static checks, then (when they pass and the level
+// attaches anything) the live ones against the demo server. Returns the CheckReport; the
+// kernel is left as it was found.
+import { readFile } from 'node:fs/promises';
+import { prepareKernel, type AttachRequest } from '../kernel/environment.js';
+import { DemoServer } from '../server/demoServer.js';
+import { checkText, staticChecks } from './staticChecks.js';
+import { liveChecks } from './liveChecks.js';
+import { hooksUpTo, levelById } from './levels.js';
+import { skip, type CaptureReport, type CheckReport, type CheckResult } from './checkReport.js';
+
+export interface VerifyOptions {
+  file: string;
+  level: number;
+  attach?: AttachRequest;
+  /** A running demo server to use (the app shares one); else one is started and stopped. */
+  server?: DemoServer;
+  onProgress?: (step: string) => void;
+}
+
+const EMPTY_CAPTURE: CaptureReport = { events: { open: 0, ingress: 0, egress: 0, close: 0 }, exchanges: [] };
+
+export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> {
+  const progress = options.onProgress ?? (() => {});
+  const level = levelById(options.level);
+  progress('checking the kernel');
+  const environment = await prepareKernel({ attach: options.attach ?? 'auto' });
+  const report = (checks: CheckResult[], capture = EMPTY_CAPTURE): CheckReport => ({
+    level: options.level,
+    file: options.file,
+    passed: checks.every((c) => c.status !== 'fail'),
+    attachMode: environment.attachMode,
+    checks,
+    capture,
+  });
+
+  const bytes = await readFile(options.file);
+  const textCheck = checkText(options.file, bytes);
+  if (textCheck.status === 'fail') return report([textCheck]);
+
+  progress(`compiling ${options.file} (${environment.attachMode} mode)`);
+  const outcome = await staticChecks({ file: options.file, text: bytes.toString('utf8'), level: options.level, attachMode: environment.attachMode });
+  const checks = [textCheck, ...outcome.checks];
+  const expected = level.spec.expectedEvents;
+  const liveTitle = 'live capture from the demo server';
+  if (!outcome.sniffer) {
+    if (expected.attach) checks.push(skip('live', liveTitle, 'not run: fix the failures above first'));
+    return report(checks);
+  }
+  if (!expected.attach) {
+    outcome.sniffer.close();
+    return report(checks);
+  }
+
+  const server = options.server ?? (progress('starting the demo server'), await DemoServer.start());
+  try {
+    progress('attaching and sending requests');
+    // A level-N run attaches only the hooks of levels ≤ N, as the tutorial's runner did.
+    await outcome.sniffer.start(hooksUpTo(options.level).map((h) => h.name));
+    const live = await liveChecks(outcome.sniffer, server, expected);
+    return report([...checks, ...live.checks], live.capture);
+  } finally {
+    outcome.sniffer.close();
+    if (!options.server) await server.stop();
+  }
+}
