@@ -8,3 +8,4 @@ import { register as server } from './server.js';
 
 export type RegisterCommand = (program: Command) => void;
 
+export const commands: RegisterCommand[] = [check, run, doctor, server];
