@@ -1,0 +1,120 @@
+// The two capture columns as lines of text: for levels 1–3 one line per event as it
+// arrives; for level 4 each connection's timeline, open → request → response → close, then
+// its payloads. Differences carry a mark and a tone, so they stand out in colour and without.
+import type { CaptureEvent, DataEvent } from '../capture/events.js';
+import { clientText, oneLine } from '../run/format.js';
+import type { CellPair, CellStatus, ConnectionRow, Stage } from './captureDiff.js';
+import type { Tone } from './theme.js';
+
+export interface Segment {
+  text: string;
+  tone?: Tone;
+  bold?: boolean;
+}
+
+export interface CaptureLine {
+  key: string;
+  left: Segment[];
+  right: Segment[];
+}
+
+const arrow = (d: DataEvent) => (d.direction === 'ingress' ? 'in ' : 'out');
+
+/** One event, as either column shows it. */
+export function describeEvent(event: CaptureEvent, width = 120): string {
+  switch (event.type) {
+    case 'open':
+      return `open  ${clientText(event.client)}  fd ${event.fd}`;
+    case 'close':
+      return `close fd ${event.fd}`;
+    case 'data':
+      return `${arrow(event)}  ${oneLine(event.payload, Math.max(8, width - 5))}`;
+  }
+}
+
+function whatIsMissing(cell: CellPair): string {
+  if (cell.kind === 'open') return 'no open event';
+  if (cell.kind === 'close') return 'no close event';
+  return cell.expected?.type === 'data' && cell.expected.direction === 'ingress' ? 'no request (in)' : 'no response (out)';
+}
+
+/** The learner's side of one line. */
+function learnerSide(cell: CellPair, width: number): Segment[] {
+  const { event, status } = cell.learner;
+  switch (status) {
+    case 'ok':
+      return [{ text: describeEvent(event!, width) }];
+    case 'waiting':
+      return [{ text: '…', tone: 'muted' }];
+    case 'missing':
+      return [{ text: `✗ ${whatIsMissing(cell)}`, tone: 'bad', bold: true }];
+    case 'wrong-direction': {
+      const should = cell.expected?.type === 'data' && cell.expected.direction === 'ingress' ? 'in' : 'out';
+      return [{ text: `⇄ should be ${should}: `, tone: 'bad', bold: true }, { text: describeEvent(event!, width - 16) }];
+    }
+    case 'truncated': {
+      const mine = event as DataEvent;
+      const theirs = cell.expected as DataEvent;
+      return [{ text: `✂ ${mine.payload.length} of ${theirs.payload.length} B: `, tone: 'warn', bold: true }, { text: describeEvent(mine, width - 16) }];
+    }
+    case 'wrong-address':
+      return [{ text: '✗ no client address: ', tone: 'bad', bold: true }, { text: describeEvent(event!, width - 22) }];
+    case 'extra':
+      return [{ text: `+ ${describeEvent(event!, width - 2)}`, tone: 'muted' }];
+  }
+}
+
+function expectedSide(cell: CellPair, width: number): Segment[] {
+  return cell.expected ? [{ text: describeEvent(cell.expected, width) }] : [];
+}
+
+/** Levels 1–3: every event on its own line, the two sides aligned. */
+export function eventLines(rows: ConnectionRow[], width: number): CaptureLine[] {
+  return rows.flatMap((row) =>
+    row.cells.map((cell, i) => ({ key: `${row.key}:${i}`, left: learnerSide(cell, width), right: expectedSide(cell, width) })),
+  );
+}
+
+const STAGES: Stage[] = ['open', 'request', 'response', 'close'];
+
+const STAGE_MARK: Record<CellStatus, { mark: string; tone?: Tone }> = {
+  ok: { mark: '' },
+  waiting: { mark: '…', tone: 'muted' },
+  missing: { mark: '✗', tone: 'bad' },
+  'wrong-direction': { mark: '⇄', tone: 'bad' },
+  truncated: { mark: '✂', tone: 'warn' },
+  'wrong-address': { mark: '✗', tone: 'bad' },
+  extra: { mark: '' },
+};
+
+function chain(stages: ConnectionRow['stages'], fd: number | null, mine: boolean): Segment[] {
+  const segments: Segment[] = [{ text: fd === null ? '' : `fd ${fd}  `, tone: 'muted' }];
+  STAGES.filter((s) => stages[s] !== undefined).forEach((stage, i) => {
+    if (i > 0) segments.push({ text: ' → ', tone: 'muted' });
+    const status = mine ? stages[stage]! : 'ok';
+    const { mark, tone } = STAGE_MARK[status];
+    segments.push({ text: `${mark}${stage}`, tone: tone ?? 'ok', bold: status === 'missing' || status === 'wrong-direction' });
+  });
+  return segments;
+}
+
+/** Level 4: each connection's timeline, a missing stage flagged, then its payloads. */
+export function timelineLines(rows: ConnectionRow[], width: number): CaptureLine[] {
+  return rows.flatMap((row) => {
+    const fd = row.expected?.fd ?? row.learner?.fd ?? null;
+    const head: CaptureLine = {
+      key: `${row.key}:chain`,
+      left: row.expected ? chain(row.stages, row.learner ? fd : null, true) : [{ text: `fd ${fd}  (not seen by solution.c)`, tone: 'muted' }],
+      right: row.expected ? chain(row.stages, fd, false) : [],
+    };
+    const payloads = row.cells
+      .map((cell, i) => ({ cell, i }))
+      .filter(({ cell }) => cell.kind === 'data')
+      .map(({ cell, i }) => ({ key: `${row.key}:${i}`, left: indent(learnerSide(cell, width - 2)), right: indent(expectedSide(cell, width - 2)) }));
+    return [head, ...payloads];
+  });
+}
+
+function indent(segments: Segment[]): Segment[] {
+  return segments.length ? [{ text: '  ' }, ...segments] : segments;
+}

@@ -1,0 +1,17 @@
+// A line made of segments, each with its own tone.
+import { Text } from 'ink';
+import type { Segment } from '../captureLines.js';
+import { tone } from '../theme.js';
+
+export function SegmentText({ segments, width }: { segments: Segment[]; width: number }) {
+  return (
+    <Text wrap="truncate-end">
+      {segments.length === 0 ? ' '.repeat(Math.max(1, width)) : null}
+      {segments.map((s, i) => (
+        <Text key={i} color={s.tone ? tone(s.tone) : undefined} bold={s.bold}>
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}

@@ -1,0 +1,18 @@
+// What the app's screen may ask of the workshop: the Workshop class implements it, and
+// component tests give a fake.
+import type { ThrottledStore } from './store.js';
+import type { WorkshopSnapshot } from './workshop.js';
+
+export interface WorkshopControls {
+  readonly store: ThrottledStore<WorkshopSnapshot>;
+  setLevel(id: number): void;
+  nextLevel(): void;
+  revealHint(): number;
+  solutionText(level?: number): string;
+  resetLevel(): string;
+  readonly traffic: {
+    sendOne(): Promise<void>;
+    toggleAuto(): void;
+    resize(step: 1 | -1): void;
+  };
+}

@@ -1,0 +1,151 @@
+// The workshop without the full screen (no TTY, or --plain): the same Workshop, reported
+// line by line. Each connection is printed once it has settled, your sniffer's lines beside
+// the expected ones (`both` where they agree). On a terminal, commands are typed as lines
+// (r, a, +, -, n, h, 0-4, q); without one, traffic is automatic.
+import readline from 'node:readline';
+import { diffCaptures, type ConnectionRow } from './captureDiff.js';
+import { eventLines, timelineLines, type Segment } from './captureLines.js';
+import { codeExcerpt } from './codeExcerpt.js';
+import { hintLines } from './components/HintsPanel.js';
+import { GRACE_MS, type Workshop, type WorkshopSnapshot } from './workshop.js';
+
+const WIDTH = 100;
+
+export interface PlainOptions {
+  out?: (line: string) => void;
+  /** Read commands from stdin (it is a terminal). */
+  commands?: boolean;
+}
+
+const text = (segments: Segment[]) => segments.map((s) => s.text).join('');
+
+/** Prints what changes in the workshop's snapshots; resolves when the learner types q. */
+export function runPlain(workshop: Workshop, options: PlainOptions = {}): { quitRequested: Promise<void>; stop: () => void } {
+  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let previous: WorkshopSnapshot | null = null;
+  const printed = new Set<string>();
+  let lastVerdict = '';
+
+  const report = () => {
+    const snap = workshop.store.getSnapshot();
+    const before = previous;
+    previous = snap;
+    if (snap.step !== before?.step && snap.phase === 'starting') out(`… ${snap.step}`);
+    if (snap.phase === 'ready' && before?.phase !== 'ready') {
+      for (const warning of snap.warnings) out(`note: ${warning}`);
+      out(`${snap.file}: level ${snap.level} (${snap.levels[snap.level]!.title}), ${snap.attachMode} mode, demo server ${snap.server?.url}`);
+    }
+    if (snap.watchNote !== before?.watchNote && snap.watchMode === 'polling') out(`note: ${snap.watchNote}`);
+    if (snap.level !== before?.level && before?.phase === 'ready') out(`level ${snap.level}: ${snap.levels[snap.level]!.title}`);
+    if (snap.watch !== before?.watch) reportWatch(snap, before, out);
+    if (snap.expected.status === 'failed' && before?.expected.status !== 'failed') out(`warning: solution.c could not be attached: ${snap.expected.problem}`);
+    if (snap.captureVersion !== before?.captureVersion || snap.watch.status === 'attached') reportConnections(snap, printed, out);
+    const verdict = verdictLine(snap);
+    if (verdict && verdict !== lastVerdict) out(verdict);
+    lastVerdict = verdict || lastVerdict;
+    if (snap.notice && snap.notice !== before?.notice) out(snap.notice);
+  };
+  const unsubscribe = workshop.store.subscribe(report);
+  // Connections settle with time, not only with events.
+  const timer = setInterval(report, 500).unref();
+
+  let rl: readline.Interface | null = null;
+  const quitRequested = new Promise<void>((resolve) => {
+    if (!options.commands) return;
+    rl = readline.createInterface({ input: process.stdin });
+    out('commands: r request, a auto on/off, + / - size, 0-4 level, n next level, h hint, q quit (then Enter)');
+    rl.on('line', (line) => {
+      const command = line.trim();
+      if (command === 'q') return resolve();
+      if (command === 'r') void workshop.traffic.sendOne();
+      else if (command === 'a') workshop.traffic.toggleAuto();
+      else if (command === '+') workshop.traffic.resize(1);
+      else if (command === '-') workshop.traffic.resize(-1);
+      else if (command === 'n') workshop.nextLevel();
+      else if (/^[0-9]$/.test(command)) workshop.setLevel(Number(command));
+      else if (command === 'h') {
+        const snap = workshop.store.getSnapshot();
+        const shown = workshop.revealHint();
+        const level = snap.levels[snap.level]!;
+        const lines = hintLines(level.hints, shown, WIDTH);
+        const from = hintLines(level.hints, shown - 1, WIDTH).length - 2;
+        for (const l of lines.slice(shown > 1 ? from : 0)) out(l.text);
+      } else if (command) out(`unknown command "${command}"`);
+    });
+  });
+  return {
+    quitRequested,
+    stop: () => {
+      unsubscribe();
+      clearInterval(timer);
+      rl?.close();
+    },
+  };
+}
+
+function reportWatch(snap: WorkshopSnapshot, before: WorkshopSnapshot | null, out: (line: string) => void): void {
+  const watch = snap.watch;
+  if (watch.status === before?.watch.status && watch.generation === before?.watch.generation) return;
+  if (watch.status === 'compiling') out(`… checking ${snap.file} at level ${snap.level} (${watch.reason})`);
+  if (watch.status === 'attached') {
+    const attaches = snap.levels[snap.level]!.spec.expectedEvents.attach;
+    out(`✓ ${snap.file}: ${attaches ? 'compiled, verified and attached' : 'compiled and accepted by the verifier'}`);
+  }
+  if (watch.status === 'broken') {
+    const failed = watch.checks.filter((c) => c.status === 'fail');
+    if (failed.length === 0 && watch.problem) {
+      out(`✗ ${watch.problem.message}`);
+      if (watch.problem.hint) out(`  hint: ${watch.problem.hint}`);
+    }
+    failed.forEach((check, i) => {
+      const where = check.location ? `${check.location.file}:${check.location.line}: ` : '';
+      out(`✗ ${where}${check.message}`);
+      if (i === 0 && check.location) {
+        for (const line of codeExcerpt(snap.source, check.location.line)) out(`${line.target ? '▶' : ' '} ${String(line.number).padStart(4)} │ ${line.text}`);
+      }
+      if (check.hint) out(`  hint: ${check.hint}`);
+    });
+  }
+}
+
+function reportConnections(snap: WorkshopSnapshot, printed: Set<string>, out: (line: string) => void): void {
+  const now = Date.now();
+  const rows = diffCaptures(snap.learnerLog.connections, snap.expectedLog.connections, { now, graceMs: GRACE_MS });
+  const timeline = snap.levels[snap.level]!.spec.expectedEvents.exchange;
+  for (const row of rows) {
+    if (!settled(row, now) || printed.has(identity(row))) continue;
+    printed.add(identity(row));
+    const lines = timeline ? timelineLines([row], WIDTH) : eventLines([row], WIDTH);
+    for (const line of lines) {
+      const mine = text(line.left).trim();
+      const theirs = text(line.right).trim();
+      if (mine === theirs) out(`  both      ${mine}`);
+      else {
+        out(`  yours     ${mine || '-'}`);
+        out(`  expected  ${theirs || '-'}`);
+      }
+    }
+  }
+  if (printed.size > 2000) printed.clear();
+}
+
+/** A connection is printed once neither side has had an event for a while. */
+function settled(row: ConnectionRow, now: number): boolean {
+  const last = Math.max(row.learner?.updatedAt ?? 0, row.expected?.updatedAt ?? 0);
+  return now - last > GRACE_MS;
+}
+
+function identity(row: ConnectionRow): string {
+  const c = row.expected ?? row.learner!;
+  return `${c.pid}:${c.fd}:${c.arrivedAt}:${row.key}`;
+}
+
+function verdictLine(snap: WorkshopSnapshot): string {
+  if (snap.passedLevel === snap.level) {
+    return snap.level < snap.levels.length - 1
+      ? `★ Level ${snap.level} passed! Type n for level ${snap.level + 1}.`
+      : `★ Level ${snap.level} passed! That was the last level: your sniffer is complete.`;
+  }
+  const failing = snap.live.checks.find((c) => c.status === 'fail');
+  return failing ? `not yet: ${failing.message}` : '';
+}

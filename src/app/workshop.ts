@@ -1,0 +1,457 @@
+// The learner's workshop behind the screen: the demo server, solution.c attached at the
+// level (the Expected column), the learner's file watched, checked and attached (Your
+// sniffer), traffic, and the level's live checks over what the learner's program captures.
+// The full-screen app and the line-by-line mode both drive one of these and render its
+// snapshots; nothing here knows about the terminal.
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Exchange } from '../capture/connectionTracker.js';
+import type { CaptureEvent } from '../capture/events.js';
+import { onShutdown } from '../engine/shutdown.js';
+import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
+import { describeProblem, type Problem } from '../run/problem.js';
+import { DemoServer } from '../server/demoServer.js';
+import { Sniffer } from '../sniffer/sniffer.js';
+import { giveToInvokingUser } from '../util/invokingUser.js';
+import type { CheckResult } from '../workshop/checkReport.js';
+import { evaluate } from '../workshop/liveChecks.js';
+import type { Level } from '../workshop/levelSpec.js';
+import { cleanFile, levelById, loadLevels, solutionFile, stepFile } from '../workshop/levels.js';
+import { markCompleted, readProgress } from '../workshop/progress.js';
+import { checkText, staticChecks } from '../workshop/staticChecks.js';
+import { AttachedProgram } from './attachedProgram.js';
+import { ConnectionLog } from './connectionLog.js';
+import { FileWatcher, type WatchMode } from './fileWatcher.js';
+import { ThrottledStore } from './store.js';
+import { TrafficDriver, type SentRequest } from './trafficDriver.js';
+import { initialWatchState, watchReducer, type WatchEvent, type WatchState } from './watchMachine.js';
+
+export interface WorkshopOptions {
+  /** The learner's file, as they named it (shown in messages and locations). */
+  file: string;
+  level: number;
+  attach?: AttachRequest;
+  /** Poll the file instead of waiting for file events (--poll). */
+  poll?: boolean;
+  /** Start with automatic traffic on. */
+  autoTraffic?: boolean;
+}
+
+export type Phase = 'starting' | 'ready' | 'failed' | 'closed';
+
+export interface LiveVerdict {
+  checks: CheckResult[];
+  passed: boolean;
+}
+
+export interface WorkshopSnapshot {
+  phase: Phase;
+  /** What startup is doing now ("checking the kernel"). */
+  step: string;
+  /** Why startup failed. */
+  fatal: Problem | null;
+  file: string;
+  attachMode: AttachMode | null;
+  warnings: string[];
+  server: { url: string; pid: number } | null;
+  levels: Level[];
+  level: number;
+  completed: number[];
+  watch: WatchState;
+  watchMode: WatchMode;
+  watchNote: string;
+  /** The learner's file as last checked, for showing code around a diagnostic. */
+  source: string;
+  expected: { status: 'loading' | 'attached' | 'failed'; problem: string | null };
+  learnerLog: ConnectionLog;
+  expectedLog: ConnectionLog;
+  /** Changes whenever either log changes: what views memoise on. */
+  captureVersion: number;
+  traffic: { auto: boolean; size: number; sent: number; failed: number; lastError: string | null };
+  live: LiveVerdict;
+  /** The level just passed in this session (the app offers the next one). */
+  passedLevel: number | null;
+  hintsShown: number;
+  lost: number;
+  /** A passing message for the learner (a backup written, progress not saved…). */
+  notice: string | null;
+}
+
+const MAX_EVENTS = 500;
+const MAX_EXCHANGES = 100;
+/** The live checks look at the last few requests sent since the learner's program attached. */
+const REQUESTS_JUDGED = 3;
+const EVALUATE_EVERY_MS = 250;
+/** How long an expected event waits for the learner's before it is flagged missing. */
+export const GRACE_MS = 800;
+
+export class Workshop {
+  readonly store: ThrottledStore<WorkshopSnapshot>;
+  readonly traffic: TrafficDriver;
+  private readonly levels = loadLevels();
+  private readonly absFile: string;
+  private phase: Phase = 'starting';
+  private step = 'starting';
+  private fatal: Problem | null = null;
+  private attachMode: AttachMode | null = null;
+  private warnings: string[] = [];
+  private server: DemoServer | null = null;
+  private watcher: FileWatcher | null = null;
+  private watchMode: WatchMode;
+  private watchNote = '';
+  private level: number;
+  private completed: number[];
+  private watch: WatchState = initialWatchState;
+  private source = '';
+  private expected: AttachedProgram | null = null;
+  private expectedStatus: WorkshopSnapshot['expected'] = { status: 'loading', problem: null };
+  private expectedToken = 0;
+  private learner: AttachedProgram | null = null;
+  private attachedAt = 0;
+  private readonly learnerLog = new ConnectionLog();
+  private readonly expectedLog = new ConnectionLog();
+  private learnerEvents: CaptureEvent[] = [];
+  private exchanges: Exchange[] = [];
+  private requests: SentRequest[] = [];
+  private live: LiveVerdict = { checks: [], passed: false };
+  private liveDirty = false;
+  private lastEvaluated = 0;
+  private passedLevel: number | null = null;
+  private readonly hints = new Map<number, number>();
+  private lost = 0;
+  private notice: string | null = null;
+  private closing: Promise<void> | null = null;
+  private removeShutdownHook: () => void = () => {};
+
+  constructor(private readonly options: WorkshopOptions) {
+    this.absFile = path.resolve(options.file);
+    this.level = levelById(options.level, this.levels).id;
+    this.completed = readProgress().completed;
+    this.watchMode = options.poll ? 'polling' : 'events';
+    this.traffic = new TrafficDriver(() => (this.server ? { host: this.server.host, port: this.server.port } : null));
+    this.traffic.on('reply', (reply) => {
+      this.requests = [...this.requests, reply].slice(-20);
+      this.liveDirty = true;
+      this.changed();
+    });
+    this.traffic.on('change', () => this.changed());
+    this.store = new ThrottledStore(() => this.snapshot(), 50);
+  }
+
+  private snapshot(): WorkshopSnapshot {
+    return {
+      phase: this.phase,
+      step: this.step,
+      fatal: this.fatal,
+      file: this.options.file,
+      attachMode: this.attachMode,
+      warnings: this.warnings,
+      server: this.server ? { url: this.server.url, pid: this.server.pid } : null,
+      levels: this.levels,
+      level: this.level,
+      completed: this.completed,
+      watch: this.watch,
+      watchMode: this.watchMode,
+      watchNote: this.watchNote,
+      source: this.source,
+      expected: this.expectedStatus,
+      learnerLog: this.learnerLog,
+      expectedLog: this.expectedLog,
+      captureVersion: this.learnerLog.version * 100_003 + this.expectedLog.version,
+      traffic: {
+        auto: this.traffic.auto,
+        size: this.traffic.size,
+        sent: this.traffic.sent,
+        failed: this.traffic.failed,
+        lastError: this.traffic.lastError,
+      },
+      live: this.live,
+      passedLevel: this.passedLevel,
+      hintsShown: this.hints.get(this.level) ?? 0,
+      lost: this.lost,
+      notice: this.notice,
+    };
+  }
+
+  /** Something changed: re-judge the live checks if due, and publish (throttled). */
+  private changed(): void {
+    if (this.liveDirty && Date.now() - this.lastEvaluated >= EVALUATE_EVERY_MS) this.evaluateLive();
+    else if (this.liveDirty) setTimeout(() => this.changed(), EVALUATE_EVERY_MS).unref();
+    this.store.changed();
+  }
+
+  /** Prepares the kernel, starts the server and the watch, attaches the first level. */
+  async start(): Promise<void> {
+    this.removeShutdownHook = onShutdown(() => this.close());
+    try {
+      this.setStep('checking the kernel');
+      const environment = await prepareKernel({ attach: this.options.attach ?? 'auto' });
+      this.attachMode = environment.attachMode;
+      this.warnings = environment.warnings;
+      this.setStep('starting the demo server');
+      this.server = await DemoServer.start();
+      if (this.closing) return;
+      this.watcher = new FileWatcher(this.absFile, { poll: this.options.poll });
+      this.watcher.on('mode', (mode, why) => {
+        this.watchMode = mode;
+        this.watchNote = why;
+        this.changed();
+      });
+      this.watcher.on('change', () => this.dispatch({ type: 'change', reason: `${path.basename(this.absFile)} saved` }));
+      this.watcher.on('error', (e) => {
+        this.notice = `watching ${this.options.file} failed (${e.message}); restart with --poll`;
+        this.changed();
+      });
+      this.watcher.start();
+      this.phase = 'ready';
+      this.setStep('ready');
+      this.enterLevel(this.level, `level ${this.level}`);
+      if (this.options.autoTraffic) this.traffic.setAuto(true);
+    } catch (e) {
+      this.phase = 'failed';
+      this.fatal = describeProblem(e);
+      this.store.publish();
+    }
+  }
+
+  private setStep(step: string): void {
+    this.step = step;
+    this.store.publish();
+  }
+
+  // ── levels ─────────────────────────────────────────────────────────────────
+
+  setLevel(id: number): void {
+    if (this.phase !== 'ready' || id === this.level || id < 0 || id >= this.levels.length) return;
+    this.enterLevel(id, `level ${id}`);
+  }
+
+  /** The level after the current one (after a pass, `n`). */
+  nextLevel(): void {
+    this.setLevel(Math.min(this.levels.length - 1, this.level + 1));
+  }
+
+  private enterLevel(id: number, reason: string): void {
+    this.level = id;
+    this.passedLevel = null;
+    this.notice = null;
+    this.resetCapture();
+    void this.loadExpected(id);
+    this.dispatch({ type: 'change', reason });
+  }
+
+  private resetCapture(): void {
+    this.learnerLog.clear();
+    this.expectedLog.clear();
+    this.learnerEvents = [];
+    this.exchanges = [];
+    this.live = { checks: [], passed: false };
+  }
+
+  /** solution.c, attached at the level: the Expected column. Compiled without isolation: it is ours. */
+  private async loadExpected(level: number): Promise<void> {
+    const token = ++this.expectedToken;
+    this.expected?.close();
+    this.expected = null;
+    this.expectedStatus = { status: 'loading', problem: null };
+    this.changed();
+    try {
+      const sniffer = await Sniffer.build({ text: readFileSync(solutionFile, 'utf8'), fileName: 'solution.c' }, this.attachMode!);
+      if (token !== this.expectedToken || this.closing) {
+        sniffer.close();
+        return;
+      }
+      const program = await AttachedProgram.open(sniffer, level, this.server!.pid, {
+        onEvents: (events) => {
+          this.expectedLog.add(events);
+          this.liveDirty = true; // the expected opens give the client ports
+          this.changed();
+          this.recheckLater();
+        },
+      });
+      if (token !== this.expectedToken || this.closing) {
+        program.close();
+        return;
+      }
+      this.expected = program;
+      this.expectedStatus = { status: 'attached', problem: null };
+    } catch (e) {
+      if (token === this.expectedToken) this.expectedStatus = { status: 'failed', problem: describeProblem(e).message };
+    }
+    this.changed();
+  }
+
+  // ── the watch loop ─────────────────────────────────────────────────────────
+
+  private dispatch(event: WatchEvent): void {
+    // A new version of the file has to pass again before it is shown as passing.
+    if (event.type === 'change') this.passedLevel = null;
+    const { state, effects } = watchReducer(this.watch, event);
+    this.watch = state;
+    for (const effect of effects) void this.check(effect.generation);
+    this.changed();
+  }
+
+  /** One generation: detach the old program, check the file, attach it if it passes. */
+  private async check(generation: number): Promise<void> {
+    this.closeLearner();
+    const level = this.level;
+    const finish = (ok: boolean, checks: CheckResult[], problem: Problem | null = null) =>
+      this.dispatch({ type: 'checked', generation, ok, checks, problem });
+    try {
+      const bytes = await readFile(this.absFile);
+      this.source = bytes.toString('utf8');
+      const textCheck = checkText(this.options.file, bytes);
+      if (textCheck.status === 'fail') return finish(false, [textCheck]);
+      const outcome = await staticChecks({ file: this.options.file, text: this.source, level, attachMode: this.attachMode! });
+      const checks = [textCheck, ...outcome.checks];
+      const stale = this.watch.queued || this.closing !== null || level !== this.level;
+      if (!outcome.sniffer || stale) {
+        outcome.sniffer?.close();
+        return finish(outcome.sniffer !== null, checks);
+      }
+      if (!levelById(level, this.levels).spec.expectedEvents.attach) {
+        // Level 0: compiled and accepted by the verifier is the whole of it.
+        outcome.sniffer.close();
+        finish(true, checks);
+        this.levelPassed(level);
+        return;
+      }
+      this.learner = await AttachedProgram.open(outcome.sniffer, level, this.server!.pid, {
+        onEvents: (events) => this.learnerCaptured(events),
+        onExchange: (exchange) => {
+          this.exchanges = [...this.exchanges.slice(-(MAX_EXCHANGES - 1)), exchange];
+          this.liveDirty = true;
+          this.changed();
+        },
+        onLost: (count) => {
+          this.lost += count;
+          this.changed();
+        },
+      });
+      // Both columns start over together, so the Expected one never shows connections the
+      // learner's program was not attached for.
+      this.attachedAt = Date.now();
+      this.resetCapture();
+      finish(true, checks);
+    } catch (e) {
+      this.closeLearner();
+      finish(false, [], describeProblem(e));
+    }
+  }
+
+  private learnerCaptured(events: CaptureEvent[]): void {
+    this.learnerLog.add(events);
+    this.learnerEvents.push(...events);
+    if (this.learnerEvents.length > MAX_EVENTS) this.learnerEvents.splice(0, this.learnerEvents.length - MAX_EVENTS);
+    this.liveDirty = true;
+    this.changed();
+    this.recheckLater();
+  }
+
+  /** An expected event the learner's program has not matched turns from "waiting" to "missing" after a while: show that even if nothing else happens. */
+  private recheckLater(): void {
+    setTimeout(() => this.store.changed(), GRACE_MS + 100).unref();
+  }
+
+  private closeLearner(): void {
+    this.learner?.close();
+    this.learner = null;
+  }
+
+  // ── progress ───────────────────────────────────────────────────────────────
+
+  /** The level's live checks over what the learner's program captured from recent requests. */
+  private evaluateLive(): void {
+    this.liveDirty = false;
+    this.lastEvaluated = Date.now();
+    const level = levelById(this.level, this.levels);
+    if (this.watch.status !== 'attached' || !this.learner || !level.spec.expectedEvents.attach) return;
+    const recent = this.requests.filter((r) => r.startedAt >= this.attachedAt && r.status === 200).slice(-REQUESTS_JUDGED);
+    if (recent.length === 0) return;
+    const checks = evaluate(level.spec.expectedEvents, this.learnerEvents, this.exchanges, this.clientPorts(recent), recent.map((r) => r.size));
+    const passed = checks.every((c) => c.status === 'pass');
+    this.live = { checks, passed };
+    if (passed) this.levelPassed(this.level);
+  }
+
+  /** The clients' ports: from the replies, or else from the expected column's open events. */
+  private clientPorts(recent: SentRequest[]): number[] {
+    const ports = recent.map((r) => r.localPort).filter((p): p is number => p !== null);
+    if (ports.length > 0) return ports;
+    return this.expectedLog.connections.flatMap((c) => (c.client && c.client.port > 0 ? [c.client.port] : []));
+  }
+
+  private levelPassed(level: number): void {
+    if (this.passedLevel === level) return;
+    this.passedLevel = level;
+    if (!this.completed.includes(level)) {
+      try {
+        this.completed = markCompleted(level).completed;
+      } catch (e) {
+        this.completed = [...this.completed, level].sort((a, b) => a - b);
+        this.notice = `level ${level} passed, but your progress could not be saved: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    this.changed();
+  }
+
+  // ── help ───────────────────────────────────────────────────────────────────
+
+  /** Reveals the level's next hint; returns how many are shown now. */
+  revealHint(): number {
+    const total = levelById(this.level, this.levels).hints.length;
+    const shown = Math.min(total, (this.hints.get(this.level) ?? 0) + 1);
+    this.hints.set(this.level, shown);
+    this.changed();
+    return shown;
+  }
+
+  /** The file as it stands once this level is done (what `s` shows). */
+  solutionText(level = this.level): string {
+    return readFileSync(stepFile(level), 'utf8');
+  }
+
+  /**
+   * Puts the learner's file back to where this level starts (the previous level's finished
+   * file, or clean.c), keeping what they had as `<file>.bak-<time>`. The watch picks it up.
+   */
+  resetLevel(now = new Date()): string {
+    const start = this.level === 0 ? cleanFile : stepFile(this.level - 1);
+    const backup = `${this.options.file}.bak-${timestamp(now)}`;
+    copyFileSync(this.absFile, path.resolve(backup));
+    giveToInvokingUser(path.resolve(backup));
+    // Written in place, so the file keeps its owner and the editor's hold on it.
+    writeFileSync(this.absFile, readFileSync(start));
+    this.notice = `${this.options.file} is back at the start of level ${this.level}; your version is in ${backup}`;
+    this.changed();
+    return backup;
+  }
+
+  // ── the end ────────────────────────────────────────────────────────────────
+
+  /** Detaches everything and stops the server; every caller awaits the same close. */
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    this.removeShutdownHook();
+    this.traffic.stop();
+    this.store.stop();
+    this.expectedToken++;
+    await this.watcher?.close();
+    this.closeLearner();
+    this.expected?.close();
+    this.expected = null;
+    await this.server?.stop();
+    this.phase = 'closed';
+  }
+}
+
+function timestamp(d: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}`;
+}

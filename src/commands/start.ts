@@ -1,0 +1,70 @@
+// `ebpf-workshop start`: the learner's workshop. Full screen on a terminal; line by line
+// without one (or with --plain).
+import { createElement } from 'react';
+import type { Command } from 'commander';
+import { WorkshopApp } from '../app/components/WorkshopApp.js';
+import { runFullScreen } from '../app/fullScreen.js';
+import { runPlain } from '../app/plainWorkshop.js';
+import { Workshop } from '../app/workshop.js';
+import { exitCodeFor, formatProblem, type Problem } from '../run/problem.js';
+import { loadLevels } from '../workshop/levels.js';
+import { currentLevel, readProgress } from '../workshop/progress.js';
+import type { AttachRequest } from '../kernel/features.js';
+import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
+
+interface StartOptions {
+  level?: number;
+  poll?: boolean;
+  plain?: boolean;
+  attach: AttachRequest;
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('the workshop: levels, your file checked on every save, and its capture beside the expected one')
+    .argument('[file]', 'your BCC program (default ./clean.c, created if missing)')
+    .option('-l, --level <n>', 'start at this level (default: the first one not done)', intOption(0, 4))
+    .option('--poll', 'poll your file for changes instead of waiting for file events')
+    .option('--plain', 'line-by-line output instead of the full screen')
+    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
+    .action(async (file: string | undefined, options: StartOptions) => {
+      await start(file, options).catch((e) => fail(e));
+      process.exit(process.exitCode ?? 0);
+    });
+}
+
+async function start(fileArg: string | undefined, options: StartOptions): Promise<void> {
+  const file = learnerFile(fileArg);
+  const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
+  const plain = options.plain || !process.stdout.isTTY || !process.stdin.isTTY;
+  const workshop = new Workshop({ file, level, attach: options.attach, poll: options.poll, autoTraffic: plain && !process.stdin.isTTY });
+
+  if (plain) {
+    const plainRun = runPlain(workshop, { commands: process.stdin.isTTY });
+    await workshop.start();
+    const fatal = workshop.store.getSnapshot().fatal;
+    if (!fatal) await plainRun.quitRequested; // without commands: until Ctrl-C
+    plainRun.stop();
+    await workshop.close();
+    if (fatal) report(fatal);
+    return;
+  }
+
+  const screen = runFullScreen({
+    app: (quit) => createElement(WorkshopApp, { workshop, onQuit: () => quit() }),
+    cleanup: () => workshop.close(),
+  });
+  // A startup failure (no privileges, no headers…) is printed on the normal screen.
+  void workshop.start().then(() => {
+    const fatal = workshop.store.getSnapshot().fatal;
+    if (fatal) screen.quit(fatal);
+  });
+  const problem = await screen.done;
+  if (problem) report(problem);
+}
+
+function report(problem: Problem): void {
+  process.stderr.write(`${formatProblem(problem)}\n`);
+  process.exitCode = exitCodeFor(problem);
+}
