@@ -3,7 +3,7 @@
 import { createElement } from 'react';
 import type { Command } from 'commander';
 import { WorkshopApp } from '../app/components/WorkshopApp.js';
-import { runFullScreen } from '../app/fullScreen.js';
+import { runInkApp } from '../app/inkRunner.js';
 import { runPlain } from '../app/plainWorkshop.js';
 import { Workshop } from '../app/workshop.js';
 import { exitCodeFor, formatProblem, type Problem } from '../run/problem.js';
@@ -51,7 +51,7 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
     return;
   }
 
-  const screen = runFullScreen({
+  const screen = runInkApp({
     app: (quit) => createElement(WorkshopApp, { workshop, onQuit: () => quit() }),
     cleanup: () => workshop.close(),
   });

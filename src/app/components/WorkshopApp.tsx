@@ -1,7 +1,7 @@
 // The learner's full screen: levels and instructions on top, the capture columns (or why
 // the file is not attached) below, status, traffic and keys at the bottom.
 import { useMemo, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, useStdin } from 'ink';
 import type { WorkshopControls } from '../controls.js';
 import { useStore } from '../hooks/useStore.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
@@ -72,6 +72,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
     setScroll({ level: snap.level, top: 0 });
   };
 
+  const { isRawModeSupported } = useStdin();
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) return onQuit();
     if (snap.phase !== 'ready') return;
@@ -116,7 +117,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
       case '?':
         return show(panel === 'help' ? 'instructions' : 'help');
     }
-  });
+  }, { isActive: isRawModeSupported });
 
   if (snap.phase !== 'ready') return <StartupScreen step={snap.step} fatal={snap.fatal} width={layout.width} />;
 

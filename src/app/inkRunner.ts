@@ -1,4 +1,5 @@
-// Runs an Ink app on the terminal's alternate screen and guarantees the way out: q, Ctrl-C
+// Runs an Ink app (on the terminal's alternate screen, unless the app is a scrolling log)
+// and guarantees the way out: q, Ctrl-C
 // (a key in raw mode, routed to quit), a signal, a render error or an uncaught exception all
 // end the same way — the screen restored first, then everything detached and stopped, then
 // the error (if any) printed as a Problem by the caller. Never a raw stack on the screen.
@@ -12,23 +13,26 @@ const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 
-export interface FullScreenOptions {
+export interface InkAppOptions {
   /** The app; `quit` ends it cleanly. */
   app: (quit: (problem?: Problem | null) => void) => ReactElement;
   /** Detaches and stops everything; runs after the screen is restored. */
   cleanup: () => Promise<void>;
   stdout?: NodeJS.WriteStream;
+  /** Full screen on the alternate screen (default), or inline output that scrolls. */
+  alternateScreen?: boolean;
 }
 
-export interface FullScreenRun {
+export interface InkAppRun {
   /** Settles when the app has ended and everything is cleaned up: null, or what went wrong. */
   done: Promise<Problem | null>;
   /** Ends the app from outside (with the problem to report, if any). */
   quit: (problem?: Problem | null) => void;
 }
 
-export function runFullScreen(options: FullScreenOptions): FullScreenRun {
+export function runInkApp(options: InkAppOptions): InkAppRun {
   const stdout = options.stdout ?? process.stdout;
+  const alternate = options.alternateScreen ?? true;
   let instance: Instance | null = null;
   let screenRestored = false;
   let finishing: Promise<void> | null = null;
@@ -43,7 +47,7 @@ export function runFullScreen(options: FullScreenOptions): FullScreenRun {
     } catch {
       // Unmounting a crashed tree may throw; the screen still has to come back.
     }
-    stdout.write(LEAVE_ALT_SCREEN + SHOW_CURSOR);
+    stdout.write((alternate ? LEAVE_ALT_SCREEN : '') + SHOW_CURSOR);
   };
 
   const finish = (problem: Problem | null) => {
@@ -72,7 +76,7 @@ export function runFullScreen(options: FullScreenOptions): FullScreenRun {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
-  stdout.write(ENTER_ALT_SCREEN);
+  if (alternate) stdout.write(ENTER_ALT_SCREEN);
   instance = render(createElement(CrashBoundary, { onCrash: crash }, options.app(quit)), {
     stdout,
     exitOnCtrlC: false,
