@@ -1,0 +1,145 @@
+// Runs the real CLI as a learner would, in a child process, with a throwaway HOME and
+// XDG_STATE_HOME so a passing check never writes progress into the real home directory.
+// `check --json` output is parsed and validated against the report's zod schema, so a test
+// that reads a field reads one the contract promises.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkReportSchema, type CheckReport, type CheckResult } from '../../src/workshop/checkReport.js';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * How the CLI is started: `tsx` runs src/cli.ts (what the tests see is the source as it
+ * stands), `dist` runs the built dist/cli.js. EBPF_WORKSHOP_TEST_CLI=dist chooses the build.
+ */
+export type CliVia = 'tsx' | 'dist';
+
+export interface CliResult {
+  /** The exit status; a child killed by a signal (or the timeout) gives -1. */
+  code: number;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Workspace {
+  /** An empty directory to run in (the learner's directory). */
+  dir: string;
+  /** The HOME the child sees. */
+  home: string;
+  /** The XDG_STATE_HOME the child sees: progress goes to <stateHome>/ebpf-workshop/progress.json. */
+  stateHome: string;
+  progressFile: string;
+  remove(): void;
+}
+
+export interface CliOptions {
+  workspace: Workspace;
+  via?: CliVia;
+  timeoutMs?: number;
+  /** Extra environment for the child (after HOME and XDG_STATE_HOME are set). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A temporary learner's directory with its own HOME and state directory. */
+export function makeWorkspace(prefix = 'ebpf-workshop-cli-'): Workspace {
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = path.join(root, 'work');
+  const home = path.join(root, 'home');
+  const stateHome = path.join(root, 'state');
+  for (const d of [dir, home, stateHome]) mkdirSync(d);
+  return {
+    dir,
+    home,
+    stateHome,
+    progressFile: path.join(stateHome, 'ebpf-workshop', 'progress.json'),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+function commandFor(via: CliVia): string[] {
+  if (via === 'dist') return [path.join(repoRoot, 'dist', 'cli.js')];
+  // Resolved from here: the child runs in a temp directory where `--import tsx` would not resolve.
+  const tsx = fileURLToPath(import.meta.resolve('tsx'));
+  return ['--import', `file://${tsx}`, path.join(repoRoot, 'src', 'cli.ts')];
+}
+
+function childEnv(workspace: Workspace, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: workspace.home, XDG_STATE_HOME: workspace.stateHome, ...extra };
+  // Under sudo the tool writes progress into the invoking user's real home; never in a test.
+  delete env.SUDO_UID;
+  delete env.SUDO_GID;
+  delete env.SUDO_USER;
+  // tap sets these for its own children; the CLI is not a test.
+  for (const key of Object.keys(env)) if (key.startsWith('TAP')) delete env[key];
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** `ebpf-workshop <args…>` in the workspace's directory; resolves whatever the exit status. */
+export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  const via = options.via ?? (process.env.EBPF_WORKSHOP_TEST_CLI === 'dist' ? 'dist' : 'tsx');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...commandFor(via), ...args],
+      {
+        cwd: options.workspace.dir,
+        env: childEnv(options.workspace, options.env),
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (error, stdout, stderr) => {
+        const failed = error as (Error & { code?: number | string; signal?: string | null }) | null;
+        const code = !failed ? 0 : typeof failed.code === 'number' ? failed.code : -1;
+        resolve({ code, signal: failed?.signal ?? null, stdout, stderr });
+      },
+    );
+  });
+}
+
+export interface CheckRun extends CliResult {
+  /** The validated report; throws (from parseCheckReport) when stdout is not one. */
+  report: CheckReport;
+}
+
+/**
+ * Parses `check --json` output: exactly one JSON object, valid against checkReportSchema.
+ * Throws an Error quoting what was printed otherwise (an error object, a stack trace…).
+ */
+export function parseCheckReport(stdout: string): CheckReport {
+  const text = stdout.trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`check --json did not print one JSON object:\n${text.slice(0, 2000)}`);
+  }
+  const parsed = checkReportSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`check --json printed an object that is not a CheckReport (${parsed.error.message}):\n${text.slice(0, 2000)}`);
+  }
+  return parsed.data;
+}
+
+/** `check --json <args…>`, with the report parsed and validated. */
+export async function runCheck(args: string[], options: CliOptions): Promise<CheckRun> {
+  const result = await runCli(['check', '--json', ...args], options);
+  return { ...result, report: parseCheckReport(result.stdout) };
+}
+
+/** The check with this id, or undefined. */
+export function checkById(report: CheckReport, id: string): CheckResult | undefined {
+  return report.checks.find((c) => c.id === id);
+}
+
+export function failedChecks(report: CheckReport): CheckResult[] {
+  return report.checks.filter((c) => c.status === 'fail');
+}
+
+/** Node and V8 stack frames, or an uncaught error's name line: what a learner must never see. */
+export const STACK_TRACE = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$|^(Type|Reference|Range|Syntax)?Error: |^node:internal|\bERR_[A-Z_]{4,}\b/m;
