@@ -12,8 +12,9 @@ export interface SentRequest {
   status: number;
   /** The client's port: the open event's address, if the learner's hook reads it right. */
   localPort: number | null;
-  /** When the request was started (ms). */
+  /** When the request was started and answered (ms). */
   startedAt: number;
+  answeredAt: number;
 }
 
 export interface TrafficTarget {
@@ -62,7 +63,7 @@ export class TrafficDriver extends EventEmitter<TrafficEvents> {
       this.sent++;
       this.lastError = null;
       const localPort = (reply as { localPort?: number }).localPort ?? null;
-      this.emit('reply', { size, status: reply.status, localPort, startedAt });
+      this.emit('reply', { size, status: reply.status, localPort, startedAt, answeredAt: Date.now() });
     } catch (e) {
       this.failed++;
       this.lastError = e instanceof Error ? e.message : String(e);

@@ -109,6 +109,7 @@ export class Workshop {
   private expectedToken = 0;
   private learner: AttachedProgram | null = null;
   private attachedAt = 0;
+  private attachedAtNs = 0;
   private readonly learnerLog = new ConnectionLog();
   private readonly expectedLog = new ConnectionLog();
   private learnerEvents: CaptureEvent[] = [];
@@ -263,7 +264,11 @@ export class Workshop {
         return;
       }
       const program = await AttachedProgram.open(sniffer, level, this.server!.pid, {
-        onEvents: (events) => {
+        onEvents: (batch) => {
+          // Only what happened since the learner's program was attached: a connection
+          // already under way then is one it could not have seen whole.
+          const events = batch.filter((e) => e.timestampNs === 0 || e.timestampNs >= this.attachedAtNs);
+          if (events.length === 0) return;
           this.expectedLog.add(events);
           this.liveDirty = true; // the expected opens give the client ports
           this.changed();
@@ -333,6 +338,8 @@ export class Workshop {
       // Both columns start over together, so the Expected one never shows connections the
       // learner's program was not attached for.
       this.attachedAt = Date.now();
+      // bpf_ktime_get_ns() and process.hrtime() both read CLOCK_MONOTONIC.
+      this.attachedAtNs = Number(process.hrtime.bigint());
       this.resetCapture();
       finish(true, checks);
     } catch (e) {
@@ -368,12 +375,28 @@ export class Workshop {
     this.lastEvaluated = Date.now();
     const level = levelById(this.level, this.levels);
     if (this.watch.status !== 'attached' || !this.learner || !level.spec.expectedEvents.attach) return;
-    const recent = this.requests.filter((r) => r.startedAt >= this.attachedAt && r.status === 200).slice(-REQUESTS_JUDGED);
+    const answered = this.requests.filter((r) => r.startedAt >= this.attachedAt && r.status === 200);
+    const judge = (requests: SentRequest[]) =>
+      evaluate(level.spec.expectedEvents, this.learnerEvents, this.exchanges, this.clientPorts(requests), requests.map((r) => r.size));
+    const recent = answered.slice(-REQUESTS_JUDGED);
     if (recent.length === 0) return;
-    const checks = evaluate(level.spec.expectedEvents, this.learnerEvents, this.exchanges, this.clientPorts(recent), recent.map((r) => r.size));
-    const passed = checks.every((c) => c.status === 'pass');
-    this.live = { checks, passed };
-    if (passed) this.levelPassed(this.level);
+    const checks = judge(recent);
+    if (checks.every((c) => c.status === 'pass')) {
+      this.live = { checks, passed: true };
+      this.levelPassed(this.level);
+      return;
+    }
+    // Not passing yet: the events of the newest requests may still be on their way, so a
+    // failure is only told about requests answered a while ago.
+    const settled = answered.filter((r) => Date.now() - r.answeredAt > GRACE_MS).slice(-REQUESTS_JUDGED);
+    if (settled.length < answered.slice(-REQUESTS_JUDGED).length) {
+      this.liveDirty = true;
+      setTimeout(() => this.changed(), GRACE_MS).unref();
+    }
+    if (settled.length === 0) return;
+    const settledChecks = judge(settled);
+    this.live = { checks: settledChecks, passed: settledChecks.every((c) => c.status === 'pass') };
+    if (this.live.passed) this.levelPassed(this.level);
   }
 
   /** The clients' ports: from the replies, or else from the expected column's open events. */
