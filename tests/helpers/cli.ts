@@ -21,6 +21,8 @@ export interface CliResult {
   /** The exit status; a child killed by a signal (or the timeout) gives -1. */
   code: number;
   signal: string | null;
+  /** The CLI process's own pid (so a test can tell it from the demo server's). */
+  pid: number;
   stdout: string;
   stderr: string;
 }
@@ -83,7 +85,7 @@ function childEnv(workspace: Workspace, extra: NodeJS.ProcessEnv = {}): NodeJS.P
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   const via = options.via ?? (process.env.EBPF_WORKSHOP_TEST_CLI === 'dist' ? 'dist' : 'tsx');
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [...commandFor(via), ...args],
       {
@@ -96,7 +98,7 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
       (error, stdout, stderr) => {
         const failed = error as (Error & { code?: number | string; signal?: string | null }) | null;
         const code = !failed ? 0 : typeof failed.code === 'number' ? failed.code : -1;
-        resolve({ code, signal: failed?.signal ?? null, stdout, stderr });
+        resolve({ code, signal: failed?.signal ?? null, pid: child.pid ?? -1, stdout, stderr });
       },
     );
   });
