@@ -1,7 +1,10 @@
 // Joins a connection's open, data and close events into exchanges: a request (ingress)
-// and the response (egress) that followed it. Keep-alive connections carry several; a new
-// request after a response ends the previous exchange. Buffers are capped and idle
-// connections evicted, so memory stays bounded however much traffic the machine makes.
+// and the response (egress) that followed it. Keep-alive connections carry several: the
+// start of a new request ends the previous exchange. Data that starts a new HTTP message in
+// a direction that already has one (a request after an unanswered request, a second
+// response) also starts a new exchange, so an event the kernel dropped leaves one exchange
+// incomplete rather than pairing a request with another request's response. Buffers are
+// capped and idle connections evicted, so memory stays bounded however busy the machine is.
 import type { CaptureEvent, ClientAddress } from './events.js';
 
 export interface Exchange {
@@ -13,7 +16,18 @@ export interface Exchange {
   /** True when a payload hit the cap and was cut. */
   truncated: boolean;
   /** What ended it: the connection closed, the next request began, or it went quiet. */
-  endedBy: 'close' | 'next-request' | 'idle' | 'flush';
+  endedBy: 'close' | 'next-request' | 'next-response' | 'idle' | 'flush';
+}
+
+const REQUEST_LINE = /^[A-Z]+ \S+ HTTP\/1\.[01]\r?\n/;
+const STATUS_LINE = /^HTTP\/1\.[01] \d{3}/;
+
+function startsRequest(payload: Buffer): boolean {
+  return REQUEST_LINE.test(payload.toString('latin1', 0, Math.min(payload.length, 256)));
+}
+
+function startsResponse(payload: Buffer): boolean {
+  return STATUS_LINE.test(payload.toString('latin1', 0, 16));
 }
 
 export interface TrackerOptions {
@@ -85,9 +99,10 @@ export class ConnectionTracker {
     }
     conn.lastSeen = this.now();
     if (event.direction === 'ingress') {
-      if (conn.responseBytes > 0) this.emit(conn, 'next-request');
+      if (conn.responseBytes > 0 || (conn.requestBytes > 0 && startsRequest(event.payload))) this.emit(conn, 'next-request');
       conn.requestBytes = this.append(conn, conn.request, conn.requestBytes, event.payload);
     } else {
+      if (conn.responseBytes > 0 && startsResponse(event.payload)) this.emit(conn, 'next-response');
       conn.responseBytes = this.append(conn, conn.response, conn.responseBytes, event.payload);
     }
   }

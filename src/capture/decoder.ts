@@ -8,7 +8,11 @@ import { decodeSockaddr } from './sockaddr.js';
 import { fieldsFromDescription, layoutStruct, type FieldLayout } from './structLayout.js';
 import type { Measurements } from './layoutProbes.js';
 
-export type EventDecoder = (bytes: Buffer) => CaptureEvent;
+export interface EventDecoder {
+  decode(bytes: Buffer): CaptureEvent;
+  /** Only the pid: lets a filter skip other processes' events before decoding them. */
+  pid(bytes: Buffer): number;
+}
 
 /** A field the view needs is missing or has a shape we cannot read. Names it. */
 export class EventLayoutError extends Error {
@@ -46,23 +50,24 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
     fd: b.readInt32LE(fdAt),
   });
 
+  const pid = (b: Buffer) => b.readUInt32LE(pidAt);
   switch (OUTPUTS[output]) {
     case 'open': {
       const addr = field('addr');
-      return (b) => ({
+      return { pid, decode: (b) => ({
         type: 'open',
         ...base(b),
         client: addr ? decodeSockaddr(b.subarray(addr.offset, addr.offset + addr.size)) : null,
-      });
+      }) };
     }
     case 'close':
-      return (b) => ({ type: 'close', ...base(b) });
+      return { pid, decode: (b) => ({ type: 'close', ...base(b) }) };
     case 'data': {
       const direction = need('direction', 'it tells a request (ingress) from a response (egress)');
       const msg = need('msg', 'it carries the captured bytes');
       const msgSize = field('msg_size');
       if (direction.size !== 4) throw new EventLayoutError(output, 'direction', 'have a `direction` that is not an enum or 32-bit integer');
-      return (b) => {
+      const decode = (b: Buffer): CaptureEvent => {
         const captured = msgSize ? Math.min(b.readUInt32LE(msgSize.offset), msg.size) : msg.size;
         // Copy: the batch buffer belongs to the native reader and is freed when released.
         const payload = Buffer.from(b.subarray(msg.offset, msg.offset + captured));
@@ -74,6 +79,7 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
           payload,
         };
       };
+      return { pid, decode };
     }
   }
 }

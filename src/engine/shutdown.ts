@@ -34,7 +34,14 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   const deadline = new Promise((resolve) => setTimeout(resolve, 3000).unref());
   await Promise.race([Promise.allSettled([...hooks].map((hook) => hook(signal))), deadline]);
   releaseAll();
+  // Writes to a pipe are asynchronous: exiting with some still queued would cut a line in
+  // half. Wait for them however long the reader takes; a second signal exits at once.
+  await flushed(process.stdout);
   process.exit(SIGNAL_STATUS[signal] ?? 1);
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => (stream.writable ? stream.write('', () => resolve()) : resolve()));
 }
 
 function install(): void {

@@ -6,7 +6,7 @@ import { ConnectionTracker, type Exchange, type TrackerOptions } from '../captur
 import type { CaptureEvent } from '../capture/events.js';
 import { monotonicNowNs, ReorderBuffer } from '../capture/reorderBuffer.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
-import type { Sniffer } from '../sniffer/sniffer.js';
+import type { CaptureCounters, Sniffer } from '../sniffer/sniffer.js';
 
 export interface CaptureCounts {
   open: number;
@@ -42,7 +42,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
   private readonly tracker: ConnectionTracker;
   private readonly evictTimer: NodeJS.Timeout;
   private readonly releaseTimer: NodeJS.Timeout;
-  private readonly decodeErrors: () => number;
+  private readonly sniffed: CaptureCounters;
   private readonly reorder = new ReorderBuffer(REORDER_WINDOW_MS * 1e6);
 
   constructor(sniffer: Sniffer, options: CaptureOptions) {
@@ -53,23 +53,19 @@ export class Capture extends EventEmitter<CaptureEvents> {
     }, options.tracker);
     // We never show our own process: printing a captured "HTTP/1.1 200" would capture itself.
     const ownPid = process.pid;
-    const keep = options.onlyPid === null ? (e: CaptureEvent) => e.pid !== ownPid : (e: CaptureEvent) => e.pid === options.onlyPid;
-    ({ decodeErrors: this.decodeErrors } = sniffer.capture((events, lost) => {
-      const kept: CaptureEvent[] = [];
-      for (const event of events) {
-        if (!keep(event)) {
-          this.counts.filtered++;
-          continue;
+    const onlyPid = options.onlyPid;
+    const keepPid = onlyPid === null ? (pid: number) => pid !== ownPid : (pid: number) => pid === onlyPid;
+    this.sniffed = sniffer.capture(
+      (events, lost) => {
+        for (const event of events) this.count(event);
+        if (lost > 0) {
+          this.counts.lost += lost;
+          this.emit('lost', lost);
         }
-        this.count(event);
-        kept.push(event);
-      }
-      if (lost > 0) {
-        this.counts.lost += lost;
-        this.emit('lost', lost);
-      }
-      if (kept.length > 0) this.deliver(this.reorder.push(kept));
-    }, options.perfBuffer));
+        if (events.length > 0) this.deliver(this.reorder.push(events));
+      },
+      { perfBuffer: options.perfBuffer, keepPid },
+    );
     this.releaseTimer = setInterval(() => this.deliver(this.reorder.release(monotonicNowNs())), 25).unref();
     this.evictTimer = setInterval(() => this.tracker.evictIdle(), 1000).unref();
   }
@@ -96,7 +92,8 @@ export class Capture extends EventEmitter<CaptureEvents> {
     clearInterval(this.releaseTimer);
     this.deliver(this.reorder.drain());
     this.tracker.flush();
-    this.counts.decodeErrors = this.decodeErrors();
+    this.counts.decodeErrors = this.sniffed.decodeErrors;
+    this.counts.filtered = this.sniffed.filtered;
     return { ...this.counts };
   }
 }

@@ -10,6 +10,7 @@ import { findHookDefinitions, type HookKind } from '../attach/hookNames.js';
 import { readSyscallFormat } from '../attach/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
 import type { PerfOutput } from '../engine/perfOutput.js';
+import { onlineCpus } from '../engine/cpus.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { createDecoder, type EventDecoder } from '../capture/decoder.js';
@@ -35,6 +36,23 @@ export interface SnifferSource {
   text: string;
   /** The learner's file as diagnostics should name it. */
   fileName: string;
+}
+
+export interface CaptureCounters {
+  decodeErrors: number;
+  /** Events of processes the filter left out. */
+  filtered: number;
+}
+
+/**
+ * Pages per CPU ring: large enough to ride out a busy machine (the tutorial's program sees
+ * every read and write of every process), with all rings together kept near 64 MiB.
+ */
+export function ringPages(outputs: number, cpus = onlineCpus().length): number {
+  const budget = (64 * 1024 * 1024) / 4096 / Math.max(1, outputs * cpus);
+  let pages = 16;
+  while (pages * 2 <= Math.min(budget, 1024)) pages *= 2;
+  return pages;
 }
 
 export class HookAttachError extends Error {
@@ -149,16 +167,20 @@ export class Sniffer {
   }
 
   /**
-   * Reads and decodes every tutorial output the program has. Events that fail to decode are
-   * counted, not thrown: one odd event must not stop the capture.
+   * Reads and decodes every tutorial output the program has. `keepPid` drops other
+   * processes' events before they are decoded (most of the traffic on a busy machine).
+   * Events that fail to decode are counted, not thrown: one odd event must not stop the capture.
    */
   capture(
     onEvents: (events: CaptureEvent[], lost: number) => void,
-    options: Partial<PerfBufferOptions> = {},
-  ): { decodeErrors: () => number } {
-    let decodeErrors = 0;
-    for (const output of this.outputNames()) {
-      const decode = this.decoder(output);
+    options: { perfBuffer?: Partial<PerfBufferOptions>; keepPid?: (pid: number) => boolean } = {},
+  ): CaptureCounters {
+    const counters = { decodeErrors: 0, filtered: 0 };
+    const keep = options.keepPid ?? (() => true);
+    const outputs = this.outputNames();
+    const perfBuffer = { pageCount: ringPages(outputs.length), ...options.perfBuffer };
+    for (const output of outputs) {
+      const decoder = this.decoder(output);
       this.outputs.push(
         this.program.openPerfOutput(
           output,
@@ -166,18 +188,19 @@ export class Sniffer {
             const events: CaptureEvent[] = [];
             for (const bytes of raw) {
               try {
-                events.push(decode(bytes));
+                if (keep(decoder.pid(bytes))) events.push(decoder.decode(bytes));
+                else counters.filtered++;
               } catch {
-                decodeErrors++;
+                counters.decodeErrors++;
               }
             }
             onEvents(events, lost);
           },
-          options,
+          perfBuffer,
         ),
       );
     }
-    return { decodeErrors: () => decodeErrors };
+    return counters;
   }
 
   get attachedHooks(): AttachedHook[] {

@@ -90,3 +90,31 @@ t.test('an open and a close without data emit nothing', async (t) => {
   tracker.add(close(9));
   t.equal(exchanges.length, 0);
 });
+
+t.test('a dropped event leaves one exchange incomplete instead of mispairing the next', async (t) => {
+  const { tracker, exchanges } = track();
+  tracker.add(open(5));
+  tracker.add(data(5, 'ingress', 'POST /a HTTP/1.1\r\n'));
+  // its response was lost
+  tracker.add(data(5, 'ingress', 'POST /b HTTP/1.1\r\n'));
+  tracker.add(data(5, 'egress', 'HTTP/1.1 200 b'));
+  // the next request was lost
+  tracker.add(data(5, 'egress', 'HTTP/1.1 200 c'));
+  tracker.add(close(5));
+  t.same(exchanges.map((e) => [e.request.toString(), e.response.toString(), e.endedBy]), [
+    ['POST /a HTTP/1.1\r\n', '', 'next-request'],
+    ['POST /b HTTP/1.1\r\n', 'HTTP/1.1 200 b', 'next-response'],
+    ['', 'HTTP/1.1 200 c', 'close'],
+  ]);
+});
+
+t.test('continuation chunks of one message stay together', async (t) => {
+  const { tracker, exchanges } = track();
+  tracker.add(data(5, 'ingress', 'POST /a HTTP/1.1\r\n'));
+  tracker.add(data(5, 'ingress', '{"size": 5}'));
+  tracker.add(data(5, 'egress', 'HTTP/1.1 200 OK\r\n'));
+  tracker.add(data(5, 'egress', '{"answer": "abcde"}'));
+  tracker.add(close(5));
+  t.equal(exchanges.length, 1);
+  t.equal(exchanges[0]!.request.toString(), 'POST /a HTTP/1.1\r\n{"size": 5}');
+});
