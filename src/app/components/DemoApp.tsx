@@ -1,6 +1,7 @@
 // The instructor's screen: a log of what solution.c captures (printed once, in <Static>,
 // so the terminal scrolls it like any output) above a live footer with the level and keys.
-import { Box, Static, Text, useInput, useStdin } from 'ink';
+import { Box, Static, Text, useStdin } from 'ink';
+import { useLatestInput } from '../hooks/useLatestInput.js';
 import Spinner from 'ink-spinner';
 import type { DemoSession } from '../demo.js';
 import { useStore } from '../hooks/useStore.js';
@@ -19,7 +20,7 @@ export function DemoApp({ demo, onQuit }: DemoAppProps) {
   const snap = useStore(demo.store);
 
   const { isRawModeSupported } = useStdin();
-  useInput((input, key) => {
+  useLatestInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) return onQuit();
     if (snap.phase !== 'ready') return;
     if (key.leftArrow) return demo.setLevel(snap.level - 1);

@@ -1,7 +1,8 @@
 // The learner's full screen: levels and instructions on top, the capture columns (or why
 // the file is not attached) below, status, traffic and keys at the bottom.
 import { useMemo, useState } from 'react';
-import { Box, Text, useInput, useStdin } from 'ink';
+import { Box, Text, useStdin } from 'ink';
+import { useLatestInput } from '../hooks/useLatestInput.js';
 import type { WorkshopControls } from '../controls.js';
 import { useStore } from '../hooks/useStore.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
@@ -65,7 +66,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
       : panel === 'solution'
         ? solution.split('\n').length
         : instructionLines.length;
-  const viewHeight = panel === 'solution' ? layout.top + layout.main - 2 : innerHeight;
+  const viewHeight = panel === 'solution' ? layout.height - 3 : innerHeight;
   const scrollBy = (delta: number) => setScroll({ level: snap.level, top: clampTop(top + delta, scrollable, viewHeight) });
   const show = (next: Panel) => {
     setPanel(next);
@@ -73,7 +74,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
   };
 
   const { isRawModeSupported } = useStdin();
-  useInput((input, key) => {
+  useLatestInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) return onQuit();
     if (snap.phase !== 'ready') return;
     if (question) {
@@ -138,6 +139,16 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
     );
   }
 
+  if (panel === 'help') {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        {header}
+        <HelpOverlay width={layout.width} height={layout.height - 2} />
+        <KeyBar keys={[{ key: 'Esc', label: 'back' }, { key: '?', label: 'back' }, { key: 'q', label: 'quit' }]} />
+      </Box>
+    );
+  }
+
   const attaches = level.spec.expectedEvents.attach;
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>
@@ -157,7 +168,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
       </Box>
       <WatchStatus file={snap.file} watch={snap.watch} level={snap.level} attaches={attaches} watchMode={snap.watchMode} watchNote={snap.watchNote} />
       <Box height={layout.main}>
-        <MainPanel snap={snap} panel={panel} width={layout.width} height={layout.main} attaches={attaches} />
+        <MainPanel snap={snap} width={layout.width} height={layout.main} attaches={attaches} />
       </Box>
       {question ? (
         <ConfirmPrompt
@@ -195,8 +206,7 @@ function TopPanelTitle({ panel, snap, top, total, height }: { panel: Panel; snap
   );
 }
 
-function MainPanel({ snap, panel, width, height, attaches }: { snap: WorkshopSnapshot; panel: Panel; width: number; height: number; attaches: boolean }) {
-  if (panel === 'help') return <HelpOverlay width={width} height={height} />;
+function MainPanel({ snap, width, height, attaches }: { snap: WorkshopSnapshot; width: number; height: number; attaches: boolean }) {
   if (snap.watch.status === 'broken') {
     return <Diagnostics checks={snap.watch.checks} problem={snap.watch.problem} source={snap.source} width={width} height={height} />;
   }
