@@ -87,6 +87,10 @@ function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: LearnerSou
     };
   }
   const suggestion = m[2] ?? didYouMean(name, candidates(source, known));
+  // A tutorial name spelt right is missing, not misspelt: offering another of the tutorial's
+  // names (clang suggests socket_open_events for an undeclared socket_data_events) would send
+  // the learner the wrong way. Only a near name of their own making is a misspelling.
+  if (known.includes(name) && (!suggestion || known.includes(suggestion))) return missingDeclaration(name, d, source);
   if (suggestion) {
     const declared = source.declarations().has(suggestion);
     return {
@@ -96,15 +100,23 @@ function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: LearnerSou
         : `Did you mean ${code(suggestion)}? It is not declared in your file yet either: declare it above its first use.`,
     };
   }
-  if (known.includes(name)) {
-    return {
-      message: `${code(name)} is not declared yet.`,
-      hint: `Declare ${code(name)} above the code that uses it; the level's instructions show its declaration.`,
-    };
-  }
   return {
     message: `${code(name)} is not declared anywhere above this line.`,
     hint: 'Declare it above the code that uses it, or check its spelling.',
+  };
+}
+
+/** One of the tutorial's names, used but never declared: say how to declare it, from how it is used. */
+function missingDeclaration(name: string, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+  const use = new RegExp(`\\b${name}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(source.code)?.[1];
+  const declaration = use === 'perf_submit' ? `BPF_PERF_OUTPUT(${name});` : use && ['lookup', 'update', 'delete'].includes(use) ? `BPF_HASH(${name}, …);` : undefined;
+  const user = source.functionAt(d.line);
+  const where = user ? `above ${code(user.name)}` : `above line ${d.line}`;
+  return {
+    message: `${code(name)} is not declared yet.`,
+    hint: declaration
+      ? `Declare ${code(name)} above the code that uses it: ${code(declaration)} ${where}.`
+      : `Declare ${code(name)} above the code that uses it; the level's instructions show its declaration.`,
   };
 }
 
