@@ -10,6 +10,7 @@ import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { isLayoutProbe } from '../capture/layoutProbes.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { didYouMean, explainCompileError, summarizeVerifierLog } from '../diagnose/index.js';
+import { LearnerSource } from '../diagnose/learnerSource.js';
 import { fail, pass, skip, type CheckResult } from './checkReport.js';
 import { hooksUpTo, mapsUpTo, perfOutputsUpTo } from './levels.js';
 import { contractNames } from './contract.js';
@@ -90,6 +91,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   }
 
   let ok = true;
+  const source = new LearnerSource(text);
   const fnNames = [...sniffer.hooks.map((h) => h.name), ...sniffer.program.functionNames().filter((n) => !n.startsWith('tracepoint__'))];
   for (const hook of expectedHooks) {
     const found = sniffer.hook(hook.name);
@@ -99,7 +101,8 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     }
     ok = false;
     const guess = didYouMean(hook.name, fnNames);
-    const guessLine = guess ? definitions.find((d) => d.name === guess)?.nameLine : undefined;
+    // A rename that is not hook-shaped (syscall__probe_return_accept4) is still a function of theirs.
+    const guessLine = guess ? (definitions.find((d) => d.name === guess)?.nameLine ?? source.function(guess)?.line) : undefined;
     checks.push(
       fail(`hook:${hook.name}`, `hook ${hook.name}`, `${file} has no function ${hook.name}`, {
         hint: guess ? `did you mean ${hook.name} where you wrote ${guess}? BCC finds hooks by their exact names` : `add ${hook.name}: see the level's instructions`,
@@ -115,8 +118,14 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     if (!table) {
       ok = false;
       const guess = didYouMean(map.name, tables.map((t) => t.name));
+      const guessLine = guess ? source.maps().find((m) => m.name === guess)?.line : undefined;
       const declare = map.kind === 'perf_event_array' ? `BPF_PERF_OUTPUT(${map.name});` : `BPF_HASH(${map.name}, …);`;
-      checks.push(fail(`map:${map.name}`, title, `${file} has no map named ${map.name}`, { hint: guess ? `did you mean ${map.name} where you wrote ${guess}?` : `declare it: ${declare}` }));
+      checks.push(
+        fail(`map:${map.name}`, title, `${file} has no map named ${map.name}`, {
+          hint: guess ? `did you mean ${map.name} where you wrote ${guess}?` : `declare it: ${declare}`,
+          location: guessLine ? { file, line: guessLine, column: null } : null,
+        }),
+      );
       continue;
     }
     const problems: string[] = [];
