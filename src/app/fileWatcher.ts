@@ -19,6 +19,8 @@ export interface FileWatcherOptions {
   pollMs?: number;
   /** How often, while relying on events, the file is looked at to see if events arrive. */
   probeMs?: number;
+  /** chokidar's watch; tests pass one whose events never come. */
+  watch?: typeof watch;
 }
 
 interface FileWatcherEvents {
@@ -51,6 +53,7 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
   private readonly debounceMs: number;
   private readonly pollMs: number;
   private readonly probeMs: number;
+  private readonly watchFn: typeof watch;
 
   constructor(file: string, options: FileWatcherOptions = {}) {
     super();
@@ -58,6 +61,7 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
     this.debounceMs = options.debounceMs ?? 150;
     this.pollMs = options.pollMs ?? 300;
     this.probeMs = options.probeMs ?? 1000;
+    this.watchFn = options.watch ?? watch;
     this.reported = signature(this.file);
     this.currentMode = options.poll ? 'polling' : 'events';
   }
@@ -74,7 +78,7 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
 
   private startEvents(): void {
     const dir = path.dirname(this.file);
-    this.watcher = watch(dir, {
+    this.watcher = this.watchFn(dir, {
       ignoreInitial: true,
       depth: 0,
       // Only the directory itself and our file: a home directory has many others.
@@ -92,7 +96,8 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
     this.currentMode = 'polling';
     this.timer = setInterval(() => {
       const now = signature(this.file);
-      if (now !== null && now !== this.reported) this.schedule();
+      // A change already waiting out its debounce is not put back by the next poll.
+      if (now !== null && now !== this.reported && !this.debounce) this.schedule();
     }, this.pollMs).unref();
     this.emit('mode', 'polling', why);
   }
