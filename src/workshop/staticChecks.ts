@@ -149,15 +149,23 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     const fields = sniffer.program.perfOutputFields(output.name).map((f) => f.name);
     if (fields.length === 0) {
       ok = false;
-      checks.push(fail(`output:${output.name}`, title, `nothing is ever submitted to ${output.name}`, { hint: `send your event with ${output.name}.perf_submit(ctx, &event, sizeof(struct ${output.struct}));` }));
+      const declared = source.maps().find((m) => m.name === output.name)?.line;
+      checks.push(
+        fail(`output:${output.name}`, title, `nothing is ever submitted to ${output.name}`, {
+          hint: `send your event with ${output.name}.perf_submit(ctx, &event, sizeof(struct ${output.struct}));`,
+          location: declared ? { file, line: declared, column: null } : null,
+        }),
+      );
       continue;
     }
     const missing = output.requiredFields.filter((f) => !fields.includes(f));
     if (missing.length) {
       ok = false;
+      const structLine = source.aggregate('struct', output.struct)?.line;
       checks.push(
         fail(`output:${output.name}`, title, `the struct submitted to ${output.name} has no ${missing.map((m) => `\`${m}\``).join(', ')} field${missing.length > 1 ? 's' : ''}`, {
           hint: `struct ${output.struct} needs: ${output.requiredFields.join(', ')}`,
+          location: structLine ? { file, line: structLine, column: null } : null,
         }),
       );
     } else checks.push(pass(`output:${output.name}`, title, `submits ${fields.join(', ')}`));
