@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { commands } from './commands/index.js';
 import { fail } from './commands/cliSupport.js';
+import { ensureNativeBuild } from './native/build.js';
 
 // A reader that goes away (`| head`) is not an error: stop quietly. process.exit runs the
 // shutdown registry's releases, so nothing stays attached.
@@ -25,4 +26,9 @@ const program = new Command()
 
 for (const register of commands) register(program);
 
-await program.parseAsync(process.argv);
+// Every command stands on the native parts: build them first if this install lacks them.
+program.hook('preAction', async () => {
+  await ensureNativeBuild((step) => process.stderr.write(`… ${step}\n`));
+});
+
+await program.parseAsync(process.argv).catch(last);

@@ -8,6 +8,7 @@ import { TracepointAdaptError } from '../attach/tracepointAdapter.js';
 import { EventLayoutError } from '../capture/decoder.js';
 import { HookAttachError } from '../sniffer/sniffer.js';
 import { DemoServerError } from '../server/demoServer.js';
+import { NativeBuildError } from '../native/build.js';
 
 export interface Location {
   file: string;
@@ -73,6 +74,9 @@ export function describeProblem(error: unknown): Problem {
   }
   if (error instanceof HookAttachError || error instanceof AttachError) {
     return { kind: 'environment', message: error.message, hint: 'run `sudo npx ebpf-workshop doctor`', location: null, raw: null };
+  }
+  if (error instanceof NativeBuildError) {
+    return { kind: 'environment', message: error.message, hint: 'sudo ./scripts/setup.sh', location: null, raw: error.output };
   }
   if (error instanceof DemoServerError) {
     return { kind: 'environment', message: error.message, hint: null, location: null, raw: null };

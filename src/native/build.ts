@@ -1,0 +1,46 @@
+// The native parts (the addon, the demo server, the compile checker) are built on the
+// learner's machine against its own libbcc. npm runs our install script for a git checkout,
+// but may skip a dependency's install scripts (npm 11 asks for approval), so the CLI builds
+// them itself on first use when they are missing.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { nativeBinDir, packageRoot } from './addon.js';
+
+const run = promisify(execFile);
+
+export const nativeArtifacts = [
+  path.join(packageRoot, 'build', 'Release', 'bcc_addon.node'),
+  path.join(nativeBinDir, 'demo-server'),
+  path.join(nativeBinDir, 'bcc-compile-check'),
+];
+
+export class NativeBuildError extends Error {
+  constructor(readonly output: string) {
+    super(
+      'building the native parts failed: BCC\'s development files, cmake and a C++ compiler are needed ' +
+        '(Debian/Ubuntu: libbpfcc-dev cmake g++ pkg-config; or run ./scripts/setup.sh from the project)',
+    );
+    this.name = 'NativeBuildError';
+  }
+}
+
+export function nativeBuilt(): boolean {
+  return nativeArtifacts.every((file) => existsSync(file));
+}
+
+/** Builds the native parts unless they are all there. Takes a minute the first time. */
+export async function ensureNativeBuild(onProgress: (step: string) => void = () => {}): Promise<void> {
+  if (nativeBuilt()) return;
+  onProgress('building the native parts against this machine\'s libbcc (first run only, about a minute)');
+  const cmakeJs = createRequire(import.meta.url).resolve('cmake-js/bin/cmake-js');
+  try {
+    await run(process.execPath, [cmakeJs, 'compile', '--log-level', 'warn'], { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024 });
+  } catch (e) {
+    const failure = e as { stdout?: string; stderr?: string; message: string };
+    throw new NativeBuildError(`${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message);
+  }
+  if (!nativeBuilt()) throw new NativeBuildError('the build finished without producing every program');
+}
