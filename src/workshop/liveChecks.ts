@@ -114,7 +114,7 @@ export function evaluate(
     if (requestsIn.length > 0) checks.push(pass('live:ingress', title, `${requestsIn.length} requests captured: ${firstLine(text(requestsIn[0]!))}`));
     else if (requestsOut.length > 0) {
       checks.push(fail('live:ingress', title, 'the request arrived marked as egress: the directions are swapped', { hint: 'the read hooks report kIngress (data coming in), the write hooks kEgress' }));
-    } else checks.push(fail('live:ingress', title, missingData('request', data), { hint: 'in the read return hook, call process_data(ctx, id, kIngress, read_args) inside the NULL check' }));
+    } else checks.push(fail('live:ingress', title, missingData('request', 'ingress', data), { hint: 'in the read return hook, call process_data(ctx, id, kIngress, read_args) inside the NULL check' }));
   }
 
   if (expected.egress) {
@@ -123,7 +123,7 @@ export function evaluate(
       checks.push(pass('live:egress', title, `${responsesOut.length} responses captured: ${firstLine(text(responsesOut[0]!))}`));
     } else if (responsesIn.length > 0) {
       checks.push(fail('live:egress', title, 'the response arrived marked as ingress: the directions are swapped', { hint: 'the write hooks report kEgress (data going out), the read hooks kIngress' }));
-    } else checks.push(fail('live:egress', title, missingData('response', data), { hint: 'hook write like read: its own args map, and process_data(ctx, id, kEgress, write_args)' }));
+    } else checks.push(fail('live:egress', title, missingData('response', 'egress', data), { hint: 'hook write like read: its own args map, and process_data(ctx, id, kEgress, write_args)' }));
   }
 
   if (expected.close) {
@@ -148,8 +148,13 @@ function firstLine(s: string): string {
   return s.split('\r\n')[0] ?? s;
 }
 
-function missingData(what: 'request' | 'response', data: DataEvent[]): string {
+function missingData(what: 'request' | 'response', direction: 'ingress' | 'egress', data: DataEvent[]): string {
   if (data.length === 0) return `no data event arrived, so no ${what}`;
-  const sample = firstLine(text(data[0]!)).slice(0, 40);
-  return `data events arrived, but none holds the ${what} (the first one starts "${sample}")`;
+  // The other direction's events prove process_data works: the hooks of this syscall are
+  // attached but never reach it (a lookup in the wrong map, a wrong key…).
+  const syscall = direction === 'ingress' ? 'read' : 'write';
+  const sameWay = data.filter((e) => e.direction === direction);
+  if (sameWay.length === 0) return `no ${direction} data event arrived: your ${syscall} hooks are attached, but never sent one`;
+  const sample = firstLine(text(sameWay[0]!)).slice(0, 40);
+  return `${direction} data events arrived, but none holds the ${what} (the first one starts "${sample}")`;
 }
