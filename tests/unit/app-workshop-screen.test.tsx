@@ -3,6 +3,7 @@
 import t from 'tap';
 import { render } from 'ink-testing-library';
 import { WorkshopApp } from '../../src/app/components/WorkshopApp.js';
+import { fitKeys, KeyBar } from '../../src/app/components/KeyBar.js';
 import type { WorkshopControls } from '../../src/app/controls.js';
 import { ConnectionLog } from '../../src/app/connectionLog.js';
 import { ThrottledStore } from '../../src/app/store.js';
@@ -168,5 +169,28 @@ t.test('help lists every key', async (t) => {
   stdin.write('?');
   await tick();
   for (const key of ['send one request', 'automatic traffic', 'a hint', 'quit: everything detached']) t.match(lastFrame()!, key);
+  unmount();
+});
+
+t.test('the key bar shrinks to fit and keeps q quit', async (t) => {
+  const keys = [
+    { key: 'n', label: 'next level', short: 'next' },
+    { key: 'r', label: 'request', short: 'req' },
+    { key: 'a', label: 'auto' },
+    { key: '+/-', label: 'size' },
+    { key: '←/→', label: 'level', short: 'lvl' },
+    { key: 'h', label: 'hint' },
+    { key: 's', label: 'solution', short: 'sol' },
+    { key: 'x', label: 'reset' },
+    { key: '?', label: 'help' },
+    { key: 'q', label: 'quit' },
+  ];
+  t.same(fitKeys(keys, 200), { gap: '  ', labels: keys.map((k) => k.label) });
+  const narrow = fitKeys(keys, 80);
+  t.equal(narrow.gap, ' ');
+  t.same(narrow.labels.slice(0, 2), ['next', 'req']);
+  const { lastFrame, unmount } = render(<KeyBar keys={keys} width={80} />);
+  t.ok(lastFrame()!.length <= 80, lastFrame()!);
+  t.match(lastFrame()!, /q quit$/);
   unmount();
 });

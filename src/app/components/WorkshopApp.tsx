@@ -35,12 +35,12 @@ export interface WorkshopAppProps {
 }
 
 const KEYS: KeyHint[] = [
-  { key: 'r', label: 'request' },
+  { key: 'r', label: 'request', short: 'req' },
   { key: 'a', label: 'auto' },
   { key: '+/-', label: 'size' },
-  { key: '←/→', label: 'level' },
+  { key: '←/→', label: 'level', short: 'lvl' },
   { key: 'h', label: 'hint' },
-  { key: 's', label: 'solution' },
+  { key: 's', label: 'solution', short: 'sol' },
   { key: 'x', label: 'reset' },
   { key: '?', label: 'help' },
   { key: 'q', label: 'quit' },
@@ -134,7 +134,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
         <CodeView title={`Level ${snap.level}: the whole file once this level is done`} code={solution} top={top} width={layout.width} height={layout.height - 2} />
-        <KeyBar keys={[{ key: 'Esc', label: 'back' }, { key: 'PgUp/PgDn', label: 'scroll' }, { key: 'q', label: 'quit' }]} />
+        <KeyBar keys={[{ key: 'Esc', label: 'back' }, { key: 'PgUp/PgDn', label: 'scroll' }, { key: 'q', label: 'quit' }]} width={layout.width} />
       </Box>
     );
   }
@@ -190,7 +190,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
         />
       )}
       <TrafficBar server={snap.server} lost={snap.lost} {...snap.traffic} />
-      <KeyBar keys={snap.passedLevel === snap.level && snap.level < snap.levels.length - 1 ? [{ key: 'n', label: 'next level' }, ...KEYS] : KEYS} />
+      <KeyBar keys={snap.passedLevel === snap.level && snap.level < snap.levels.length - 1 ? [{ key: 'n', label: 'next level', short: 'next' }, ...KEYS] : KEYS} width={layout.width} />
     </Box>
   );
 }
