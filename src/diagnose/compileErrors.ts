@@ -22,6 +22,8 @@ export interface CompileErrorContext {
 export interface ExplainedCompileError {
   message: string;
   hint: string;
+  /** The line to show when the cause is not where clang points (the stack limit: at DATA_LEN). */
+  line?: number;
 }
 
 /** Types a BCC program can name without declaring them. */
@@ -247,8 +249,8 @@ function explainNoMember(m: RegExpExecArray, d: Diagnostic, source: LearnerSourc
 
 function explainStack(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
   const fn = /in function ([\w.$]+)/.exec(d.message)?.[1];
-  const { cause, fix } = explainStackLimit(fn ? learnerFunctionName(fn) : undefined, source);
-  return { message: cause, hint: fix };
+  const { cause, fix, line } = explainStackLimit(fn ? learnerFunctionName(fn) : undefined, source);
+  return line === undefined ? { message: cause, hint: fix } : { message: cause, hint: fix, line };
 }
 
 function explainNoReturn(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {

@@ -5,8 +5,11 @@ import type { LearnerSource } from './learnerSource.js';
 
 export const BPF_STACK_LIMIT = 512;
 
-/** What overflows the stack and what to do, naming the function and, when it shows, the cause. */
-export function explainStackLimit(functionName: string | undefined, source?: LearnerSource, bytes?: number): { cause: string; fix: string } {
+/**
+ * What overflows the stack and what to do, naming the function and, when it shows, the cause;
+ * `line` is where that cause is written (a DATA_LEN raised past the tutorial's 400).
+ */
+export function explainStackLimit(functionName: string | undefined, source?: LearnerSource, bytes?: number): { cause: string; fix: string; line?: number } {
   const who = functionName ? `\`${functionName}\`` : 'Your program';
   const cause = bytes
     ? `${who} needs ${bytes} bytes of stack, more than the ${BPF_STACK_LIMIT} an eBPF program may use.`
@@ -21,6 +24,7 @@ export function explainStackLimit(functionName: string | undefined, source?: Lea
       return {
         cause,
         fix: `DATA_LEN is ${size}, so ${what} no longer fits on the stack: go back to the tutorial's 400. ${generic}`,
+        line: source!.lineAt(dataLen.index + dataLen[0].indexOf('#')),
       };
     }
   }

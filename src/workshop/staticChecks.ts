@@ -222,7 +222,7 @@ function compileFailure(error: unknown, file: string, text: string): CheckResult
   const located = first.file === file;
   return fail('compile', title, explained.message, {
     hint: explained.hint,
-    location: located ? { file, line: first.line, column: first.column } : null,
+    location: explained.line !== undefined ? { file, line: explained.line, column: null } : located ? { file, line: first.line, column: first.column } : null,
     raw: error.stderr,
   });
 }
