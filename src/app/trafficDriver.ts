@@ -24,7 +24,8 @@ export interface TrafficTarget {
 
 interface TrafficEvents {
   reply: [SentRequest];
-  error: [string];
+  /** A request failed (not 'error': an EventEmitter throws that one when nobody listens). */
+  failed: [string];
   change: [];
 }
 
@@ -67,7 +68,7 @@ export class TrafficDriver extends EventEmitter<TrafficEvents> {
     } catch (e) {
       this.failed++;
       this.lastError = e instanceof Error ? e.message : String(e);
-      this.emit('error', this.lastError);
+      this.emit('failed', this.lastError);
     } finally {
       this.inFlight--;
       this.emit('change');
