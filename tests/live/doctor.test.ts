@@ -21,7 +21,12 @@ const kernelHasKprobes = existsSync('/sys/kernel/tracing/kprobe_events') || exis
 /** Runs the CLI; resolves with exit code and output whatever the exit code. */
 async function doctor(args: string[], options: { uid?: number } = {}) {
   const command = options.uid === undefined ? process.execPath : 'setpriv';
-  const prefix = options.uid === undefined ? [] : [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', process.execPath];
+  // CAP_DAC_READ_SEARCH only: the unprivileged user can read a checkout in a root-only
+  // directory (a fresh clone under mktemp -d), and still has none of the BPF privileges.
+  const prefix =
+    options.uid === undefined
+      ? []
+      : [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', process.execPath];
   try {
     const { stdout, stderr } = await run(command, [...prefix, ...cli, 'doctor', ...args], { cwd: repo, timeout: 120_000 });
     return { code: 0, stdout, stderr };
