@@ -4,6 +4,7 @@ import { createElement } from 'react';
 import type { Command } from 'commander';
 import { DemoApp } from '../app/components/DemoApp.js';
 import { DemoSession } from '../app/demo.js';
+import { demoItemLines } from '../app/demoText.js';
 import { runInkApp } from '../app/inkRunner.js';
 import { exitCodeFor, formatProblem } from '../run/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
@@ -30,6 +31,7 @@ export function register(program: Command): void {
 
 async function demo(options: DemoOptions): Promise<void> {
   const session = new DemoSession({ level: options.level, attach: options.attach, intervalMs: options.interval });
+  if (!process.stdout.isTTY) return plainDemo(session);
   const run = runInkApp({
     app: (quit) => createElement(DemoApp, { demo: session, onQuit: () => quit() }),
     cleanup: () => session.close(),
@@ -45,4 +47,27 @@ async function demo(options: DemoOptions): Promise<void> {
     process.stderr.write(`${formatProblem(problem)}\n`);
     process.exitCode = exitCodeFor(problem);
   }
+}
+
+/** Not a terminal: the log as plain lines, until a signal ends it. */
+async function plainDemo(session: DemoSession): Promise<void> {
+  let printed = 0;
+  let epoch = 0;
+  let step = '';
+  session.store.subscribe(() => {
+    const snap = session.store.getSnapshot();
+    if (snap.phase === 'starting' && snap.step !== step) process.stderr.write(`… ${(step = snap.step)}\n`);
+    if (snap.epoch !== epoch) [epoch, printed] = [snap.epoch, 0];
+    for (const item of snap.items.slice(printed)) process.stdout.write(`${demoItemLines(item).join('\n')}\n`);
+    printed = snap.items.length;
+  });
+  await session.start();
+  const fatal = session.store.getSnapshot().fatal;
+  if (fatal) {
+    await session.close();
+    process.stderr.write(`${formatProblem(fatal)}\n`);
+    process.exitCode = exitCodeFor(fatal);
+    return;
+  }
+  await new Promise(() => {}); // until Ctrl-C: the shutdown hooks close the session and exit
 }

@@ -30,7 +30,7 @@ export function DemoApp({ demo, onQuit }: DemoAppProps) {
     if (input === 'r') return void demo.traffic.sendOne();
     if (input === '+' || input === '=') return demo.traffic.resize(1);
     if (input === '-') return demo.traffic.resize(-1);
-  }, { isActive: isRawModeSupported });
+  }, { isActive: isRawModeSupported === true });
 
   if (snap.phase !== 'ready') return <StartupScreen step={snap.step} fatal={snap.fatal} width={80} />;
   const level = snap.levels[snap.level]!;

@@ -118,7 +118,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
       case '?':
         return show(panel === 'help' ? 'instructions' : 'help');
     }
-  }, { isActive: isRawModeSupported });
+  }, { isActive: isRawModeSupported === true });
 
   if (snap.phase !== 'ready') return <StartupScreen step={snap.step} fatal={snap.fatal} width={layout.width} />;
 
