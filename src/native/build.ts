@@ -3,11 +3,12 @@
 // but may skip a dependency's install scripts (npm 11 asks for approval), so the CLI builds
 // them itself on first use when they are missing.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { nativeBinDir, packageRoot } from './addon.js';
+import { invokingUser } from '../util/invokingUser.js';
 
 const run = promisify(execFile);
 
@@ -36,8 +37,11 @@ export async function ensureNativeBuild(onProgress: (step: string) => void = () 
   if (nativeBuilt()) return;
   onProgress('building the native parts against this machine\'s libbcc (first run only, about a minute)');
   const cmakeJs = createRequire(import.meta.url).resolve('cmake-js/bin/cmake-js');
+  // In the learner's own checkout under sudo, build as the learner: no root-owned build/.
+  const user = invokingUser();
+  const asLearner = user && statSync(packageRoot).uid === user.uid ? { uid: user.uid, gid: user.gid, env: { ...process.env, HOME: user.home ?? process.env.HOME } } : {};
   try {
-    await run(process.execPath, [cmakeJs, 'compile', '--log-level', 'warn'], { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024 });
+    await run(process.execPath, [cmakeJs, 'compile', '--log-level', 'warn'], { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024, ...asLearner });
   } catch (e) {
     const failure = e as { stdout?: string; stderr?: string; message: string };
     throw new NativeBuildError(`${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message);
