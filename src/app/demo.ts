@@ -104,7 +104,7 @@ export class DemoSession {
       this.attachMode = (await prepareKernel({ attach: this.options.attach ?? 'auto' })).attachMode;
       this.setStep('starting the demo server');
       this.server = await DemoServer.start();
-      if (this.closing) return;
+      if (this.closing) return void (await this.server.stop()); // quit while it was starting
       this.phase = 'ready';
       await this.attach(this.level);
       this.traffic.setAuto(true);

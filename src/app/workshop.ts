@@ -192,7 +192,7 @@ export class Workshop {
       this.warnings = environment.warnings;
       this.setStep('starting the demo server');
       this.server = await DemoServer.start();
-      if (this.closing) return;
+      if (this.closing) return void (await this.server.stop()); // quit while it was starting
       this.watcher = new FileWatcher(this.absFile, { poll: this.options.poll });
       this.watcher.on('mode', (mode, why) => {
         this.watchMode = mode;
