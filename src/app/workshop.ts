@@ -335,6 +335,7 @@ export class Workshop {
           this.changed();
         },
       });
+      if (this.closing) return this.closeLearner(); // quit while it was attaching
       // Both columns start over together, so the Expected one never shows connections the
       // learner's program was not attached for.
       this.attachedAt = Date.now();
