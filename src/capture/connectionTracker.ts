@@ -20,14 +20,33 @@ export interface Exchange {
 }
 
 const REQUEST_LINE = /^[A-Z]+ \S+ HTTP\/1\.[01]\r?\n/;
-const STATUS_LINE = /^HTTP\/1\.[01] \d{3}/;
 
 function startsRequest(payload: Buffer): boolean {
   return REQUEST_LINE.test(payload.toString('latin1', 0, Math.min(payload.length, 256)));
 }
 
-function startsResponse(payload: Buffer): boolean {
-  return STATUS_LINE.test(payload.toString('latin1', 0, 16));
+// Every data event of a response is tested: bytes, not a string and a regular expression.
+function isDigit(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 0x30 && byte <= 0x39;
+}
+
+/** `HTTP/1.0 NNN` or `HTTP/1.1 NNN`. */
+function startsResponse(p: Buffer): boolean {
+  return (
+    p.length >= 12 &&
+    p[0] === 0x48 && p[1] === 0x54 && p[2] === 0x54 && p[3] === 0x50 && p[4] === 0x2f && // HTTP/
+    p[5] === 0x31 && p[6] === 0x2e && (p[7] === 0x30 || p[7] === 0x31) && p[8] === 0x20 && // 1.0 or 1.1, space
+    isDigit(p[9]) && isDigit(p[10]) && isDigit(p[11])
+  );
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** One Buffer of the chunks; a lone whole chunk is passed on as it is (no copy). */
+function joined(chunks: Buffer[], bytes: number): Buffer {
+  if (chunks.length === 0) return EMPTY;
+  if (chunks.length === 1 && chunks[0]!.length === bytes) return chunks[0]!;
+  return Buffer.concat(chunks, bytes);
 }
 
 export interface TrackerOptions {
@@ -58,6 +77,8 @@ export class ConnectionTracker {
   private readonly idleMs: number;
   private readonly maxConnections: number;
   private readonly now: () => number;
+  /** The connection last added to: when present, it is already the newest in the map. */
+  private lastKey = -1;
 
   constructor(
     private readonly onExchange: (exchange: Exchange) => void,
@@ -80,6 +101,7 @@ export class ConnectionTracker {
       // An fd reused without a close we saw: whatever was there is over.
       if (conn) this.finish(key, conn, 'close');
       this.connections.set(key, this.fresh(event.pid, event.fd, event.client));
+      this.lastKey = key;
       this.enforceLimit();
       return;
     }
@@ -92,11 +114,12 @@ export class ConnectionTracker {
       conn = this.fresh(event.pid, event.fd, null);
       this.connections.set(key, conn);
       this.enforceLimit();
-    } else {
-      // Map order is recency order: move it to the back.
+    } else if (key !== this.lastKey) {
+      // Map order is recency order: move it to the back (where the last one added already is).
       this.connections.delete(key);
       this.connections.set(key, conn);
     }
+    this.lastKey = key;
     conn.lastSeen = this.now();
     if (event.direction === 'ingress') {
       if (conn.responseBytes > 0 || (conn.requestBytes > 0 && startsRequest(event.payload))) this.emit(conn, 'next-request');
@@ -139,14 +162,14 @@ export class ConnectionTracker {
         pid: conn.pid,
         fd: conn.fd,
         client: conn.client,
-        request: Buffer.concat(conn.request, conn.requestBytes),
-        response: Buffer.concat(conn.response, conn.responseBytes),
+        request: joined(conn.request, conn.requestBytes),
+        response: joined(conn.response, conn.responseBytes),
         truncated: conn.truncated,
         endedBy,
       });
     }
-    conn.request = [];
-    conn.response = [];
+    conn.request.length = 0;
+    conn.response.length = 0;
     conn.requestBytes = conn.responseBytes = 0;
     conn.truncated = false;
   }
