@@ -3,11 +3,13 @@
 // `check --json` output is parsed and validated against the report's zod schema, so a test
 // that reads a field reads one the contract promises.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkReportSchema, type CheckReport, type CheckResult } from '../../src/workshop/checkReport.js';
+import { loadedPrograms } from './bpftool.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 
@@ -23,6 +25,8 @@ export interface CliResult {
   signal: string | null;
   /** The CLI process's own pid (so a test can tell it from the demo server's). */
   pid: number;
+  /** Marks the CLI and every process it started (RUN_TAG_VARIABLE in their environment). */
+  tag: string;
   stdout: string;
   stderr: string;
 }
@@ -84,13 +88,14 @@ function childEnv(workspace: Workspace, extra: NodeJS.ProcessEnv = {}): NodeJS.P
 /** `ebpf-workshop <args…>` in the workspace's directory; resolves whatever the exit status. */
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   const via = options.via ?? (process.env.EBPF_WORKSHOP_TEST_CLI === 'dist' ? 'dist' : 'tsx');
+  const tag = randomUUID();
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [...commandFor(via), ...args],
       {
         cwd: options.workspace.dir,
-        env: childEnv(options.workspace, options.env),
+        env: { ...childEnv(options.workspace, options.env), [RUN_TAG_VARIABLE]: tag },
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 16 * 1024 * 1024,
         encoding: 'utf8',
@@ -98,7 +103,7 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
       (error, stdout, stderr) => {
         const failed = error as (Error & { code?: number | string; signal?: string | null }) | null;
         const code = !failed ? 0 : typeof failed.code === 'number' ? failed.code : -1;
-        resolve({ code, signal: failed?.signal ?? null, pid: child.pid ?? -1, stdout, stderr });
+        resolve({ code, signal: failed?.signal ?? null, pid: child.pid ?? -1, tag, stdout, stderr });
       },
     );
   });
@@ -145,3 +150,66 @@ export function failedChecks(report: CheckReport): CheckResult[] {
 
 /** Node and V8 stack frames, or an uncaught error's name line: what a learner must never see. */
 export const STACK_TRACE = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$|^(Type|Reference|Range|Syntax)?Error: |^node:internal|\bERR_[A-Z_]{4,}\b/m;
+
+/** Inherited by everything the CLI starts, so its leftovers can be told from other tests'. */
+export const RUN_TAG_VARIABLE = 'EBPF_WORKSHOP_TEST_RUN';
+
+/** Our programs as the kernel lists them: the hooks, their tracepoint rewrites, the doctor's ws_ trials. */
+const OUR_PROGRAM = /^(tracepoint__sys|syscall__probe|ws_)/;
+
+/** Ids of the loaded BPF programs named like ours. */
+export function ourProgramIds(): Set<number> {
+  return new Set(loadedPrograms().filter((p) => p.name && OUR_PROGRAM.test(p.name)).map((p) => p.id));
+}
+
+/** Which processes hold each BPF program open (from /proc/<pid>/fdinfo: `prog_id:`). */
+function programHolders(): Map<number, number[]> {
+  const holders = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue; // gone, or a kernel thread
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${entry}/fd/${fd}`) !== 'anon_inode:bpf-prog') continue;
+        const id = /^prog_id:\s*(\d+)$/m.exec(readFileSync(`/proc/${entry}/fdinfo/${fd}`, 'utf8'))?.[1];
+        if (id) holders.set(Number(id), [...(holders.get(Number(id)) ?? []), Number(entry)]);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return holders;
+}
+
+function carriesTag(pid: number, tag: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${RUN_TAG_VARIABLE}=${tag}`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Programs named like ours, not loaded before the run, still loaded after it, and either held
+ * by a process the run started or held by nobody (pinned). Programs other tests on this
+ * machine hold are not this run's. The kernel frees a closed program a moment later, so this
+ * waits up to `settleMs` for them to go.
+ */
+export async function programsLeftBehind(before: Set<number>, run: Pick<CliResult, 'tag'>, settleMs = 3000): Promise<number[]> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const fresh = [...ourProgramIds()].filter((id) => !before.has(id));
+    const holders = programHolders();
+    const left = fresh.filter((id) => {
+      const pids = holders.get(id) ?? [];
+      return pids.length === 0 || pids.some((pid) => carriesTag(pid, run.tag));
+    });
+    if (left.length === 0 || Date.now() >= deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -10,6 +10,8 @@ import { checkById, failedChecks, makeWorkspace, runCheck, STACK_TRACE, type Wor
 import { liveKernel } from '../helpers/kernel.js';
 
 await liveKernel(); // fails here, clearly, on a machine that cannot run the live tests
+// Ten checks in a row, a few seconds each (more on a busy machine).
+t.setTimeout(600_000);
 
 const levelCount = loadLevels().length;
 const liveKinds = ['open', 'ingress', 'egress', 'close', 'exchange'] as const;

