@@ -6,10 +6,10 @@
 // tracepoint mode (kernels without kprobes): the source is rewritten so each hook runs on
 // `syscalls:sys_enter_<x>` / `sys_exit_<x>` (src/attach/tracepointAdapter.ts).
 import { adaptToTracepoints } from '../attach/tracepointAdapter.js';
-import { findHookDefinitions, type HookKind } from '../attach/hookNames.js';
+import { findHookDefinitions, type HookDefinition, type HookKind } from '../attach/hookNames.js';
 import { readSyscallFormat } from '../attach/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
-import type { PerfOutput } from '../engine/perfOutput.js';
+import { batchHandler, type PerfOutput } from '../engine/perfOutput.js';
 import { onlineCpus } from '../engine/cpus.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
@@ -65,6 +65,24 @@ export class HookAttachError extends Error {
   }
 }
 
+/**
+ * The learner's text for kprobe mode, numbered as their file. BCC writes the reads of a
+ * `syscall__` function's parameters into the top of its body, which pushes every later line
+ * of the text it hands to clang's code generator down (verifier logs would name the wrong
+ * lines); a `#line` right after each hook's `{` puts the numbering back.
+ */
+export function withKprobeLineMarks(text: string, definitions: HookDefinition[], fileName: string): string {
+  const name = JSON.stringify(fileName);
+  let out = `#line 1 ${name}\n`;
+  let copied = 0;
+  for (const hook of definitions) {
+    const afterBrace = hook.bodyOpen + 1;
+    out += `${text.slice(copied, afterBrace)}\n#line ${hook.bodyLine} ${name}\n`;
+    copied = afterBrace;
+  }
+  return out + text.slice(copied);
+}
+
 export class Sniffer {
   private readonly attached: AttachedHook[] = [];
   private readonly programFds = new Map<string, number>();
@@ -92,8 +110,9 @@ export class Sniffer {
       source = adapted.source;
       hooks = adapted.hooks.map((h) => ({ name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
     } else {
-      source = `#line 1 ${JSON.stringify(fileName)}\n${input.text}`;
-      hooks = findHookDefinitions(input.text).map((h) => ({
+      const definitions = findHookDefinitions(input.text);
+      source = withKprobeLineMarks(input.text, definitions, fileName);
+      hooks = definitions.map((h) => ({
         name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
       }));
     }
@@ -184,18 +203,21 @@ export class Sniffer {
       this.outputs.push(
         this.program.openPerfOutput(
           output,
-          (raw, lost) => {
+          // Events are read in place in the batch: no Buffer per event before the filter.
+          batchHandler(({ bytes, offsets, count, lost }) => {
             const events: CaptureEvent[] = [];
-            for (const bytes of raw) {
+            for (let i = 0; i < count; i++) {
+              const start = offsets[i]!;
+              const end = offsets[i + 1]!;
               try {
-                if (keep(decoder.pid(bytes))) events.push(decoder.decode(bytes));
+                if (keep(decoder.pidAt(bytes, start, end))) events.push(decoder.decodeAt(bytes, start, end));
                 else counters.filtered++;
               } catch {
                 counters.decodeErrors++;
               }
             }
             onEvents(events, lost);
-          },
+          }),
           perfBuffer,
         ),
       );
