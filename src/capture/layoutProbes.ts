@@ -4,7 +4,7 @@
 // sizeof(struct X) as its leaf size, and one of `char[_Alignof(struct X)]` its alignment.
 import type { TableInfo } from '../engine/bpfProgram.js';
 import type { TypeShape } from './cTypes.js';
-import { topLevelAggregates } from './cSource.js';
+import { topLevelAggregates } from '../c/cText.js';
 
 /** File name the appended probes carry in diagnostics (via #line). */
 export const PROBE_FILE = '<ebpf-workshop layout probes>';

@@ -2,6 +2,7 @@
 // functions the file defines and on which lines, which function a line belongs to, what a
 // call's arguments are. Not a C parser: comments and literals are blanked out (keeping every
 // offset and line), then brackets are balanced at the top level.
+import { blankCommentsAndLiterals } from '../c/cText.js';
 
 export interface Definition {
   name: string;
@@ -313,35 +314,3 @@ function openingBracket(code: string, close: number): number {
   return -1;
 }
 
-/** Comments, string and character literals become spaces; newlines stay, so offsets and lines hold. */
-export function blankCommentsAndLiterals(text: string): string {
-  const out = text.split('');
-  let i = 0;
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
-  };
-  while (i < text.length) {
-    const c = text[i];
-    const next = text[i + 1];
-    if (c === '/' && next === '/') {
-      const end = text.indexOf('\n', i);
-      const stop = end < 0 ? text.length : end;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '/' && next === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '"' || c === "'") {
-      let k = i + 1;
-      while (k < text.length && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
-      // Keep the quotes so the literal still reads as one token.
-      blank(i + 1, Math.min(k, text.length));
-      i = k + 1;
-    } else {
-      i++;
-    }
-  }
-  return out.join('');
-}

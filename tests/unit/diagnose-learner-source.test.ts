@@ -1,7 +1,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { blankCommentsAndLiterals, callArguments, LearnerSource } from '../../src/diagnose/learnerSource.js';
+import { callArguments, LearnerSource } from '../../src/diagnose/learnerSource.js';
+import { blankCommentsAndLiterals } from '../../src/c/cText.js';
 
 // solution.c as recorded with the fixtures (one line changed), so later edits of solution.c do not move these lines.
 const solution = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'verifier', 'unbounded-read.c'), 'utf8');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { layoutStruct, fieldsFromDescription } from '../../src/capture/structLayout.js';
 import { parseType, typeShape } from '../../src/capture/cTypes.js';
-import { topLevelAggregates, blankCommentsAndStrings } from '../../src/capture/cSource.js';
+import { topLevelAggregates, blankCommentsAndLiterals } from '../../src/c/cText.js';
 import { decodeSockaddr } from '../../src/capture/sockaddr.js';
 
 // Measured by clang on this machine (see bcc-facts.md): the tutorial's types.
@@ -69,7 +69,7 @@ struct conn_id_t;
     { keyword: 'struct', name: 'conn_id_t' },
     { keyword: 'enum', name: 'traffic_direction_t' },
   ]);
-  t.equal(blankCommentsAndStrings('a /* b */ "c"').length, 'a /* b */ "c"'.length);
+  t.equal(blankCommentsAndLiterals('a /* b */ "c"').length, 'a /* b */ "c"'.length);
 });
 
 t.test('socket addresses', async (t) => {
