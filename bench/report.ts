@@ -1,0 +1,126 @@
+// What `npm run bench` prints: a table per consumer, the extra measurements, the targets of
+// issue 7 met or not, and (--json) one summary object as the last line.
+
+export interface ConsumerSummary {
+  eventsPerSec: number;
+  lost: number;
+  cpuUsPerEvent: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+}
+
+export interface BenchSummary {
+  runner: ConsumerSummary | null;
+  pythonBcc: ConsumerSummary | null;
+  cFloor: ConsumerSummary | null;
+  server: { attachedOverBare: number | null; bareRequestsPerSec?: number; attachedRequestsPerSec?: number };
+  compileMs: { runner: number | null; pythonBcc: number | null };
+  rssMbAfter1M: number | null;
+  /** Machine load while the benchmark ran: the other consumers of this shared machine. */
+  load: { loadAverage1mStart: number; loadAverage1mEnd: number; busyBeforeStart: number; cpus: number };
+  targets: Target[];
+  notes: string[];
+}
+
+export interface Target {
+  name: string;
+  met: boolean | null;
+  detail: string;
+}
+
+/** Nearest-rank percentile of a list of numbers (0 for an empty list). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor' | 'compileMs' | 'rssMbAfter1M'>): Target[] {
+  const targets: Target[] = [];
+  const r = s.runner;
+  const py = s.pythonBcc;
+  targets.push(
+    !r || !py
+      ? { name: 'lossless rate ≥ 3× python-bcc', met: null, detail: 'not measured' }
+      : {
+          name: 'lossless rate ≥ 3× python-bcc',
+          met: r.lost === 0 && r.eventsPerSec >= 3 * py.eventsPerSec,
+          detail: `${(r.eventsPerSec / py.eventsPerSec).toFixed(2)}×, ${r.lost} lost`,
+        },
+  );
+  targets.push(
+    !r || !s.cFloor
+      ? { name: 'CPU/event ≤ 2× the C floor', met: null, detail: 'not measured' }
+      : {
+          name: 'CPU/event ≤ 2× the C floor',
+          met: r.cpuUsPerEvent <= 2 * s.cFloor.cpuUsPerEvent,
+          detail: `${(r.cpuUsPerEvent / s.cFloor.cpuUsPerEvent).toFixed(2)}×`,
+        },
+  );
+  targets.push(
+    !r
+      ? { name: 'p99 latency ≤ 100 ms (10 events/s)', met: null, detail: 'not measured' }
+      : { name: 'p99 latency ≤ 100 ms (10 events/s)', met: r.latencyP99Ms <= 100, detail: `${r.latencyP99Ms.toFixed(1)} ms` },
+  );
+  targets.push(
+    s.rssMbAfter1M === null
+      ? { name: 'RSS ≤ 200 MB after 1 M events', met: null, detail: 'not measured' }
+      : { name: 'RSS ≤ 200 MB after 1 M events', met: s.rssMbAfter1M <= 200, detail: `${s.rssMbAfter1M.toFixed(0)} MB` },
+  );
+  targets.push(
+    s.compileMs.runner === null || s.compileMs.pythonBcc === null
+      ? { name: 'compile+load+attach no slower than python-bcc', met: null, detail: 'not measured' }
+      : {
+          name: 'compile+load+attach no slower than python-bcc',
+          met: s.compileMs.runner <= s.compileMs.pythonBcc,
+          detail: `${s.compileMs.runner} ms vs ${s.compileMs.pythonBcc} ms`,
+        },
+  );
+  return targets;
+}
+
+const LABELS: Record<'runner' | 'pythonBcc' | 'cFloor', string> = {
+  runner: 'runner (addon → decode → tracker)',
+  pythonBcc: 'python-bcc (64 pages, wake-up per event)',
+  cFloor: 'bare C on libbcc (runner settings)',
+};
+
+function num(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function formatTable(s: BenchSummary): string {
+  const head = ['consumer', 'events/s', 'lost', 'CPU µs/event', 'latency p50', 'latency p99', 'compile+load+attach'];
+  const rows: string[][] = [];
+  for (const key of ['runner', 'pythonBcc', 'cFloor'] as const) {
+    const c = s[key];
+    const compile = key === 'cFloor' ? '' : s.compileMs[key] === null ? '' : `${num(s.compileMs[key]!)} ms`;
+    rows.push(
+      c
+        ? [LABELS[key], num(c.eventsPerSec), num(c.lost), num(c.cpuUsPerEvent, 2), `${num(c.latencyP50Ms, 1)} ms`, `${num(c.latencyP99Ms, 1)} ms`, compile]
+        : [LABELS[key], 'not run', '', '', '', '', ''],
+    );
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const out = [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line), ''];
+  if (s.server.attachedOverBare !== null) {
+    out.push(
+      `demo server under wrk: ${num(s.server.attachedRequestsPerSec ?? 0)} req/s with solution.c attached (runner), ` +
+        `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}`,
+    );
+  }
+  if (s.rssMbAfter1M !== null) out.push(`runner resident memory after 1 M events through the tracker: ${num(s.rssMbAfter1M)} MB`);
+  out.push(
+    `load: ${s.load.cpus} CPUs, 1-min load average ${s.load.loadAverage1mStart.toFixed(2)} at the start, ` +
+      `${s.load.loadAverage1mEnd.toFixed(2)} at the end; ${Math.round(s.load.busyBeforeStart * 100)}% busy just before`,
+  );
+  out.push('', 'targets (issue 7):');
+  for (const t of s.targets) out.push(`  ${t.met === null ? '–' : t.met ? '✓' : '✗'} ${t.name}: ${t.detail}`);
+  for (const note of s.notes) out.push(`note: ${note}`);
+  return out.join('\n');
+}

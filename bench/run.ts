@@ -1,0 +1,210 @@
+// `npm run bench`: the runner's event pipeline against python-bcc and a bare C consumer on
+// libbcc, side by side in one run, on the tutorial's solution.c in this kernel's attach mode.
+// The method is in bench/README.md; the numbers of a run here are in docs/performance.md.
+//
+// Options: --json (the last line is the summary object), --events N (full-speed run,
+// default 1 000 000), --latency-events N (at 10/s, default 60), --rounds N (full-speed runs
+// per consumer, interleaved; the median counts), --wrk-seconds N, --no-wrk,
+// --consumers runner,pythonBcc,cFloor.
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { prepareKernel, formatEnvironmentError, isEnvironmentError } from '../src/kernel/environment.js';
+import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
+import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
+import { nativeBinDir, packageRoot } from '../src/native/addon.js';
+import { DemoServer } from '../src/server/demoServer.js';
+import { LineProcess } from './lineProcess.js';
+import { commandWorks, machineBusy, measureRun, wrkRequestsPerSec, type ConsumerCommand, type RunOutcome } from './measure.js';
+import { formatTable, median, percentile, targetsOf, type BenchSummary, type ConsumerSummary } from './report.js';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    events: { type: 'string', default: '1000000' },
+    'latency-events': { type: 'string', default: '60' },
+    'latency-rate': { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '1' },
+    'wrk-seconds': { type: 'string', default: '5' },
+    wrk: { type: 'boolean', default: true },
+    consumers: { type: 'string', default: 'runner,pythonBcc,cFloor' },
+  },
+  allowNegative: true,
+});
+const events = Number(values.events);
+const latencyEvents = Number(values['latency-events']);
+const latencyRate = Number(values['latency-rate']);
+const rounds = Math.max(1, Number(values.rounds));
+const wrkSeconds = Number(values['wrk-seconds']);
+const wanted = new Set(values.consumers.split(','));
+const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+if (process.geteuid?.() !== 0) {
+  console.error('bench: loading BPF programs needs root: run `sudo npm run bench`.');
+  process.exit(2);
+}
+
+const generator = path.join(nativeBinDir, 'bench-generator');
+const cConsumer = path.join(nativeBinDir, 'bench-c-consumer');
+const solution = path.join(packageRoot, 'solution.c');
+for (const binary of [generator, cConsumer]) {
+  try {
+    readFileSync(binary);
+  } catch {
+    console.error(`bench: ${binary} is missing: build it with \`npm run build:native\`.`);
+    process.exit(2);
+  }
+}
+
+const loadStart = os.loadavg()[0]!;
+const busyBeforeStart = await machineBusy();
+const notes: string[] = [];
+
+// The program every consumer runs: solution.c as the runner compiles it for this kernel.
+let environment;
+try {
+  environment = await prepareKernel();
+} catch (e) {
+  console.error(isEnvironmentError(e) ? formatEnvironmentError(e) : `bench: ${(e as Error).message}`);
+  process.exit(2);
+}
+progress(`${environment.attachMode} mode; compiling solution.c once to export the source every consumer runs`);
+const exporter = await Sniffer.build({ text: readFileSync(solution, 'utf8'), fileName: 'solution.c' }, environment.attachMode);
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-bench-'));
+const adapted = path.join(workDir, 'solution.compiled.c');
+writeFileSync(adapted, exporter.compiledSource);
+const settings = { ...defaultPerfBufferOptions, pageCount: ringPages(exporter.outputNames().length) };
+exporter.close();
+if (environment.attachMode !== 'tracepoint') {
+  notes.push(`attach mode is ${environment.attachMode}: python-bcc and the C floor attach tracepoint__ functions only, so they were not run`);
+}
+
+const tsx = ['--import', 'tsx'];
+const consumers: ConsumerCommand[] = [
+  { key: 'runner', label: 'the runner', command: process.execPath, args: [...tsx, path.join(packageRoot, 'bench', 'runner_consumer.ts'), solution] },
+  { key: 'pythonBcc', label: 'python-bcc', command: '/usr/bin/python3', args: [path.join(packageRoot, 'bench', 'python_bcc_consumer.py'), adapted, '--pages', '64'] },
+  {
+    key: 'cFloor', label: 'the C floor', command: cConsumer,
+    args: [adapted, '--pages', String(settings.pageCount), '--wakeup', String(settings.wakeupEvents), '--flush-ms', String(settings.flushMs)],
+  },
+].filter((c) => wanted.has(c.key)) as ConsumerCommand[];
+
+const runnable: ConsumerCommand[] = [];
+for (const consumer of consumers) {
+  if (consumer.key !== 'runner' && environment.attachMode !== 'tracepoint') continue;
+  if (consumer.key === 'pythonBcc' && !(await commandWorks('/usr/bin/python3', ['-c', 'from bcc import BPF']))) {
+    notes.push('python-bcc was not run: /usr/bin/python3 cannot import bcc (install python3-bpfcc)');
+    continue;
+  }
+  runnable.push(consumer);
+}
+
+const full = new Map<string, RunOutcome[]>();
+const slow = new Map<string, RunOutcome>();
+const compileMs = new Map<string, number[]>();
+const noteCompile = (key: string, outcome: RunOutcome) => compileMs.set(key, [...(compileMs.get(key) ?? []), outcome.ready.compileMs]);
+
+try {
+  for (let round = 1; round <= rounds; round++) {
+    for (const consumer of runnable) {
+      progress(`round ${round}/${rounds}: ${consumer.label}, ${events.toLocaleString('en-US')} writes at full speed`);
+      const outcome = await measureRun(generator, consumer, { count: events, rate: 0, mode: 'rate' });
+      full.set(consumer.key, [...(full.get(consumer.key) ?? []), outcome]);
+      noteCompile(consumer.key, outcome);
+      progress(
+        `  ${Math.round(outcome.eventsPerSec).toLocaleString('en-US')} events/s, ${outcome.result.lost} lost, ` +
+          `${(outcome.cpuUs / Math.max(1, outcome.result.events)).toFixed(2)} µs CPU/event (load ${os.loadavg()[0]!.toFixed(2)})`,
+      );
+    }
+  }
+  for (const consumer of runnable) {
+    progress(`${consumer.label}: ${latencyEvents} writes at ${latencyRate}/s for latency`);
+    const outcome = await measureRun(generator, consumer, { count: latencyEvents, rate: latencyRate, mode: 'latency' });
+    slow.set(consumer.key, outcome);
+    noteCompile(consumer.key, outcome);
+  }
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+// The demo server under wrk, bare and with the runner attached: bare, attached, attached, bare,
+// so a load that drifts during the benchmark weighs on both sides alike.
+const server: BenchSummary['server'] = { attachedOverBare: null };
+if (values.wrk && runnable.some((c) => c.key === 'runner')) {
+  if (!(await commandWorks('sh', ['-c', 'command -v wrk']))) {
+    notes.push('the demo server was not measured: wrk is not installed');
+  } else {
+    progress(`demo server under wrk, ${wrkSeconds} s per side: bare, attached, attached, bare`);
+    const demo = await DemoServer.start({ port: 0, runAs: null });
+    try {
+      const script = path.join(packageRoot, 'bench', 'wrk-post.lua');
+      const url = `${demo.url}/customResponse`;
+      const bare = [await wrkRequestsPerSec(url, wrkSeconds, script)];
+      const runner = runnable.find((c) => c.key === 'runner')!;
+      const attachedRunner = LineProcess.spawn('the runner', runner.command, [...runner.args, '--pid', String(demo.pid), '--count', 'all']);
+      const attached: number[] = [];
+      try {
+        await attachedRunner.waitForJson('ready', 180_000);
+        attached.push(await wrkRequestsPerSec(url, wrkSeconds, script));
+        attached.push(await wrkRequestsPerSec(url, wrkSeconds, script));
+        attachedRunner.send('stop');
+        const result = await attachedRunner.waitForJson<{ lost: number; exchanges: number }>('result', 30_000);
+        if (result.lost > 0) notes.push(`under wrk the runner lost ${result.lost} events (${result.exchanges} exchanges seen)`);
+      } finally {
+        await attachedRunner.stop();
+      }
+      bare.push(await wrkRequestsPerSec(url, wrkSeconds, script));
+      const bareMean = (bare[0]! + bare[1]!) / 2;
+      const attachedMean = (attached[0]! + attached[1]!) / 2;
+      server.bareRequestsPerSec = Math.round(bareMean);
+      server.attachedRequestsPerSec = Math.round(attachedMean);
+      server.attachedOverBare = Number((attachedMean / bareMean).toFixed(3));
+    } finally {
+      await demo.stop();
+    }
+  }
+}
+
+function summarize(key: string): ConsumerSummary | null {
+  const runs = full.get(key);
+  const latency = slow.get(key);
+  if (!runs || !latency) return null;
+  // The median full-speed run by rate stands for the consumer; lost counts every run.
+  const ordered = [...runs].sort((a, b) => a.eventsPerSec - b.eventsPerSec);
+  const mid = ordered[Math.floor((ordered.length - 1) / 2)]!;
+  const latenciesMs = latency.result.latenciesNs.map((ns) => ns / 1e6);
+  if (latency.result.events < latencyEvents) notes.push(`${key}: ${latency.result.events} of ${latencyEvents} slow-stream events arrived`);
+  for (const run of runs) if (run.incomplete) notes.push(`${key}: ${run.result.events} of ${run.written} events arrived in a full-speed run`);
+  return {
+    eventsPerSec: Math.round(mid.eventsPerSec),
+    lost: runs.reduce((sum, r) => sum + r.result.lost, 0),
+    cpuUsPerEvent: Number((mid.cpuUs / Math.max(1, mid.result.events)).toFixed(3)),
+    latencyP50Ms: Number(percentile(latenciesMs, 50).toFixed(2)),
+    latencyP99Ms: Number(percentile(latenciesMs, 99).toFixed(2)),
+  };
+}
+
+const runnerRuns = full.get('runner');
+const rssAfter = runnerRuns?.find((r) => r.result.events >= 1_000_000)?.result.rssBytes;
+if (runnerRuns && rssAfter === undefined) notes.push('resident memory is reported after 1 M events only: run with --events 1000000 or more');
+const compileOf = (key: string) => (compileMs.has(key) ? Math.round(median(compileMs.get(key)!)) : null);
+
+const partial = {
+  runner: summarize('runner'),
+  pythonBcc: summarize('pythonBcc'),
+  cFloor: summarize('cFloor'),
+  compileMs: { runner: compileOf('runner'), pythonBcc: compileOf('pythonBcc') },
+  rssMbAfter1M: rssAfter === undefined ? null : Number((rssAfter / 2 ** 20).toFixed(1)),
+};
+const summary: BenchSummary = {
+  ...partial,
+  server,
+  load: { loadAverage1mStart: loadStart, loadAverage1mEnd: os.loadavg()[0]!, busyBeforeStart: Number(busyBeforeStart.toFixed(2)), cpus: os.cpus().length },
+  targets: targetsOf(partial),
+  notes,
+};
+notes.push(`ring settings: runner and C floor ${settings.pageCount} pages per CPU, a wake-up every ${settings.wakeupEvents} events, ${settings.flushMs} ms flush; python-bcc 64 pages, a wake-up per event`);
+
+console.log(formatTable(summary));
+if (values.json) console.log(JSON.stringify(summary));

@@ -1,0 +1,117 @@
+// The runner's consumer in `npm run bench`: the tutorial's program run the way `run` and the
+// app run it — prepareKernel, Sniffer.build (compiled in a child first, as LiveSession
+// does), every hook attached, and a Capture (addon → decode → reorder → ConnectionTracker)
+// showing one process. It speaks the line protocol of the other consumers
+// (bench/python_bcc_consumer.py, addon/bench_c_consumer.c):
+//
+//   runner_consumer.ts SOURCE --pid PID --count N [--mode rate|latency]
+//   stdout: {"type":"ready",…} once attached, {"type":"result",…} once N data events of PID
+//   came out of the Capture (what the app shows), or when stdin says "stop" or closes.
+//
+// Receipt is timed when the Capture emits 'events' — after the reorder window, since that is
+// when the app can show an event.
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { prepareKernel } from '../src/kernel/environment.js';
+import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
+import { Capture } from '../src/run/capture.js';
+import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
+import { monotonicNowNs } from '../src/capture/reorderBuffer.js';
+import { readStamp } from './payload.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    pid: { type: 'string' },
+    count: { type: 'string' },
+    mode: { type: 'string', default: 'rate' },
+    isolate: { type: 'string', default: 'yes' },
+  },
+});
+const source = positionals[0];
+const targetPid = Number(values.pid);
+const targetCount = values.count === 'all' ? Infinity : Number(values.count);
+const latencyMode = values.mode === 'latency';
+if (!source || !(targetPid > 0) || !(targetCount > 0)) {
+  console.error('usage: runner_consumer.ts SOURCE --pid PID --count N|all [--mode rate|latency] [--isolate yes|no]');
+  process.exit(2);
+}
+
+const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+const prepareStart = performance.now();
+const environment = await prepareKernel();
+const compileStart = performance.now();
+const sniffer = await Sniffer.build({ text: readFileSync(source, 'utf8'), fileName: 'solution.c' }, environment.attachMode, {
+  isolate: values.isolate === 'yes',
+});
+const built = performance.now();
+await sniffer.start(sniffer.hooks.map((h) => h.name));
+const attached = performance.now();
+
+let events = 0;
+let firstStampNs = 0;
+let lastReceiptNs = 0;
+const latenciesNs: number[] = [];
+let finished = false;
+
+const capture = new Capture(sniffer, { onlyPid: targetPid });
+capture.on('events', (batch) => {
+  if (finished) return;
+  const now = monotonicNowNs();
+  for (const event of batch) {
+    if (event.type !== 'data' || event.direction !== 'egress' || events >= targetCount) continue;
+    if (events === 0) firstStampNs = readStamp(event.payload);
+    if (latencyMode) latenciesNs.push(now - readStamp(event.payload));
+    events++;
+  }
+  lastReceiptNs = now;
+  // The Capture hands this batch to the tracker right after its listeners: report after that.
+  if (events >= targetCount) setImmediate(finish);
+});
+const cpuAtReady = process.cpuUsage();
+print({
+  type: 'ready',
+  compileMs: Math.round(attached - compileStart),
+  buildMs: Math.round(built - compileStart),
+  attachMs: Math.round(attached - built),
+  prepareMs: Math.round(compileStart - prepareStart),
+  attachMode: environment.attachMode,
+  perfBuffer: { ...defaultPerfBufferOptions, pageCount: ringPages(sniffer.outputNames().length) },
+});
+
+function finish(): void {
+  if (finished) return;
+  finished = true;
+  const cpu = process.cpuUsage(cpuAtReady);
+  const counts = capture.counts;
+  print({
+    type: 'result',
+    events,
+    lost: counts.lost,
+    firstStampNs,
+    lastReceiptNs,
+    latenciesNs,
+    cpuUs: cpu.user + cpu.system,
+    rssBytes: process.memoryUsage().rss,
+    exchanges: counts.exchanges,
+    openConnections: capture.openConnections,
+  });
+}
+
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line.startsWith('stop')) stop();
+  })
+  .on('close', stop);
+
+let stopping = false;
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  finish();
+  sniffer.close();
+  capture.finish();
+  process.exit(0);
+}
