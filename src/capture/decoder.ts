@@ -12,6 +12,9 @@ export interface EventDecoder {
   decode(bytes: Buffer): CaptureEvent;
   /** Only the pid: lets a filter skip other processes' events before decoding them. */
   pid(bytes: Buffer): number;
+  /** The event at bytes[start .. end) of a batch, read in place (no view made first). */
+  decodeAt(bytes: Buffer, start: number, end: number): CaptureEvent;
+  pidAt(bytes: Buffer, start: number, end: number): number;
 }
 
 /** A field the view needs is missing or has a shape we cannot read. Names it. */
@@ -41,45 +44,76 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
   const connId = need('conn_id', 'it says which connection (pid and fd) an event belongs to');
   const { pid: pidAt, fd: fdAt } = connIdOffsets(output, connId, measurements);
   const timestamp = field('timestamp_ns');
-  const readTimestamp = timestamp && timestamp.size === 8
-    ? (b: Buffer) => b.readUInt32LE(timestamp.offset + 4) * 2 ** 32 + b.readUInt32LE(timestamp.offset)
-    : () => 0;
-  const base = (b: Buffer) => ({
-    timestampNs: readTimestamp(b),
-    pid: b.readUInt32LE(pidAt),
-    fd: b.readInt32LE(fdAt),
+  const timestampAt = timestamp && timestamp.size === 8 ? timestamp.offset : -1;
+
+  // Events are read in place in the batch, so reads past an event's end would not throw by
+  // themselves (they would read the next event): a short event is refused up front, like a
+  // read past the end of its own buffer would be.
+  const fixedEnd = (...fields: (FieldLayout | undefined)[]) =>
+    Math.max(pidAt + 4, fdAt + 4, timestampAt + 8, ...fields.map((f) => (f ? f.offset + 4 : 0)));
+  const checked = (start: number, end: number, need: number) => {
+    if (end - start < need) throw new RangeError(`the event of ${output} is ${end - start} bytes, shorter than ${need}`);
+  };
+  const timestampNs = (b: Buffer, start: number) =>
+    timestampAt < 0 ? 0 : b.readUInt32LE(start + timestampAt + 4) * 2 ** 32 + b.readUInt32LE(start + timestampAt);
+  const pid = (b: Buffer, start: number, end: number) => {
+    checked(start, end, pidAt + 4);
+    return b.readUInt32LE(start + pidAt);
+  };
+  const whole = (decodeAt: EventDecoder['decodeAt']): EventDecoder => ({
+    decodeAt,
+    pidAt: pid,
+    decode: (b) => decodeAt(b, 0, b.length),
+    pid: (b) => pid(b, 0, b.length),
   });
 
-  const pid = (b: Buffer) => b.readUInt32LE(pidAt);
   switch (OUTPUTS[output]) {
     case 'open': {
       const addr = field('addr');
-      return { pid, decode: (b) => ({
-        type: 'open',
-        ...base(b),
-        client: addr ? decodeSockaddr(b.subarray(addr.offset, addr.offset + addr.size)) : null,
-      }) };
+      const minimum = fixedEnd();
+      return whole((b, start, end) => {
+        checked(start, end, minimum);
+        return {
+          type: 'open',
+          timestampNs: timestampNs(b, start),
+          pid: b.readUInt32LE(start + pidAt),
+          fd: b.readInt32LE(start + fdAt),
+          client: addr ? decodeSockaddr(b.subarray(start + addr.offset, Math.min(start + addr.offset + addr.size, end))) : null,
+        };
+      });
     }
-    case 'close':
-      return { pid, decode: (b) => ({ type: 'close', ...base(b) }) };
+    case 'close': {
+      const minimum = fixedEnd();
+      return whole((b, start, end) => {
+        checked(start, end, minimum);
+        return { type: 'close', timestampNs: timestampNs(b, start), pid: b.readUInt32LE(start + pidAt), fd: b.readInt32LE(start + fdAt) };
+      });
+    }
     case 'data': {
       const direction = need('direction', 'it tells a request (ingress) from a response (egress)');
       const msg = need('msg', 'it carries the captured bytes');
       const msgSize = field('msg_size');
       if (direction.size !== 4) throw new EventLayoutError(output, 'direction', 'have a `direction` that is not an enum or 32-bit integer');
-      const decode = (b: Buffer): CaptureEvent => {
-        const captured = msgSize ? Math.min(b.readUInt32LE(msgSize.offset), msg.size) : msg.size;
-        // Copy: the batch buffer belongs to the native reader and is freed when released.
-        const payload = Buffer.from(b.subarray(msg.offset, msg.offset + captured));
+      const minimum = fixedEnd(direction, msgSize);
+      return whole((b, start, end) => {
+        checked(start, end, minimum);
+        const captured = msgSize ? Math.min(b.readUInt32LE(start + msgSize.offset), msg.size) : msg.size;
+        // Copy: the batch buffer belongs to the native reader and is freed when released; a
+        // payload kept for long must not keep a whole batch alive.
+        const from = Math.min(start + msg.offset, end);
+        const to = Math.min(start + msg.offset + captured, end);
+        const payload = Buffer.allocUnsafe(to - from);
+        b.copy(payload, 0, from, to);
         return {
           type: 'data',
-          ...base(b),
-          direction: DIRECTIONS[b.readUInt32LE(direction.offset)] ?? 'egress',
+          timestampNs: timestampNs(b, start),
+          pid: b.readUInt32LE(start + pidAt),
+          fd: b.readInt32LE(start + fdAt),
+          direction: DIRECTIONS[b.readUInt32LE(start + direction.offset)] ?? 'egress',
           size: captured,
           payload,
         };
-      };
-      return { pid, decode };
+      });
     }
   }
 }
