@@ -3,8 +3,8 @@
 #include <bcc/libbpf.h>
 #include <bcc/perf_reader.h>
 #include <errno.h>
+#include <time.h>
 
-#include <chrono>
 #include <cstring>
 
 #include "addon_data.h"
@@ -18,6 +18,12 @@ namespace {
 // How many batches may wait for the JavaScript thread. Past that the poller keeps filling
 // the current batch instead of queueing more calls: nothing is dropped, calls just get larger.
 constexpr int kMaxInFlight = 8;
+
+uint64_t MonotonicNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 void OnRawEvent(void* cookie, void* raw, int size) {
   auto& batch = static_cast<PerfBuffer*>(cookie)->pending_;
@@ -100,23 +106,30 @@ PerfBuffer::~PerfBuffer() {
 }
 
 void PerfBuffer::PollLoop() {
-  using Clock = std::chrono::steady_clock;
-  auto last_flush = Clock::now();
   const int n = static_cast<int>(readers_.size());
+  const uint64_t flush_ns = static_cast<uint64_t>(flush_ms_) * 1000000u;
+  uint64_t last_flush = MonotonicNs();
   while (running_) {
-    perf_reader_poll(n, readers_.data(), flush_ms_);
+    uint64_t now = MonotonicNs();
+    uint64_t until_flush = last_flush + flush_ns > now ? last_flush + flush_ns - now : 0;
+    int wait_ms = static_cast<int>((until_flush + 999999u) / 1000000u);
+    perf_reader_poll(n, readers_.data(), wait_ms);
+    now = MonotonicNs();
+    if (now - last_flush >= flush_ns) {
 #if WS_HAVE_WAKEUP_THRESHOLD
-    // Events below the wake-up threshold sit in the ring until something reads it:
-    // drain on a timer so a lone event still arrives within flush_ms_.
-    if (Clock::now() - last_flush >= std::chrono::milliseconds(flush_ms_)) {
+      // Events below the wake-up threshold sit in the ring until something reads it: drain
+      // every ring on a timer, so a lone event still arrives within flush_ms_, and note when
+      // the drain began — everything stamped before then has now been read.
       perf_reader_consume(n, readers_.data());
-      last_flush = Clock::now();
-    }
+      pending_.complete_ns = now;
 #endif
+      last_flush = now;
+    }
     Hand(false);
   }
 #if WS_HAVE_WAKEUP_THRESHOLD
   perf_reader_consume(n, readers_.data());
+  pending_.complete_ns = MonotonicNs();
 #endif
   Hand(true);
 }
@@ -126,6 +139,9 @@ void PerfBuffer::Hand(bool force) {
   if (!force && in_flight_.load() >= kMaxInFlight) return;
   auto* batch = new Batch(std::move(pending_));
   pending_ = Batch();
+  // The next batch will likely be as large: grow once rather than by doubling.
+  pending_.bytes.reserve(batch->bytes.size());
+  pending_.offsets.reserve(batch->offsets.size());
   events_ += batch->offsets.size() - 1;
   lost_ += batch->lost;
   batches_++;
@@ -140,6 +156,7 @@ void PerfBuffer::Hand(bool force) {
     Napi::Uint32Array offsets = Napi::Uint32Array::New(env, count);
     std::memcpy(offsets.Data(), b->offsets.data(), count * sizeof(uint32_t));
     double lost = static_cast<double>(b->lost);
+    double complete_ns = static_cast<double>(b->complete_ns);
     Napi::Value bytes;
     if (b->bytes.empty()) {
       bytes = Napi::Buffer<uint8_t>::New(env, 0);
@@ -149,7 +166,7 @@ void PerfBuffer::Hand(bool force) {
       bytes = Napi::Buffer<uint8_t>::New(env, b->bytes.data(), b->bytes.size(),
                                          [](Napi::Env, uint8_t*, Batch* owned) { delete owned; }, b);
     }
-    fn.Call({bytes, offsets, Napi::Number::New(env, lost)});
+    fn.Call({bytes, offsets, Napi::Number::New(env, lost), Napi::Number::New(env, complete_ns)});
   });
   if (status != napi_ok) {
     in_flight_--;

@@ -29,7 +29,11 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
     std::vector<uint8_t> bytes;
     std::vector<uint32_t> offsets{0};  // event i is bytes[offsets[i] .. offsets[i+1])
     uint64_t lost = 0;
-    bool empty() const { return offsets.size() == 1 && lost == 0; }
+    // CLOCK_MONOTONIC ns at the start of the last full drain of every ring (0: none since the
+    // previous batch). An event stamped with bpf_ktime_get_ns() before it is in this batch or
+    // an earlier one, which is what lets the reader put events in order without a long wait.
+    uint64_t complete_ns = 0;
+    bool empty() const { return offsets.size() == 1 && lost == 0 && complete_ns == 0; }
   };
   Batch pending_;
 

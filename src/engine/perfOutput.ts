@@ -15,6 +15,12 @@ export interface RawBatch {
   count: number;
   /** Events the kernel dropped since the previous batch. */
   lost: number;
+  /**
+   * CLOCK_MONOTONIC ns (bpf_ktime_get_ns's clock) at the start of the last full drain of the
+   * rings: every event stamped before it has been handed over, in this batch or before.
+   * 0 when no drain finished since the previous batch (or this libbcc cannot drain).
+   */
+  completeNs: number;
 }
 
 const wholeBatches = Symbol('whole batches');
@@ -54,7 +60,8 @@ export class PerfOutput {
       onlineCpus(),
       settings,
       onBatch
-        ? (bytes, offsets, lost) => onBatch({ bytes, offsets, count: offsets.length - 1, lost })
+        ? // The addon passes the drain time as a fourth argument.
+          (bytes, offsets, lost, completeNs?: number) => onBatch({ bytes, offsets, count: offsets.length - 1, lost, completeNs: completeNs ?? 0 })
         : (bytes, offsets, lost) => {
             const events: Buffer[] = new Array(offsets.length - 1);
             for (let i = 0; i < events.length; i++) events[i] = bytes.subarray(offsets[i], offsets[i + 1]);

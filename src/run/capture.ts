@@ -21,8 +21,18 @@ export interface CaptureCounts {
   exchanges: number;
 }
 
-/** How long events wait to be put in order: the native flush (50 ms) plus the hand-over. */
+/**
+ * The longest events wait to be put in order: the native flush plus the hand-over. They
+ * usually leave much sooner — as soon as every ring has been drained past them.
+ */
 export const REORDER_WINDOW_MS = 150;
+
+/**
+ * A drain that began at T has read every event stamped before T, except one whose program
+ * was stamped just before T and submitted just after the drain passed its ring: events
+ * stamped within this margin of T wait for the next drain.
+ */
+const DRAIN_MARGIN_NS = 5e6;
 
 export interface CaptureOptions {
   /** Show only this process's events (the demo server); null shows every process. */
@@ -43,7 +53,9 @@ export class Capture extends EventEmitter<CaptureEvents> {
   private readonly evictTimer: NodeJS.Timeout;
   private readonly releaseTimer: NodeJS.Timeout;
   private readonly sniffed: CaptureCounters;
-  private readonly reorder = new ReorderBuffer(REORDER_WINDOW_MS * 1e6);
+  private readonly reorder = new ReorderBuffer(0);
+  /** Every event stamped before this has been read from the kernel (0: not known yet). */
+  private completeNs = 0;
 
   constructor(sniffer: Sniffer, options: CaptureOptions) {
     super();
@@ -56,18 +68,28 @@ export class Capture extends EventEmitter<CaptureEvents> {
     const onlyPid = options.onlyPid;
     const keepPid = onlyPid === null ? (pid: number) => pid !== ownPid : (pid: number) => pid === onlyPid;
     this.sniffed = sniffer.capture(
-      (events, lost) => {
+      (events, lost, completeNs) => {
         for (const event of events) this.count(event);
         if (lost > 0) {
           this.counts.lost += lost;
           this.emit('lost', lost);
         }
         if (events.length > 0) this.deliver(this.reorder.push(events));
+        if (completeNs > this.completeNs) {
+          this.completeNs = completeNs;
+          this.release();
+        }
       },
       { perfBuffer: options.perfBuffer, keepPid },
     );
-    this.releaseTimer = setInterval(() => this.deliver(this.reorder.release(monotonicNowNs())), 25).unref();
+    this.releaseTimer = setInterval(() => this.release(), 25).unref();
     this.evictTimer = setInterval(() => this.tracker.evictIdle(), 1000).unref();
+  }
+
+  /** Events every ring has been drained past, and any that waited the whole window. */
+  private release(): void {
+    const cutoff = Math.max(this.completeNs - DRAIN_MARGIN_NS, monotonicNowNs() - REORDER_WINDOW_MS * 1e6);
+    this.deliver(this.reorder.release(cutoff));
   }
 
   private deliver(events: CaptureEvent[]): void {

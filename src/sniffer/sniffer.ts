@@ -191,20 +191,26 @@ export class Sniffer {
    * Events that fail to decode are counted, not thrown: one odd event must not stop the capture.
    */
   capture(
-    onEvents: (events: CaptureEvent[], lost: number) => void,
+    /**
+     * `completeNs`: every event stamped (bpf_ktime_get_ns) before it, in every output, has
+     * been delivered — the point up to which events can be put in order; 0 until known.
+     */
+    onEvents: (events: CaptureEvent[], lost: number, completeNs: number) => void,
     options: { perfBuffer?: Partial<PerfBufferOptions>; keepPid?: (pid: number) => boolean } = {},
   ): CaptureCounters {
     const counters = { decodeErrors: 0, filtered: 0 };
     const keep = options.keepPid ?? (() => true);
     const outputs = this.outputNames();
     const perfBuffer = { pageCount: ringPages(outputs.length), ...options.perfBuffer };
-    for (const output of outputs) {
+    // Each output's rings are drained on their own poller: complete is the least of them.
+    const completeNs = new Array<number>(outputs.length).fill(0);
+    for (const [index, output] of outputs.entries()) {
       const decoder = this.decoder(output);
       this.outputs.push(
         this.program.openPerfOutput(
           output,
           // Events are read in place in the batch: no Buffer per event before the filter.
-          batchHandler(({ bytes, offsets, count, lost }) => {
+          batchHandler(({ bytes, offsets, count, lost, completeNs: drained }) => {
             const events: CaptureEvent[] = [];
             for (let i = 0; i < count; i++) {
               const start = offsets[i]!;
@@ -216,7 +222,8 @@ export class Sniffer {
                 counters.decodeErrors++;
               }
             }
-            onEvents(events, lost);
+            if (drained > 0) completeNs[index] = drained;
+            onEvents(events, lost, Math.min(...completeNs));
           }),
           perfBuffer,
         ),
