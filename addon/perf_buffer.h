@@ -1,6 +1,10 @@
 // Reads a BPF_PERF_OUTPUT table: one perf ring per CPU, polled on a native thread. Events are
 // copied out of the ring (it moves on when the callback returns) into batches, and each batch
 // reaches JavaScript in one call through a ThreadSafeFunction — never one call per event.
+//
+// The kernel drops events only when a ring is full, so the poller's one job is to empty the
+// rings promptly: it runs at a real-time priority where allowed, and never waits for
+// JavaScript — while one batch is with JavaScript, the next one grows.
 #pragma once
 #include <napi.h>
 
@@ -42,13 +46,15 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
   Napi::Value Stats(const Napi::CallbackInfo& info);
   void PollLoop();
   void Hand(bool force);
+  void RaisePriority();
 
   std::vector<perf_reader*> readers_;
   Napi::ThreadSafeFunction on_batch_;
   std::thread poller_;
   std::atomic<bool> running_{false};
   std::atomic<int> in_flight_{0};
-  std::atomic<uint64_t> events_{0}, lost_{0}, batches_{0};
+  std::atomic<uint64_t> events_{0}, lost_{0}, batches_{0}, backlog_waits_{0};
+  std::atomic<bool> realtime_{false};
   int flush_ms_ = 50;
   AddonData* data_ = nullptr;
   bool stopped_ = true;
