@@ -5,7 +5,8 @@
 // reads the generator's stamp and nothing else.
 //
 // Usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency]
-//                         [--pages P] [--wakeup W] [--flush-ms F]
+//                         [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no]
+// --realtime yes reads at SCHED_FIFO 1, as the runner's poller thread does.
 // Prints one JSON line when ready ({"type":"ready","compileMs":…}) and one with the result
 // once N events of PID arrived, or when stdin says "stop" or closes.
 //
@@ -18,6 +19,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -136,13 +138,14 @@ static void fail(const char *what) {
 }
 
 static void usage(void) {
-  fail("usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency] [--pages P] [--wakeup W] [--flush-ms F]");
+  fail("usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency] [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no]");
 }
 
 int main(int argc, char **argv) {
   if (argc < 2) usage();
   const char *source_path = argv[1];
   int pages = 1024, wakeup = 16, flush_ms = 50;
+  bool realtime = false;
   for (int i = 2; i < argc; i++) {
     if (i + 1 >= argc) usage();
     const char *name = argv[i], *value = argv[++i];
@@ -152,6 +155,7 @@ int main(int argc, char **argv) {
     else if (strcmp(name, "--pages") == 0) pages = atoi(value);
     else if (strcmp(name, "--wakeup") == 0) wakeup = atoi(value);
     else if (strcmp(name, "--flush-ms") == 0) flush_ms = atoi(value);
+    else if (strcmp(name, "--realtime") == 0) realtime = strcmp(value, "yes") == 0;
     else usage();
   }
   if (target_pid == 0 || target_count < 1 || pages < 1 || wakeup < 1 || flush_ms < 1) usage();
@@ -206,6 +210,11 @@ int main(int argc, char **argv) {
   double compile_ms = (double)(monotonic_ns() - compile_start) / 1e6;
   printf("{\"type\":\"ready\",\"compileMs\":%.1f}\n", compile_ms);
   fflush(stdout);
+
+  if (realtime) {
+    struct sched_param param = {.sched_priority = 1};
+    if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0) fprintf(stderr, "bench-c-consumer: no real-time priority\n");
+  }
 
   pthread_t watcher;
   pthread_create(&watcher, NULL, watch_stdin, NULL);

@@ -16,6 +16,9 @@ export interface BenchSummary {
   server: { attachedOverBare: number | null; bareRequestsPerSec?: number; attachedRequestsPerSec?: number };
   compileMs: { runner: number | null; pythonBcc: number | null };
   rssMbAfter1M: number | null;
+  /** The same process a second after the last event, and when it had just attached. */
+  rssMbSettled?: number;
+  rssMbAtAttach?: number;
   /** Machine load while the benchmark ran: the other consumers of this shared machine. */
   load: { loadAverage1mStart: number; loadAverage1mEnd: number; busyBeforeStart: number; cpus: number };
   targets: Target[];
@@ -114,7 +117,11 @@ export function formatTable(s: BenchSummary): string {
         `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}`,
     );
   }
-  if (s.rssMbAfter1M !== null) out.push(`runner resident memory after 1 M events through the tracker: ${num(s.rssMbAfter1M)} MB`);
+  if (s.rssMbAfter1M !== null) {
+    const settled = s.rssMbSettled === undefined ? '' : `, ${num(s.rssMbSettled)} MB a second later`;
+    const attach = s.rssMbAtAttach === undefined ? '' : ` (${num(s.rssMbAtAttach)} MB once attached, before any event)`;
+    out.push(`runner resident memory after 1 M events through the tracker: ${num(s.rssMbAfter1M)} MB${settled}${attach}`);
+  }
   out.push(
     `load: ${s.load.cpus} CPUs, 1-min load average ${s.load.loadAverage1mStart.toFixed(2)} at the start, ` +
       `${s.load.loadAverage1mEnd.toFixed(2)} at the end; ${Math.round(s.load.busyBeforeStart * 100)}% busy just before`,

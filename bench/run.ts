@@ -5,8 +5,9 @@
 // Options: --json (the last line is the summary object), --events N (full-speed run,
 // default 1 000 000), --latency-events N (at 10/s, default 60), --rounds N (full-speed runs
 // per consumer, interleaved; the median counts), --wrk-seconds N, --no-wrk,
-// --consumers runner,pythonBcc,cFloor.
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+// --consumers runner,pythonBcc,cFloor, --no-build (use dist/ as it is).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'wrk-seconds': { type: 'string', default: '5' },
     wrk: { type: 'boolean', default: true },
     consumers: { type: 'string', default: 'runner,pythonBcc,cFloor' },
+    build: { type: 'boolean', default: true },
   },
   allowNegative: true,
 });
@@ -57,6 +59,20 @@ for (const binary of [generator, cConsumer]) {
   }
 }
 
+// The runner is measured as shipped: the built JavaScript in dist/, under plain node.
+if (values.build) {
+  progress('building the runner (tsc → dist/)');
+  try {
+    execFileSync(process.execPath, [path.join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(packageRoot, 'tsconfig.json')], { stdio: 'ignore' });
+  } catch {
+    // Type errors elsewhere in the tree still leave the JavaScript emitted; a missing file is caught below.
+  }
+}
+if (!existsSync(path.join(packageRoot, 'dist', 'run', 'capture.js'))) {
+  console.error('bench: the runner is not built (dist/ is missing): run `npm run build:ts`.');
+  process.exit(2);
+}
+
 const loadStart = os.loadavg()[0]!;
 const busyBeforeStart = await machineBusy();
 const notes: string[] = [];
@@ -80,13 +96,12 @@ if (environment.attachMode !== 'tracepoint') {
   notes.push(`attach mode is ${environment.attachMode}: python-bcc and the C floor attach tracepoint__ functions only, so they were not run`);
 }
 
-const tsx = ['--import', 'tsx'];
 const consumers: ConsumerCommand[] = [
-  { key: 'runner', label: 'the runner', command: process.execPath, args: [...tsx, path.join(packageRoot, 'bench', 'runner_consumer.ts'), solution] },
+  { key: 'runner', label: 'the runner', command: process.execPath, args: [path.join(packageRoot, 'bench', 'runner_consumer.mjs'), solution] },
   { key: 'pythonBcc', label: 'python-bcc', command: '/usr/bin/python3', args: [path.join(packageRoot, 'bench', 'python_bcc_consumer.py'), adapted, '--pages', '64'] },
   {
     key: 'cFloor', label: 'the C floor', command: cConsumer,
-    args: [adapted, '--pages', String(settings.pageCount), '--wakeup', String(settings.wakeupEvents), '--flush-ms', String(settings.flushMs)],
+    args: [adapted, '--pages', String(settings.pageCount), '--wakeup', String(settings.wakeupEvents), '--flush-ms', String(settings.flushMs), '--realtime', 'yes'],
   },
 ].filter((c) => wanted.has(c.key)) as ConsumerCommand[];
 
@@ -186,8 +201,10 @@ function summarize(key: string): ConsumerSummary | null {
 }
 
 const runnerRuns = full.get('runner');
-const rssAfter = runnerRuns?.find((r) => r.result.events >= 1_000_000)?.result.rssBytes;
-if (runnerRuns && rssAfter === undefined) notes.push('resident memory is reported after 1 M events only: run with --events 1000000 or more');
+const millionRun = runnerRuns?.find((r) => r.written >= 1_000_000);
+const rssAfter = millionRun?.result.rssBytes;
+const rssSettled = millionRun?.result.rssSettledBytes as number | undefined;
+if (runnerRuns && rssAfter === undefined) notes.push('resident memory is reported after 1 M writes only: run with --events 1000000 or more');
 const compileOf = (key: string) => (compileMs.has(key) ? Math.round(median(compileMs.get(key)!)) : null);
 
 const partial = {
@@ -197,6 +214,7 @@ const partial = {
   compileMs: { runner: compileOf('runner'), pythonBcc: compileOf('pythonBcc') },
   rssMbAfter1M: rssAfter === undefined ? null : Number((rssAfter / 2 ** 20).toFixed(1)),
 };
+const rssAtReady = (millionRun?.ready.memory as { rssAnon: number; rssFile: number } | undefined);
 const summary: BenchSummary = {
   ...partial,
   server,
@@ -204,7 +222,12 @@ const summary: BenchSummary = {
   targets: targetsOf(partial),
   notes,
 };
-notes.push(`ring settings: runner and C floor ${settings.pageCount} pages per CPU, a wake-up every ${settings.wakeupEvents} events, ${settings.flushMs} ms flush; python-bcc 64 pages, a wake-up per event`);
+if (rssSettled !== undefined) summary.rssMbSettled = Number((rssSettled / 2 ** 20).toFixed(1));
+if (rssAtReady) summary.rssMbAtAttach = Number(((rssAtReady.rssAnon + rssAtReady.rssFile) / 2 ** 20).toFixed(1));
+notes.push(
+  `ring settings: runner and C floor ${settings.pageCount} pages per CPU, a wake-up every ${settings.wakeupEvents} events, ` +
+    `${settings.flushMs} ms flush, reader at real-time priority; python-bcc 64 pages, a wake-up per event`,
+);
 
 console.log(formatTable(summary));
 if (values.json) console.log(JSON.stringify(summary));

@@ -4,21 +4,35 @@
 // showing one process. It speaks the line protocol of the other consumers
 // (bench/python_bcc_consumer.py, addon/bench_c_consumer.c):
 //
-//   runner_consumer.ts SOURCE --pid PID --count N [--mode rate|latency]
+//   runner_consumer.mjs SOURCE --pid PID --count N [--mode rate|latency]
 //   stdout: {"type":"ready",…} once attached, {"type":"result",…} once N data events of PID
 //   came out of the Capture (what the app shows), or when stdin says "stop" or closes.
 //
 // Receipt is timed when the Capture emits 'events' — after the reorder window, since that is
 // when the app can show an event.
+//
+// It is plain JavaScript on the built runner (dist/, `npm run build:ts`), run by plain node:
+// the runner's memory and CPU as shipped, without a TypeScript loader in the process.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { prepareKernel } from '../src/kernel/environment.js';
-import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
-import { Capture } from '../src/run/capture.js';
-import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
-import { monotonicNowNs } from '../src/capture/reorderBuffer.js';
-import { readStamp } from './payload.js';
+import { prepareKernel } from '../dist/kernel/environment.js';
+import { Sniffer, ringPages } from '../dist/sniffer/sniffer.js';
+import { Capture } from '../dist/run/capture.js';
+import { defaultPerfBufferOptions } from '../dist/engine/perfOutput.js';
+import { monotonicNowNs } from '../dist/capture/reorderBuffer.js';
+
+// The generator's payload (addon/bench_generator.c): "HTTP/1.1 200 OK\r\nX-Mono-Ns: " and then
+// CLOCK_MONOTONIC in 20 zero-padded digits, at the same offset in every write.
+const STAMP_OFFSET = 28;
+const STAMP_DIGITS = 20;
+
+/** The CLOCK_MONOTONIC ns the generator stamped just before its write(). */
+function readStamp(payload) {
+  let value = 0;
+  for (let i = STAMP_OFFSET; i < STAMP_OFFSET + STAMP_DIGITS; i++) value = value * 10 + (payload[i] - 48);
+  return value;
+}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -34,11 +48,11 @@ const targetPid = Number(values.pid);
 const targetCount = values.count === 'all' ? Infinity : Number(values.count);
 const latencyMode = values.mode === 'latency';
 if (!source || !(targetPid > 0) || !(targetCount > 0)) {
-  console.error('usage: runner_consumer.ts SOURCE --pid PID --count N|all [--mode rate|latency] [--isolate yes|no]');
+  console.error('usage: runner_consumer.mjs SOURCE --pid PID --count N|all [--mode rate|latency] [--isolate yes|no]');
   process.exit(2);
 }
 
-const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const print = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 const prepareStart = performance.now();
 const environment = await prepareKernel();
@@ -53,7 +67,7 @@ const attached = performance.now();
 let events = 0;
 let firstStampNs = 0;
 let lastReceiptNs = 0;
-const latenciesNs: number[] = [];
+const latenciesNs = [];
 let finished = false;
 
 const capture = new Capture(sniffer, { onlyPid: targetPid });
@@ -79,14 +93,23 @@ print({
   prepareMs: Math.round(compileStart - prepareStart),
   attachMode: environment.attachMode,
   perfBuffer: { ...defaultPerfBufferOptions, pageCount: ringPages(sniffer.outputNames().length) },
+  memory: memoryDetail(),
 });
 
-function finish(): void {
+/** Where the resident memory is: V8's heap, memory outside it, and anonymous vs file pages. */
+function memoryDetail() {
+  const usage = process.memoryUsage();
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+}
+
+function finish() {
   if (finished) return;
   finished = true;
   const cpu = process.cpuUsage(cpuAtReady);
   const counts = capture.counts;
-  print({
+  const result = {
     type: 'result',
     events,
     lost: counts.lost,
@@ -95,9 +118,13 @@ function finish(): void {
     latenciesNs,
     cpuUs: cpu.user + cpu.system,
     rssBytes: process.memoryUsage().rss,
+    memory: memoryDetail(),
     exchanges: counts.exchanges,
     openConnections: capture.openConnections,
-  });
+  };
+  if (stopping) return print(result);
+  // And a second later, once the burst's garbage and batches had a chance to go.
+  setTimeout(() => print({ ...result, rssSettledBytes: process.memoryUsage().rss, memorySettled: memoryDetail() }), 1000);
 }
 
 createInterface({ input: process.stdin })
@@ -107,7 +134,7 @@ createInterface({ input: process.stdin })
   .on('close', stop);
 
 let stopping = false;
-function stop(): void {
+function stop() {
   if (stopping) return;
   stopping = true;
   finish();
