@@ -3,6 +3,7 @@
 #include <bcc/libbpf.h>
 #include <bcc/perf_reader.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -28,6 +29,9 @@ constexpr int kMaxInFlight = 1;
 // moment: the rings fill and the kernel drops (and counts) events, rather than this process
 // growing without bound when JavaScript cannot keep up for long.
 constexpr size_t kMaxBacklogBytes = 64u << 20;
+
+// Bytes handed over since the allocator was last asked to give freed memory back.
+constexpr size_t kTrimAfterBytes = 16u << 20;
 
 uint64_t MonotonicNs() {
   struct timespec ts;
@@ -131,6 +135,9 @@ void PerfBuffer::RaisePriority() {
 
 void PerfBuffer::PollLoop() {
   RaisePriority();
+  // A capture starts right after a compile, which leaves tens of MB freed but kept by the
+  // allocator (LLVM's working memory): the capture may run for hours, so give it back now.
+  malloc_trim(0);
   const int n = static_cast<int>(readers_.size());
   const uint64_t flush_ns = static_cast<uint64_t>(flush_ms_) * 1000000u;
   uint64_t last_flush = MonotonicNs();
@@ -163,6 +170,12 @@ void PerfBuffer::PollLoop() {
     }
     Hand(false);
     if (returned_empty) usleep(1000);
+    // After a burst, once JavaScript has taken everything, give the batches' memory back:
+    // the allocator keeps freed memory for reuse, and a burst's batches can be large.
+    if (burst_bytes_ > kTrimAfterBytes && pending_.offsets.size() == 1 && in_flight_.load() == 0) {
+      malloc_trim(0);
+      burst_bytes_ = 0;
+    }
   }
 #if WS_HAVE_WAKEUP_THRESHOLD
   perf_reader_consume(n, readers_.data());
@@ -179,6 +192,7 @@ void PerfBuffer::Hand(bool force) {
   // The next batch will likely be as large: grow once rather than by doubling.
   pending_.bytes.reserve(batch->bytes.size());
   pending_.offsets.reserve(batch->offsets.size());
+  burst_bytes_ += batch->bytes.size();
   events_ += batch->offsets.size() - 1;
   lost_ += batch->lost;
   batches_++;
