@@ -39,7 +39,8 @@ mkdir -p "$HOME"
 ip link set lo up || fail "cannot bring up the loopback interface"
 
 exchange_tag=
-for arg in $(cat /proc/cmdline); do
+read -ra cmdline </proc/cmdline
+for arg in "${cmdline[@]}"; do
   case $arg in
     ws.exchange=*) exchange_tag=${arg#ws.exchange=} ;;
   esac

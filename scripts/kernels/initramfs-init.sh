@@ -19,7 +19,8 @@ mount -t devtmpfs devtmpfs /dev
 root=
 rootflags=
 init=/sbin/init
-for arg in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
   case $arg in
     root=*) root=${arg#root=} ;;
     rootflags=*) rootflags=${arg#rootflags=} ;;

@@ -35,6 +35,7 @@ guest_dir=$("$here/setup-guest.sh" | tail -n 1)
 
 exchange=$(mktemp -d /tmp/ebpf-workshop-guest.XXXXXX)
 qemu_pid=
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   if [[ -n $qemu_pid ]] && kill -0 "$qemu_pid" 2>/dev/null; then
     kill "$qemu_pid" 2>/dev/null || true
@@ -56,6 +57,7 @@ trap 'exit 143' TERM
 
 # 9p: msize 512000 instead of the default 8 KiB, and the page cache for the read-only root
 # (cache=loose): together they make node and clang start several times faster.
+# shellcheck disable=SC2054 # the commas separate 9p mount options, not array elements
 append=(
   console=ttyS0 panic=1 loglevel=4
   root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro
