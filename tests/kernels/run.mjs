@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKS } from './checks.mjs';
+import { kernelVerdict } from './verdict.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const checksScript = path.join('tests', 'kernels', 'checks.mjs');
@@ -47,44 +48,15 @@ function run(command, args, prefix) {
   });
 }
 
-function parseReport(stdout) {
-  try {
-    const report = JSON.parse(stdout.trim().split('\n').pop() ?? '');
-    return Array.isArray(report?.results) ? report : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Runs the checks in one kernel and prints its line; true when everything passed. */
+/** Runs the checks in one kernel and prints its lines; true when everything passed. */
 async function testKernel({ where, expected, command, args, note }) {
   const started = Date.now();
   process.stderr.write(`${where}: running the checks${note ? ` (${note})` : ''}…\n`);
   const outcome = await run(command, args, where);
   const seconds = Math.round((Date.now() - started) / 1000);
-  const report = parseReport(outcome.stdout);
-  if (!report) {
-    console.log(`${where} ? ${expected}: FAIL (the checks did not run: exit ${outcome.code}, ${seconds} s)`);
-    const said = (outcome.stderr.trim() || outcome.stdout.trim()).split('\n').slice(-15);
-    for (const line of said) console.log(`    ${line}`);
-    return false;
-  }
-  const details = [];
-  let passed = 0;
-  for (const r of report.results) {
-    const problems = [];
-    if (!r.passed) problems.push(...(r.failures.length ? r.failures : [`exit ${r.exitCode}`]));
-    if (r.attachMode !== expected) problems.push(`attach mode ${r.attachMode ?? 'unknown'}, expected ${expected}`);
-    if (problems.length === 0) passed++;
-    details.push(`  ${r.file} --level ${r.level}: ${problems.length ? 'FAIL' : 'pass'} (${r.seconds} s)`);
-    for (const p of problems) details.push(`      ${p}`);
-    if (problems.length && r.stderr) for (const line of r.stderr.split('\n')) details.push(`      | ${line}`);
-  }
-  for (const leftover of report.leftovers ?? []) details.push(`  left in the kernel: ${leftover}`);
-  const ok = passed === report.results.length && report.results.length === CHECKS.length && !(report.leftovers ?? []).length;
-  console.log(`${where} ${report.kernel} ${expected}: ${ok ? 'pass' : 'FAIL'} (${passed}/${CHECKS.length}, ${seconds} s)`);
-  for (const line of details) console.log(line);
-  return ok;
+  const verdict = kernelVerdict({ where, expected, checkCount: CHECKS.length, outcome, seconds });
+  for (const line of verdict.lines) console.log(line);
+  return verdict.ok;
 }
 
 async function main() {
