@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // ebpf-workshop / workshop: one command per thing a learner or an instructor does.
 // Each command lives in src/commands/<name>.ts and registers its own options.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { fail } from './commands/cliSupport.js';
 import { ensureNativeBuild } from './native/build.js';
@@ -22,7 +22,10 @@ process.on('unhandledRejection', last);
 const program = new Command()
   .name('ebpf-workshop')
   .description('Learn eBPF by doing: write a BCC program that captures HTTP traffic, checked live in your kernel.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own exits become errors here, so a bad command line exits 2 like every
+  // other usage problem (set before the commands are added: they inherit it).
+  .exitOverride();
 
 for (const register of commands) register(program);
 
@@ -31,4 +34,12 @@ program.hook('preAction', async () => {
   await ensureNativeBuild((step) => process.stderr.write(`… ${step}\n`));
 });
 
-await program.parseAsync(process.argv).catch(last);
+await program.parseAsync(process.argv).catch((e: unknown) => {
+  if (!(e instanceof CommanderError)) return last(e);
+  // Help and version are not failures; commander has already printed its message.
+  if (e.exitCode === 0) process.exit(0);
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify({ type: 'error', kind: 'usage', message: e.message.replace(/^error: /, ''), hint: null, location: null })}\n`);
+  }
+  process.exit(2);
+});

@@ -39,7 +39,8 @@ export function formatReport(report: CheckReport, options: FormatOptions): strin
   }
   if (report.capture.exchanges.length > 0) {
     const first = report.capture.exchanges[0]!;
-    lines.push(`  captured, e.g.: ${first.request.split('\r\n')[0]} → ${first.response.split('\r\n')[0]}`);
+    const parts = [first.request, first.response].map((payload) => payload.split('\r\n')[0]).filter(Boolean);
+    lines.push(`  captured, e.g.: ${parts.join(' → ')}`);
   }
   return lines.join('\n');
 }

@@ -145,10 +145,11 @@ t.test('a file that does not exist is a usage error: exit 2, said in one JSON ob
   t.notMatch(run.stdout + run.stderr, STACK_TRACE);
 });
 
-t.test('an unknown level is a usage error: exit 2', { todo: 'src/cli.ts: commander exits 1 on a bad option value; needs exitOverride mapping its errors to 2' }, async (t) => {
+t.test('an unknown level is a usage error: exit 2', async (t) => {
   const workspace = makeWorkspace('ebpf-workshop-corpus-');
   t.teardown(() => workspace.remove());
   const run = await runCli(['check', '--json', '--level', '9', 'x.c'], { workspace });
   t.equal(run.code, 2);
   t.match(run.stderr, /expected a whole number from 0 to 4/);
+  t.match(JSON.parse(run.stdout), { type: 'error', kind: 'usage', message: /expected a whole number from 0 to 4/ });
 });
