@@ -33,6 +33,9 @@ constexpr size_t kMaxBacklogBytes = 64u << 20;
 // Bytes handed over since the allocator was last asked to give freed memory back.
 constexpr size_t kTrimAfterBytes = 16u << 20;
 
+// A batch this large goes to JavaScript without waiting for the next flush.
+constexpr size_t kHandOverBytes = 1u << 20;
+
 uint64_t MonotonicNs() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -134,6 +137,7 @@ void PerfBuffer::RaisePriority() {
 }
 
 void PerfBuffer::PollLoop() {
+  pthread_setname_np(pthread_self(), "ws-perf-poller");  // as top -H and /proc name it
   RaisePriority();
   // A capture starts right after a compile, which leaves tens of MB freed but kept by the
   // allocator (LLVM's working memory): the capture may run for hours, so give it back now.
@@ -141,6 +145,7 @@ void PerfBuffer::PollLoop() {
   const int n = static_cast<int>(readers_.size());
   const uint64_t flush_ns = static_cast<uint64_t>(flush_ms_) * 1000000u;
   uint64_t last_flush = MonotonicNs();
+  bool due = false;  // a flush happened since the last hand-over
   while (running_) {
     if (pending_.bytes.size() >= kMaxBacklogBytes && in_flight_.load() > 0) {
       // JavaScript is far behind: let it catch up before reading more.
@@ -158,7 +163,8 @@ void PerfBuffer::PollLoop() {
     // would make poll return at once, again and again: never spin at real-time priority.
     bool returned_empty = wait_ms > 0 && pending_.offsets.size() == before && MonotonicNs() - now < 100000u;
     now = MonotonicNs();
-    if (now - last_flush >= flush_ns) {
+    bool flushed = now - last_flush >= flush_ns;
+    if (flushed) {
 #if WS_HAVE_WAKEUP_THRESHOLD
       // Events below the wake-up threshold sit in the ring until something reads it: drain
       // every ring on a timer, so a lone event still arrives within flush_ms_, and note when
@@ -167,12 +173,17 @@ void PerfBuffer::PollLoop() {
       pending_.complete_ns = now;
 #endif
       last_flush = now;
+      due = true;
     }
-    Hand(false);
+    bool read_nothing = pending_.offsets.size() == before;
+    // Hand over at each flush — events can only be put in order up to a drain anyway — or
+    // once a batch is large. In between the batch grows, so the fixed cost of a call into
+    // JavaScript is spread over thousands of events rather than a wake-up's worth.
+    if ((due || pending_.bytes.size() >= kHandOverBytes) && Hand(false)) due = false;
     if (returned_empty) usleep(1000);
-    // After a burst, once JavaScript has taken everything, give the batches' memory back:
-    // the allocator keeps freed memory for reuse, and a burst's batches can be large.
-    if (burst_bytes_ > kTrimAfterBytes && pending_.offsets.size() == 1 && in_flight_.load() == 0) {
+    // Once a burst is over (a flush read nothing) and JavaScript has taken all of it, give
+    // the batches' memory back: the allocator keeps freed memory, and they can be large.
+    if (flushed && read_nothing && burst_bytes_ > kTrimAfterBytes && pending_.empty() && in_flight_.load() == 0) {
       malloc_trim(0);
       burst_bytes_ = 0;
     }
@@ -184,9 +195,9 @@ void PerfBuffer::PollLoop() {
   Hand(true);
 }
 
-void PerfBuffer::Hand(bool force) {
-  if (pending_.empty()) return;
-  if (!force && in_flight_.load() >= kMaxInFlight) return;
+bool PerfBuffer::Hand(bool force) {
+  if (pending_.empty()) return true;
+  if (!force && in_flight_.load() >= kMaxInFlight) return false;
   auto* batch = new Batch(std::move(pending_));
   pending_ = Batch();
   // The next batch will likely be as large: grow once rather than by doubling.
@@ -223,6 +234,7 @@ void PerfBuffer::Hand(bool force) {
     in_flight_--;
     delete batch;
   }
+  return true;
 }
 
 void PerfBuffer::Stop() {

@@ -45,7 +45,7 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
   Napi::Value StopMethod(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   void PollLoop();
-  void Hand(bool force);
+  bool Hand(bool force);  // false: a batch is already with JavaScript
   void RaisePriority();
 
   std::vector<perf_reader*> readers_;
