@@ -168,8 +168,8 @@ export class ConnectionTracker {
         endedBy,
       });
     }
-    conn.request.length = 0;
-    conn.response.length = 0;
+    if (conn.request.length > 0) conn.request = [];
+    if (conn.response.length > 0) conn.response = [];
     conn.requestBytes = conn.responseBytes = 0;
     conn.truncated = false;
   }

@@ -12,9 +12,34 @@ export interface EventDecoder {
   decode(bytes: Buffer): CaptureEvent;
   /** Only the pid: lets a filter skip other processes' events before decoding them. */
   pid(bytes: Buffer): number;
-  /** The event at bytes[start .. end) of a batch, read in place (no view made first). */
+  /**
+   * The event at bytes[start .. end) of a batch, read in place (no view made first). Its
+   * payload is a view of `bytes`, not a copy: whoever keeps it keeps `bytes` alive.
+   */
   decodeAt(bytes: Buffer, start: number, end: number): CaptureEvent;
   pidAt(bytes: Buffer, start: number, end: number): number;
+}
+
+/**
+ * The events `kept` (indices, ascending) of a batch, copied into one Buffer of their own with
+ * offsets to match — one copy per run of consecutive events. Decoded from it, payloads keep
+ * alive only these events' bytes, not the whole batch they came in.
+ */
+export function compactEvents(bytes: Buffer, offsets: Uint32Array, kept: number[]): { source: Buffer; starts: Uint32Array } {
+  const starts = new Uint32Array(kept.length + 1);
+  let size = 0;
+  for (let k = 0; k < kept.length; k++) {
+    size += offsets[kept[k]! + 1]! - offsets[kept[k]!]!;
+    starts[k + 1] = size;
+  }
+  const source = Buffer.allocUnsafeSlow(size);
+  for (let k = 0; k < kept.length; ) {
+    let run = k + 1;
+    while (run < kept.length && kept[run] === kept[run - 1]! + 1) run++;
+    bytes.copy(source, starts[k]!, offsets[kept[k]!]!, offsets[kept[run - 1]! + 1]!);
+    k = run;
+  }
+  return { source, starts };
 }
 
 /** A field the view needs is missing or has a shape we cannot read. Names it. */
@@ -98,12 +123,8 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
       return whole((b, start, end) => {
         checked(start, end, minimum);
         const captured = msgSize ? Math.min(b.readUInt32LE(start + msgSize.offset), msg.size) : msg.size;
-        // Copy: the batch buffer belongs to the native reader and is freed when released; a
-        // payload kept for long must not keep a whole batch alive.
-        const from = Math.min(start + msg.offset, end);
-        const to = Math.min(start + msg.offset + captured, end);
-        const payload = Buffer.allocUnsafe(to - from);
-        b.copy(payload, 0, from, to);
+        // msg[0 .. captured), cut at the event's end.
+        const payload = b.subarray(Math.min(start + msg.offset, end), Math.min(start + msg.offset + captured, end));
         return {
           type: 'data',
           timestampNs: timestampNs(b, start),

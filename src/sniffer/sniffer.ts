@@ -13,7 +13,7 @@ import { batchHandler, type PerfOutput } from '../engine/perfOutput.js';
 import { onlineCpus } from '../engine/cpus.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
-import { createDecoder, type EventDecoder } from '../capture/decoder.js';
+import { compactEvents, createDecoder, type EventDecoder } from '../capture/decoder.js';
 import { OUTPUTS, type CaptureEvent, type OutputName } from '../capture/events.js';
 import { readMeasurements, withLayoutProbes, type Measurements } from '../capture/layoutProbes.js';
 
@@ -211,13 +211,24 @@ export class Sniffer {
           output,
           // Events are read in place in the batch: no Buffer per event before the filter.
           batchHandler(({ bytes, offsets, count, lost, completeNs: drained }) => {
-            const events: CaptureEvent[] = [];
+            const kept: number[] = [];
             for (let i = 0; i < count; i++) {
-              const start = offsets[i]!;
-              const end = offsets[i + 1]!;
               try {
-                if (keep(decoder.pidAt(bytes, start, end))) events.push(decoder.decodeAt(bytes, start, end));
+                if (keep(decoder.pidAt(bytes, offsets[i]!, offsets[i + 1]!))) kept.push(i);
                 else counters.filtered++;
+              } catch {
+                counters.decodeErrors++;
+              }
+            }
+            const events: CaptureEvent[] = [];
+            // Payloads are views of the bytes they are decoded from. When the filter left
+            // events out, the kept ones are first copied together (one copy per run of them),
+            // so that a payload kept for long keeps its own events alive, not a whole batch.
+            const whole = kept.length === count || kept.length === 0;
+            const { source, starts } = whole ? { source: bytes, starts: offsets } : compactEvents(bytes, offsets, kept);
+            for (let k = 0; k < kept.length; k++) {
+              try {
+                events.push(decoder.decodeAt(source, starts[k]!, starts[k + 1]!));
               } catch {
                 counters.decodeErrors++;
               }
