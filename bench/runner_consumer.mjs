@@ -13,7 +13,7 @@
 //
 // It is plain JavaScript on the built runner (dist/, `npm run build:ts`), run by plain node:
 // the runner's memory and CPU as shipped, without a TypeScript loader in the process.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { prepareKernel } from '../dist/kernel/environment.js';
@@ -85,6 +85,7 @@ capture.on('events', (batch) => {
   if (events >= targetCount) setImmediate(finish);
 });
 const cpuAtReady = process.cpuUsage();
+const threadsAtReady = threadCpu();
 print({
   type: 'ready',
   compileMs: Math.round(attached - compileStart),
@@ -97,6 +98,22 @@ print({
 });
 
 /** Where the resident memory is: V8's heap, memory outside it, and anonymous vs file pages. */
+/** CPU µs of each thread of this process by name (the perf pollers, node's own threads). */
+function threadCpu() {
+  const byName = {};
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName[name] = (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
+}
+
 function memoryDetail() {
   const usage = process.memoryUsage();
   const status = readFileSync('/proc/self/status', 'utf8');
@@ -117,6 +134,7 @@ function finish() {
     lastReceiptNs,
     latenciesNs,
     cpuUs: cpu.user + cpu.system,
+    threadCpuUs: Object.fromEntries(Object.entries(threadCpu()).map(([name, us]) => [name, us - (threadsAtReady[name] ?? 0)])),
     rssBytes: process.memoryUsage().rss,
     memory: memoryDetail(),
     exchanges: counts.exchanges,
