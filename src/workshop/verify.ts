@@ -6,6 +6,7 @@ import { prepareKernel, type AttachRequest } from '../kernel/environment.js';
 import { DemoServer } from '../server/demoServer.js';
 import { checkText, staticChecks } from './staticChecks.js';
 import { liveChecks } from './liveChecks.js';
+import { locateLiveFailures } from './liveLocations.js';
 import { hooksUpTo, levelById } from './levels.js';
 import { skip, type CaptureReport, type CheckReport, type CheckResult } from './checkReport.js';
 
@@ -39,7 +40,8 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
   if (textCheck.status === 'fail') return report([textCheck]);
 
   progress(`compiling ${options.file} (${environment.attachMode} mode)`);
-  const outcome = await staticChecks({ file: options.file, text: bytes.toString('utf8'), level: options.level, attachMode: environment.attachMode });
+  const text = bytes.toString('utf8');
+  const outcome = await staticChecks({ file: options.file, text, level: options.level, attachMode: environment.attachMode });
   const checks = [textCheck, ...outcome.checks];
   const expected = level.spec.expectedEvents;
   const liveTitle = 'live capture from the demo server';
@@ -58,7 +60,7 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
     // A level-N run attaches only the hooks of levels ≤ N, as the tutorial's runner did.
     await outcome.sniffer.start(hooksUpTo(options.level).map((h) => h.name));
     const live = await liveChecks(outcome.sniffer, server, expected);
-    return report([...checks, ...live.checks], live.capture);
+    return report([...checks, ...locateLiveFailures(live.checks, options.file, text)], live.capture);
   } finally {
     outcome.sniffer.close();
     if (!options.server) await server.stop();
