@@ -1,6 +1,6 @@
 #!/bin/bash
 # PID 1 of the guest started by run-in-guest.sh, run from the host's root filesystem (shared
-# read-only over 9p). It makes the few places the workshop writes to writable (tmpfs), brings
+# read-only over 9p). It makes the few places the workshop writes to writable, brings
 # up loopback, runs the job the host left in the exchange share, records its exit status
 # there, and powers the guest off.
 #
@@ -27,11 +27,18 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-# Scratch space, the home directory (progress file), and the workshop's header cache: the
-# merged header tree is built here for the guest's own kernel.
-for dir in /tmp /run /var/tmp /var/cache; do
-  mount -t tmpfs -o mode=1777 tmpfs "$dir" || fail "cannot mount a tmpfs on $dir"
+mount -t tmpfs -o mode=755 tmpfs /run || fail "cannot mount a tmpfs on /run"
+# Where the workshop and its tools write: scratch space (/tmp, also the home directory),
+# BCC's program dumps (/var/tmp/bcc), the workshop's merged header tree (/var/cache). Each
+# becomes an overlay: the host's files stay visible (a repository cloned under /tmp, as CI
+# does, must be found there), and writes go to a tmpfs that vanishes with the guest.
+for dir in /tmp /var/tmp /var/cache; do
+  layer=/run/overlay$dir
+  mkdir -p "$layer/upper" "$layer/work"
+  mount -t overlay overlay -o "lowerdir=$dir,upperdir=$layer/upper,workdir=$layer/work" "$dir" \
+    || fail "cannot make $dir writable (overlayfs)"
 done
+chmod 1777 /tmp /var/tmp
 mkdir -p "$HOME"
 # tracefs and the header tree are left to the workshop: it mounts and builds them itself,
 # as it does on a learner's fresh machine.

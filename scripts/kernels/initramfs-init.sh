@@ -1,7 +1,7 @@
 #!/bin/sh
 # /init of the guest's initramfs (busybox sh; built by setup-guest.sh). It does what Debian's
 # initramfs does for `root=<tag> rootfstype=9p rootflags=...`, and nothing else: loads the
-# virtio and 9p modules, mounts the host's root filesystem read-only from the 9p share named
+# virtio, 9p and overlay modules, mounts the host's root filesystem read-only from the 9p share named
 # by root=, and hands over to the program named by init= on it.
 export PATH=/bin
 
@@ -29,9 +29,10 @@ for arg in $cmdline; do
 done
 [ -n "$root" ] || fail "no root= on the kernel command line"
 
-for module in virtio_pci 9pnet_virtio 9p; do
+# /modules: written by setup-guest.sh, one module name a line.
+while read -r module; do
   modprobe "$module" || fail "could not load $module"
-done
+done </modules
 
 # The virtio device may register its 9p channel a moment after the module loads.
 tries=0

@@ -30,7 +30,7 @@ done
 (($#)) || { printf 'usage: %s [--timeout SECONDS] [--console] [--] COMMAND [ARGS...]\n' "$0" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { printf 'error: run this as root (QEMU shares / and the guest loads BPF programs): sudo %s\n' "$0" >&2; exit 2; }
 
-guest_dir=$("$here/setup-guest.sh" | tail -n 1)
+guest_dir=$("$here/setup-guest.sh") || { printf 'error: the guest could not be set up (see above)\n' >&2; exit 125; }
 [[ -f $guest_dir/vmlinuz && -f $guest_dir/initrd.img ]] || { printf 'error: setup-guest.sh left no kernel in %s\n' "$guest_dir" >&2; exit 125; }
 
 exchange=$(mktemp -d /tmp/ebpf-workshop-guest.XXXXXX)

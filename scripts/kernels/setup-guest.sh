@@ -13,7 +13,8 @@
 #   them into the cache with `dpkg-deb -x`. Nothing is installed on this machine: installing a
 #   linux-image package (or initramfs-tools, which pulls in udev and a newer systemd) would
 #   run the host's kernel and boot hooks.
-# - Builds a small initramfs: busybox, the 9p/virtio modules and initramfs-init.sh as /init.
+# - Builds a small initramfs: busybox, the 9p/virtio and overlay modules, and
+#   initramfs-init.sh as /init.
 #
 # Everything lands in $WORKSHOP_GUEST_CACHE (default /var/cache/ebpf-workshop/qemu)/<release>:
 # vmlinuz, initrd.img, release, and a stamp; a rerun with the same inputs does nothing and
@@ -33,9 +34,10 @@ command -v apt-get >/dev/null || die "this script uses apt (Debian or Ubuntu); o
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache_root=${WORKSHOP_GUEST_CACHE:-/var/cache/ebpf-workshop/qemu}
-# The modules the initramfs needs to mount the host's root over virtio 9p (their own
-# dependencies come from modules.dep).
-initramfs_modules=(virtio_pci 9pnet_virtio 9p)
+# The modules the initramfs loads (their own dependencies come from modules.dep): what it
+# takes to mount the host's root over virtio 9p, and overlayfs, with which guest-init.sh
+# makes directories of that read-only root writable. The guest has no other modules.
+initramfs_modules=(virtio_pci 9pnet_virtio 9p overlay)
 
 installed() { [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == ii* ]]; }
 version_of() { dpkg-query -W -f='${Version}' "$1"; }
@@ -135,6 +137,7 @@ ln -s bin "$staging/sbin"
 cp "$here/initramfs-init.sh" "$staging/init"
 chmod 755 "$staging/init"
 cp "$modules/modules.dep" "$staging/lib/modules/$release/"
+printf '%s\n' "${initramfs_modules[@]}" >"$staging/modules"
 # Each module and everything it depends on, at the paths modules.dep names.
 needed=()
 for name in "${initramfs_modules[@]}"; do

@@ -81,7 +81,8 @@ async function main() {
     where: 'guest',
     expected: 'kprobe',
     command: path.join(root, 'scripts', 'kernels', 'run-in-guest.sh'),
-    args: ['--timeout', String(guestTimeout), '--', 'node', checksScript],
+    // The guest's PATH is the standard one: name this very node, wherever it is installed.
+    args: ['--timeout', String(guestTimeout), '--', process.execPath, checksScript],
     note: `Debian's stock kernel under QEMU, up to ${guestTimeout} s`,
   });
 
