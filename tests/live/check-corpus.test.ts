@@ -1,5 +1,6 @@
-// Must show 3: every file of the broken corpus (tests/fixtures/broken-corpus, one learner
-// mistake each, listed in manifest.json) gets its exact diagnosis from `check --json`: exit 1,
+// Must show 3: every file of the broken corpus (tests/fixtures/broken-corpus/manifest.json:
+// a step file with one learner mistake, said as edits of it) gets its exact diagnosis from
+// `check --json`: exit 1,
 // the expected check failed at the expected line with a message that says what is wrong and
 // how to fix it, no other check failed, no stack trace anywhere, no progress saved, and no
 // BPF program of ours left loaded. Files run one after the other: each compiles twice and
@@ -7,9 +8,10 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { applyEdits } from '../helpers/corpus.js';
 import { checkById, failedChecks, makeWorkspace, ourProgramIds, programsLeftBehind, RUN_TAG_VARIABLE, runCheck, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { liveKernel } from '../helpers/kernel.js';
 import type { CheckResult } from '../../src/workshop/checkReport.js';
@@ -32,9 +34,11 @@ const regex = z.string().transform((source, ctx) => {
 
 const entrySchema = z.strictObject({
   file: z.string().regex(/^[\w-]+\.c$/),
-  /** The step file (or solution.c) it was made from; null for files that are not C at all. */
+  /** The step file (or solution.c) it is made from; null for files that are not C at all, which lie in the corpus directory. */
   from: z.string().nullable(),
   mistake: z.string().min(1),
+  /** The mistake: applied in order to the text of `from`, each `find` occurring there exactly once. */
+  edits: z.array(z.strictObject({ find: z.string().min(1), replace: z.string() })).min(1).optional(),
   level: z.number().int().min(0).max(4),
   /** 1 for a mistake in the file; 2 only for a genuine usage error. */
   exit: z.union([z.literal(1), z.literal(2)]),
@@ -44,11 +48,19 @@ const entrySchema = z.strictObject({
   raw: regex.optional(),
   oneSentence: z.boolean().optional(),
   alsoFailing: z.array(z.strictObject({ check: z.string(), pattern: regex })).optional(),
+}).refine((entry) => (entry.from === null) === (entry.edits === undefined), {
+  message: 'an entry made from a step file says its mistake as edits; one with from null has none',
 });
 
 const manifest = z
   .strictObject({ description: z.string(), files: z.array(entrySchema).min(15) })
   .parse(JSON.parse(readFileSync(path.join(corpusDir, 'manifest.json'), 'utf8')));
+
+/** The broken file's bytes: the edits applied to the step file, or the file itself where there is none. */
+function brokenFile(entry: z.infer<typeof entrySchema>): string | Buffer {
+  if (entry.from === null || entry.edits === undefined) return readFileSync(path.join(corpusDir, entry.file));
+  return applyEdits(readFileSync(path.join(repo, entry.from), 'utf8'), entry.edits, entry.file, entry.from);
+}
 
 /** What the learner reads for a check: the message, then the hint. */
 const said = (check: CheckResult | undefined) => (check ? `${check.message}\n${check.hint ?? ''}` : '');
@@ -88,17 +100,35 @@ t.test('the leftover check sees a program a run left loaded, and only that run\'
   t.same(await programsLeftBehind(tagged.before, { tag: 'leak-test' }), [], 'gone once its holder is');
 });
 
-t.test('the manifest lists every file of the corpus, each once, each from a real step file', async (t) => {
+t.test('the manifest names each file once; each is made from a real step file by edits that apply, or lies in the corpus directory', async (t) => {
+  const names = manifest.files.map((e) => e.file);
+  t.same([...new Set(names)].sort(), names.slice().sort(), 'no file is named twice');
   const files = readdirSync(corpusDir).filter((f) => f.endsWith('.c')).sort();
-  t.same(manifest.files.map((e) => e.file).sort(), files);
-  for (const entry of manifest.files) if (entry.from) t.ok(existsSync(path.join(repo, entry.from)), `${entry.file} comes from ${entry.from}`);
+  t.same(manifest.files.filter((e) => e.from === null).map((e) => e.file).sort(), files, 'the directory holds exactly the files not made from a step file');
+  for (const entry of manifest.files) {
+    if (entry.from === null) continue;
+    if (!t.ok(existsSync(path.join(repo, entry.from)), `${entry.file} comes from ${entry.from}`)) continue;
+    try {
+      brokenFile(entry);
+      t.pass(`${entry.file}: each edit finds its text exactly once`);
+    } catch (e) {
+      t.fail((e as Error).message);
+    }
+  }
+});
+
+t.test('an edit whose text is missing from its step file, or there twice, fails naming the entry', async (t) => {
+  const step = 'int a;\nint b;\nint b;\n';
+  t.equal(applyEdits(step, [{ find: 'int a;', replace: 'int c;' }, { find: 'c', replace: 'd' }], 'x.c', 'step.c'), 'int d;\nint b;\nint b;\n', 'edits apply in order');
+  t.throws(() => applyEdits(step, [{ find: 'int z;', replace: '' }], 'x.c', 'step.c'), /^x\.c: edit 1 looks for "int z;", which is not in step\.c/);
+  t.throws(() => applyEdits(step, [{ find: 'int a;', replace: '' }, { find: 'int b;', replace: '' }], 'x.c', 'step.c'), /^x\.c: edit 2 .* occurs more than once in step\.c/);
 });
 
 for (const entry of manifest.files) {
   t.test(`${entry.file} (level ${entry.level}): ${entry.mistake}`, async (t) => {
     const workspace = makeWorkspace('ebpf-workshop-corpus-');
     t.teardown(() => workspace.remove());
-    copyFileSync(path.join(corpusDir, entry.file), path.join(workspace.dir, entry.file));
+    writeFileSync(path.join(workspace.dir, entry.file), brokenFile(entry));
 
     const before = ourProgramIds();
     const run = await runCheck(['--level', String(entry.level), entry.file], { workspace });
