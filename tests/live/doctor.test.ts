@@ -82,12 +82,9 @@ t.test('human output: aligned columns, no colour when not a TTY', async (t) => {
   t.match(stdout, /^Ready: programs will attach as (kprobe|tracepoint)\.$/m);
 });
 
-t.test('forcing an attach mode this kernel lacks: exit 2, with why and what to use', async (t) => {
-  const missing = kernelHasKprobes ? null : 'kprobe';
-  if (!missing) {
-    t.skip('this kernel has kprobes; every mode it lacks is covered by the unit tests');
-    return;
-  }
+const lacksKprobes = { skip: kernelHasKprobes ? 'this kernel has kprobes; every mode it lacks is covered by the unit tests' : false };
+t.test('forcing an attach mode this kernel lacks: exit 2, with why and what to use', lacksKprobes, async (t) => {
+  const missing = 'kprobe';
   const { code, stdout } = await doctor(['--json', '--attach', missing]);
   t.equal(code, 2);
   const report = JSON.parse(stdout);
@@ -122,11 +119,8 @@ t.test('prepareKernel sets BCC_KERNEL_SOURCE to headers a real compile works wit
   compiled.module?.close();
 });
 
-t.test('the same compile fails when BCC_KERNEL_SOURCE names no headers (the check above can fail)', async (t) => {
-  if (existsSync('/sys/kernel/kheaders.tar.xz')) {
-    t.skip('this kernel carries its own headers, BCC falls back to them');
-    return;
-  }
+const noKheaders = { skip: existsSync('/sys/kernel/kheaders.tar.xz') ? 'this kernel carries its own headers, BCC falls back to them' : false };
+t.test('the same compile fails when BCC_KERNEL_SOURCE names no headers (the check above can fail)', noKheaders, async (t) => {
   const saved = process.env.BCC_KERNEL_SOURCE;
   const empty = mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-no-headers-'));
   process.env.BCC_KERNEL_SOURCE = empty;
