@@ -49,6 +49,11 @@ function joined(chunks: Buffer[], bytes: number): Buffer {
   return Buffer.concat(chunks, bytes);
 }
 
+/** One number per connection: the pid in the high 32 bits, the fd in the low 32. */
+function keyOf(pid: number, fd: number): number {
+  return pid * 2 ** 32 + (fd >>> 0);
+}
+
 export interface TrackerOptions {
   /** Bytes kept per direction of one exchange. */
   maxPayloadBytes?: number;
@@ -77,8 +82,11 @@ export class ConnectionTracker {
   private readonly idleMs: number;
   private readonly maxConnections: number;
   private readonly now: () => number;
-  /** The connection last added to: when present, it is already the newest in the map. */
-  private lastKey = -1;
+  /**
+   * The connection the last event went to, while it is tracked: it is the newest in the map
+   * already, and the next event is often its own (no key to make, no lookup, no move).
+   */
+  private last: Connection | undefined;
 
   constructor(
     private readonly onExchange: (exchange: Exchange) => void,
@@ -95,31 +103,44 @@ export class ConnectionTracker {
   }
 
   add(event: CaptureEvent): void {
-    const key = event.pid * 2 ** 32 + (event.fd >>> 0);
-    let conn = this.connections.get(key);
+    const last = this.last;
+    const same = last !== undefined && last.pid === event.pid && last.fd === event.fd;
     if (event.type === 'open') {
+      const key = keyOf(event.pid, event.fd);
+      const conn = same ? last : this.connections.get(key);
       // An fd reused without a close we saw: whatever was there is over.
       if (conn) this.finish(key, conn, 'close');
-      this.connections.set(key, this.fresh(event.pid, event.fd, event.client));
-      this.lastKey = key;
+      const fresh = this.fresh(event.pid, event.fd, event.client);
+      this.connections.set(key, fresh);
+      this.last = fresh;
       this.enforceLimit();
       return;
     }
     if (event.type === 'close') {
+      const key = keyOf(event.pid, event.fd);
+      const conn = same ? last : this.connections.get(key);
       if (conn) this.finish(key, conn, 'close');
       return;
     }
-    if (!conn) {
-      // Opened before we attached, or without the accept hook: still worth tracking.
-      conn = this.fresh(event.pid, event.fd, null);
-      this.connections.set(key, conn);
-      this.enforceLimit();
-    } else if (key !== this.lastKey) {
-      // Map order is recency order: move it to the back (where the last one added already is).
-      this.connections.delete(key);
-      this.connections.set(key, conn);
+    let conn: Connection;
+    if (same) conn = last;
+    else {
+      const key = keyOf(event.pid, event.fd);
+      const found = this.connections.get(key);
+      if (!found) {
+        // Opened before we attached, or without the accept hook: still worth tracking.
+        conn = this.fresh(event.pid, event.fd, null);
+        this.connections.set(key, conn);
+        this.last = conn;
+        this.enforceLimit();
+      } else {
+        // Map order is recency order: move it to the back.
+        conn = found;
+        this.connections.delete(key);
+        this.connections.set(key, conn);
+        this.last = conn;
+      }
     }
-    this.lastKey = key;
     conn.lastSeen = this.now();
     if (event.direction === 'ingress') {
       if (conn.responseBytes > 0 || (conn.requestBytes > 0 && startsRequest(event.payload))) this.emit(conn, 'next-request');
@@ -177,6 +198,7 @@ export class ConnectionTracker {
   private finish(key: number, conn: Connection, endedBy: Exchange['endedBy']): void {
     this.emit(conn, endedBy);
     this.connections.delete(key);
+    if (conn === this.last) this.last = undefined;
   }
 
   private enforceLimit(): void {
