@@ -144,7 +144,11 @@ void PerfBuffer::PollLoop() {
   malloc_trim(0);
   const int n = static_cast<int>(readers_.size());
   const uint64_t flush_ns = static_cast<uint64_t>(flush_ms_) * 1000000u;
-  uint64_t last_flush = MonotonicNs();
+  // Flushes fall on a grid of the monotonic clock, the same for every poller of the process:
+  // events are put in order up to the least of the outputs' drain times, which then lags
+  // the newest by little rather than by up to a whole period.
+  auto next_grid = [flush_ns](uint64_t t) { return (t / flush_ns + 1) * flush_ns; };
+  uint64_t next_flush = next_grid(MonotonicNs());
   bool due = false;  // a flush happened since the last hand-over
   while (running_) {
     if (pending_.bytes.size() >= kMaxBacklogBytes && in_flight_.load() > 0) {
@@ -155,15 +159,17 @@ void PerfBuffer::PollLoop() {
       continue;
     }
     uint64_t now = MonotonicNs();
-    uint64_t until_flush = last_flush + flush_ns > now ? last_flush + flush_ns - now : 0;
+    uint64_t until_flush = next_flush > now ? next_flush - now : 0;
     int wait_ms = static_cast<int>((until_flush + 999999u) / 1000000u);
+    // A hand-over waits for JavaScript to take the previous batch: look again soon.
+    if (due && wait_ms > 1) wait_ms = 1;
     size_t before = pending_.offsets.size();
     perf_reader_poll(n, readers_.data(), wait_ms);
     // A ring that reports ready with nothing to read (a CPU gone offline hangs up its ring)
     // would make poll return at once, again and again: never spin at real-time priority.
     bool returned_empty = wait_ms > 0 && pending_.offsets.size() == before && MonotonicNs() - now < 100000u;
     now = MonotonicNs();
-    bool flushed = now - last_flush >= flush_ns;
+    bool flushed = now >= next_flush;
     if (flushed) {
 #if WS_HAVE_WAKEUP_THRESHOLD
       // Events below the wake-up threshold sit in the ring until something reads it: drain
@@ -172,7 +178,7 @@ void PerfBuffer::PollLoop() {
       perf_reader_consume(n, readers_.data());
       pending_.complete_ns = now;
 #endif
-      last_flush = now;
+      next_flush = next_grid(now);
       due = true;
     }
     bool read_nothing = pending_.offsets.size() == before;
