@@ -97,6 +97,18 @@ static void *watch_stdin(void *unused) {
   return NULL;
 }
 
+// Resident memory of this process, in bytes (VmRSS).
+static long long resident_bytes(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long long kb = 0;
+  while (f && fgets(line, sizeof line, f)) {
+    if (sscanf(line, "VmRSS: %lld kB", &kb) == 1) break;
+  }
+  if (f) fclose(f);
+  return kb * 1024;
+}
+
 static char *read_file(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
@@ -233,8 +245,8 @@ int main(int argc, char **argv) {
 #endif
   }
 
-  printf("{\"type\":\"result\",\"events\":%lld,\"lost\":%llu,\"firstStampNs\":%llu,\"lastReceiptNs\":%llu,\"latenciesNs\":[",
-         events, (unsigned long long)lost, (unsigned long long)first_stamp_ns, (unsigned long long)last_receipt_ns);
+  printf("{\"type\":\"result\",\"events\":%lld,\"lost\":%llu,\"firstStampNs\":%llu,\"lastReceiptNs\":%llu,\"rssBytes\":%lld,\"latenciesNs\":[",
+         events, (unsigned long long)lost, (unsigned long long)first_stamp_ns, (unsigned long long)last_receipt_ns, resident_bytes());
   for (long long i = 0; latency_mode && i < events; i++) printf("%s%llu", i ? "," : "", (unsigned long long)latencies[i]);
   printf("]}\n");
   fflush(stdout);

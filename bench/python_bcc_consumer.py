@@ -41,6 +41,14 @@ class DataEvent(ct.Structure):
     ]
 
 
+def resident_bytes():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def monotonic_ns():
     return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
 
@@ -115,6 +123,7 @@ def main():
         "lost": state["lost"],
         "firstStampNs": state["first_stamp"],
         "lastReceiptNs": state["last_receipt"],
+        "rssBytes": resident_bytes(),
         "latenciesNs": latencies,
     }), flush=True)
     bpf.cleanup()

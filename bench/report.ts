@@ -19,6 +19,7 @@ export interface BenchSummary {
   /** The same process a second after the last event, and when it had just attached. */
   rssMbSettled?: number;
   rssMbAtAttach?: number;
+  rssMbOthersAfter1M?: { pythonBcc?: number; cFloor?: number };
   /** Machine load while the benchmark ran: the other consumers of this shared machine. */
   load: { loadAverage1mStart: number; loadAverage1mEnd: number; busyBeforeStart: number; cpus: number };
   targets: Target[];
@@ -121,6 +122,11 @@ export function formatTable(s: BenchSummary): string {
     const settled = s.rssMbSettled === undefined ? '' : `, ${num(s.rssMbSettled)} MB a second later`;
     const attach = s.rssMbAtAttach === undefined ? '' : ` (${num(s.rssMbAtAttach)} MB once attached, before any event)`;
     out.push(`runner resident memory after 1 M events through the tracker: ${num(s.rssMbAfter1M)} MB${settled}${attach}`);
+    const others = s.rssMbOthersAfter1M;
+    if (others) {
+      const parts = [others.pythonBcc === undefined ? '' : `python-bcc ${num(others.pythonBcc)} MB`, others.cFloor === undefined ? '' : `the C floor ${num(others.cFloor)} MB`];
+      out.push(`  after their own 1 M-event runs: ${parts.filter(Boolean).join(', ')}`);
+    }
   }
   out.push(
     `load: ${s.load.cpus} CPUs, 1-min load average ${s.load.loadAverage1mStart.toFixed(2)} at the start, ` +

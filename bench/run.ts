@@ -3,7 +3,7 @@
 // The method is in bench/README.md; the numbers of a run here are in docs/performance.md.
 //
 // Options: --json (the last line is the summary object), --events N (full-speed run,
-// default 1 000 000), --latency-events N (at 10/s, default 60), --rounds N (full-speed runs
+// default 1 000 000), --latency-events N (at 10/s, default 100), --rounds N (full-speed runs
 // per consumer, interleaved; the median counts), --wrk-seconds N, --no-wrk,
 // --consumers runner,pythonBcc,cFloor, --no-build (use dist/ as it is).
 import { execFileSync } from 'node:child_process';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     events: { type: 'string', default: '1000000' },
-    'latency-events': { type: 'string', default: '60' },
+    'latency-events': { type: 'string', default: '100' },
     'latency-rate': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
     'wrk-seconds': { type: 'string', default: '5' },
@@ -223,6 +223,11 @@ const summary: BenchSummary = {
   notes,
 };
 if (rssSettled !== undefined) summary.rssMbSettled = Number((rssSettled / 2 ** 20).toFixed(1));
+// The others' memory at the end of their own 1 M-event run, for scale.
+for (const key of ['pythonBcc', 'cFloor'] as const) {
+  const bytes = full.get(key)?.find((r) => r.written >= 1_000_000)?.result.rssBytes;
+  if (bytes !== undefined) (summary.rssMbOthersAfter1M ??= {})[key] = Number((bytes / 2 ** 20).toFixed(1));
+}
 if (rssAtReady) summary.rssMbAtAttach = Number(((rssAtReady.rssAnon + rssAtReady.rssFile) / 2 ** 20).toFixed(1));
 notes.push(
   `ring settings: runner and C floor ${settings.pageCount} pages per CPU, a wake-up every ${settings.wakeupEvents} events, ` +

@@ -68,6 +68,9 @@ let events = 0;
 let firstStampNs = 0;
 let lastReceiptNs = 0;
 const latenciesNs = [];
+// From bpf_ktime_get_ns() in the write's exit hook rather than the generator's stamp before
+// the write: tells a stall of the generator itself from one of the pipeline.
+const kernelLatenciesNs = [];
 let finished = false;
 
 const capture = new Capture(sniffer, { onlyPid: targetPid });
@@ -77,7 +80,10 @@ capture.on('events', (batch) => {
   for (const event of batch) {
     if (event.type !== 'data' || event.direction !== 'egress' || events >= targetCount) continue;
     if (events === 0) firstStampNs = readStamp(event.payload);
-    if (latencyMode) latenciesNs.push(now - readStamp(event.payload));
+    if (latencyMode) {
+      latenciesNs.push(now - readStamp(event.payload));
+      kernelLatenciesNs.push(now - event.timestampNs);
+    }
     events++;
   }
   lastReceiptNs = now;
@@ -133,6 +139,7 @@ function finish() {
     firstStampNs,
     lastReceiptNs,
     latenciesNs,
+    kernelLatenciesNs,
     cpuUs: cpu.user + cpu.system,
     threadCpuUs: Object.fromEntries(Object.entries(threadCpu()).map(([name, us]) => [name, us - (threadsAtReady[name] ?? 0)])),
     rssBytes: process.memoryUsage().rss,
