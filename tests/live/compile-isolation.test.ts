@@ -34,7 +34,7 @@ t.test('the bare program LLVM aborts on still kills a process that compiles it i
     `const { addon } = await import(${JSON.stringify(path.join(import.meta.dirname, '..', '..', 'src', 'native', 'addon.ts'))});`,
     `const { liveKernel } = await import(${JSON.stringify(path.join(import.meta.dirname, '..', 'helpers', 'kernel.ts'))});`,
     'await liveKernel();',
-    `await addon().compile(readFileSync(${JSON.stringify(path.join(import.meta.dirname, '..', 'fixtures', 'broken', 'big-stack.c'))}, 'utf8'), []);`,
+    `await addon().compile(readFileSync(${JSON.stringify(path.join(import.meta.dirname, '..', 'fixtures', 'clang-mistakes', 'big-stack.c'))}, 'utf8'), []);`,
     "process.stdout.write('survived');",
   ].join('\n');
   const died = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 120_000 }).then(
