@@ -76,7 +76,7 @@ export class PerfOutput {
     this.unregister = onRelease(() => this.stop());
   }
 
-  private finalStats: PerfBufferStats = { events: 0, lost: 0, batches: 0, running: false };
+  private finalStats: PerfBufferStats = { events: 0, lost: 0, batches: 0, backlogWaits: 0, realtime: false, running: false };
 
   stats(): PerfBufferStats {
     return this.buffer?.stats() ?? this.finalStats;

@@ -62,6 +62,10 @@ export interface PerfBufferStats {
   events: number;
   lost: number;
   batches: number;
+  /** Times the poller paused because JavaScript had too much unread (see perf_buffer.cc). */
+  backlogWaits: number;
+  /** Whether the poller thread got its real-time priority. */
+  realtime: boolean;
   running: boolean;
 }
 
