@@ -79,11 +79,28 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
   const checked = (start: number, end: number, need: number) => {
     if (end - start < need) throw new RangeError(`the event of ${output} is ${end - start} bytes, shorter than ${need}`);
   };
-  const timestampNs = (b: Buffer, start: number) =>
-    timestampAt < 0 ? 0 : b.readUInt32LE(start + timestampAt + 4) * 2 ** 32 + b.readUInt32LE(start + timestampAt);
+  // Reads go through a DataView of the batch, made once per batch: V8 compiles its getters
+  // to plain loads, where Buffer's readUInt32LE checks its argument on every call. The view
+  // is dropped once the batch's synchronous decoding is over, so it never pins a batch.
+  let viewed: Buffer | undefined;
+  let view: DataView | undefined;
+  const forget = () => {
+    viewed = undefined;
+    view = undefined;
+  };
+  const dataView = (b: Buffer): DataView => {
+    if (b !== viewed) {
+      if (viewed === undefined) queueMicrotask(forget);
+      viewed = b;
+      view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    return view!;
+  };
+  const timestampNs = (v: DataView, start: number) =>
+    timestampAt < 0 ? 0 : v.getUint32(start + timestampAt + 4, true) * 2 ** 32 + v.getUint32(start + timestampAt, true);
   const pid = (b: Buffer, start: number, end: number) => {
     checked(start, end, pidAt + 4);
-    return b.readUInt32LE(start + pidAt);
+    return dataView(b).getUint32(start + pidAt, true);
   };
   const whole = (decodeAt: EventDecoder['decodeAt']): EventDecoder => ({
     decodeAt,
@@ -98,11 +115,12 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
       const minimum = fixedEnd();
       return whole((b, start, end) => {
         checked(start, end, minimum);
+        const v = dataView(b);
         return {
           type: 'open',
-          timestampNs: timestampNs(b, start),
-          pid: b.readUInt32LE(start + pidAt),
-          fd: b.readInt32LE(start + fdAt),
+          timestampNs: timestampNs(v, start),
+          pid: v.getUint32(start + pidAt, true),
+          fd: v.getInt32(start + fdAt, true),
           client: addr ? decodeSockaddr(b.subarray(start + addr.offset, Math.min(start + addr.offset + addr.size, end))) : null,
         };
       });
@@ -111,7 +129,8 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
       const minimum = fixedEnd();
       return whole((b, start, end) => {
         checked(start, end, minimum);
-        return { type: 'close', timestampNs: timestampNs(b, start), pid: b.readUInt32LE(start + pidAt), fd: b.readInt32LE(start + fdAt) };
+        const v = dataView(b);
+        return { type: 'close', timestampNs: timestampNs(v, start), pid: v.getUint32(start + pidAt, true), fd: v.getInt32(start + fdAt, true) };
       });
     }
     case 'data': {
@@ -122,15 +141,16 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
       const minimum = fixedEnd(direction, msgSize);
       return whole((b, start, end) => {
         checked(start, end, minimum);
-        const captured = msgSize ? Math.min(b.readUInt32LE(start + msgSize.offset), msg.size) : msg.size;
+        const v = dataView(b);
+        const captured = msgSize ? Math.min(v.getUint32(start + msgSize.offset, true), msg.size) : msg.size;
         // msg[0 .. captured), cut at the event's end.
         const payload = b.subarray(Math.min(start + msg.offset, end), Math.min(start + msg.offset + captured, end));
         return {
           type: 'data',
-          timestampNs: timestampNs(b, start),
-          pid: b.readUInt32LE(start + pidAt),
-          fd: b.readInt32LE(start + fdAt),
-          direction: DIRECTIONS[b.readUInt32LE(start + direction.offset)] ?? 'egress',
+          timestampNs: timestampNs(v, start),
+          pid: v.getUint32(start + pidAt, true),
+          fd: v.getInt32(start + fdAt, true),
+          direction: DIRECTIONS[v.getUint32(start + direction.offset, true)] ?? 'egress',
           size: captured,
           payload,
         };
