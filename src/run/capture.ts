@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { ConnectionTracker, type Exchange, type TrackerOptions } from '../capture/connectionTracker.js';
 import type { CaptureEvent } from '../capture/events.js';
 import { monotonicNowNs, ReorderBuffer } from '../capture/reorderBuffer.js';
-import type { PerfBufferOptions } from '../native/bccAddon.js';
+import type { PerfBufferOptions, PerfBufferStats } from '../native/bccAddon.js';
 import type { CaptureCounters, Sniffer } from '../sniffer/sniffer.js';
 
 export interface CaptureCounts {
@@ -56,20 +56,25 @@ export class Capture extends EventEmitter<CaptureEvents> {
   private readonly reorder = new ReorderBuffer(0);
   /** Every event stamped before this has been read from the kernel (0: not known yet). */
   private completeNs = 0;
+  /** Date.now() once per delivery: the tracker's idle clock needs no finer grain than that. */
+  private clockMs = Date.now();
 
   constructor(sniffer: Sniffer, options: CaptureOptions) {
     super();
-    this.tracker = new ConnectionTracker((exchange) => {
-      this.counts.exchanges++;
-      this.emit('exchange', exchange);
-    }, options.tracker);
+    this.tracker = new ConnectionTracker(
+      (exchange) => {
+        this.counts.exchanges++;
+        this.emit('exchange', exchange);
+      },
+      { now: () => this.clockMs, ...options.tracker },
+    );
     // We never show our own process: printing a captured "HTTP/1.1 200" would capture itself.
     const ownPid = process.pid;
     const onlyPid = options.onlyPid;
     const keepPid = onlyPid === null ? (pid: number) => pid !== ownPid : (pid: number) => pid === onlyPid;
     this.sniffed = sniffer.capture(
       (events, lost, completeNs) => {
-        for (const event of events) this.count(event);
+        for (let i = 0; i < events.length; i++) this.count(events[i]!);
         if (lost > 0) {
           this.counts.lost += lost;
           this.emit('lost', lost);
@@ -83,7 +88,10 @@ export class Capture extends EventEmitter<CaptureEvents> {
       { perfBuffer: options.perfBuffer, keepPid },
     );
     this.releaseTimer = setInterval(() => this.release(), 25).unref();
-    this.evictTimer = setInterval(() => this.tracker.evictIdle(), 1000).unref();
+    this.evictTimer = setInterval(() => {
+      this.clockMs = Date.now();
+      this.tracker.evictIdle();
+    }, 1000).unref();
   }
 
   /** Events every ring has been drained past, and any that waited the whole window. */
@@ -95,12 +103,18 @@ export class Capture extends EventEmitter<CaptureEvents> {
   private deliver(events: CaptureEvent[]): void {
     if (events.length === 0) return;
     this.emit('events', events);
-    for (const event of events) this.tracker.add(event);
+    this.clockMs = Date.now();
+    for (let i = 0; i < events.length; i++) this.tracker.add(events[i]!);
   }
 
   private count(event: CaptureEvent): void {
     if (event.type === 'data') this.counts[event.direction]++;
     else this.counts[event.type]++;
+  }
+
+  /** How reading the kernel's rings went, per perf output (events, lost, batches…). */
+  perfStats(): PerfBufferStats[] {
+    return this.sniffed.outputs.map((output) => output.stats());
   }
 
   /** Connections being tracked right now. */

@@ -42,6 +42,8 @@ export interface CaptureCounters {
   decodeErrors: number;
   /** Events of processes the filter left out. */
   filtered: number;
+  /** The perf outputs being read: their stats() tell how the reading went. */
+  outputs: PerfOutput[];
 }
 
 /**
@@ -198,7 +200,7 @@ export class Sniffer {
     onEvents: (events: CaptureEvent[], lost: number, completeNs: number) => void,
     options: { perfBuffer?: Partial<PerfBufferOptions>; keepPid?: (pid: number) => boolean } = {},
   ): CaptureCounters {
-    const counters = { decodeErrors: 0, filtered: 0 };
+    const counters: CaptureCounters = { decodeErrors: 0, filtered: 0, outputs: [] };
     const keep = options.keepPid ?? (() => true);
     const outputs = this.outputNames();
     const perfBuffer = { pageCount: ringPages(outputs.length), ...options.perfBuffer };
@@ -206,39 +208,39 @@ export class Sniffer {
     const completeNs = new Array<number>(outputs.length).fill(0);
     for (const [index, output] of outputs.entries()) {
       const decoder = this.decoder(output);
-      this.outputs.push(
-        this.program.openPerfOutput(
-          output,
-          // Events are read in place in the batch: no Buffer per event before the filter.
-          batchHandler(({ bytes, offsets, count, lost, completeNs: drained }) => {
-            const kept: number[] = [];
-            for (let i = 0; i < count; i++) {
-              try {
-                if (keep(decoder.pidAt(bytes, offsets[i]!, offsets[i + 1]!))) kept.push(i);
-                else counters.filtered++;
-              } catch {
-                counters.decodeErrors++;
-              }
+      const perfOutput = this.program.openPerfOutput(
+        output,
+        // Events are read in place in the batch: no Buffer per event before the filter.
+        batchHandler(({ bytes, offsets, count, lost, completeNs: drained }) => {
+          const kept: number[] = [];
+          for (let i = 0; i < count; i++) {
+            try {
+              if (keep(decoder.pidAt(bytes, offsets[i]!, offsets[i + 1]!))) kept.push(i);
+              else counters.filtered++;
+            } catch {
+              counters.decodeErrors++;
             }
-            const events: CaptureEvent[] = [];
-            // Payloads are views of the bytes they are decoded from. When the filter left
-            // events out, the kept ones are first copied together (one copy per run of them),
-            // so that a payload kept for long keeps its own events alive, not a whole batch.
-            const whole = kept.length === count || kept.length === 0;
-            const { source, starts } = whole ? { source: bytes, starts: offsets } : compactEvents(bytes, offsets, kept);
-            for (let k = 0; k < kept.length; k++) {
-              try {
-                events.push(decoder.decodeAt(source, starts[k]!, starts[k + 1]!));
-              } catch {
-                counters.decodeErrors++;
-              }
+          }
+          const events: CaptureEvent[] = [];
+          // Payloads are views of the bytes they are decoded from. When the filter left
+          // events out, the kept ones are first copied together (one copy per run of them),
+          // so that a payload kept for long keeps its own events alive, not a whole batch.
+          const whole = kept.length === count || kept.length === 0;
+          const { source, starts } = whole ? { source: bytes, starts: offsets } : compactEvents(bytes, offsets, kept);
+          for (let k = 0; k < kept.length; k++) {
+            try {
+              events.push(decoder.decodeAt(source, starts[k]!, starts[k + 1]!));
+            } catch {
+              counters.decodeErrors++;
             }
-            if (drained > 0) completeNs[index] = drained;
-            onEvents(events, lost, Math.min(...completeNs));
-          }),
-          perfBuffer,
-        ),
+          }
+          if (drained > 0) completeNs[index] = drained;
+          onEvents(events, lost, Math.min(...completeNs));
+        }),
+        perfBuffer,
       );
+      this.outputs.push(perfOutput);
+      counters.outputs.push(perfOutput);
     }
     return counters;
   }
