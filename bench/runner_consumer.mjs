@@ -145,6 +145,7 @@ function finish() {
     rssBytes: process.memoryUsage().rss,
     memory: memoryDetail(),
     exchanges: counts.exchanges,
+    perfStats: capture.perfStats(),
     openConnections: capture.openConnections,
   };
   if (stopping) return print(result);
