@@ -13,8 +13,9 @@ export interface BenchSummary {
   runner: ConsumerSummary | null;
   pythonBcc: ConsumerSummary | null;
   cFloor: ConsumerSummary | null;
-  server: { attachedOverBare: number | null; bareRequestsPerSec?: number; attachedRequestsPerSec?: number };
-  compileMs: { runner: number | null; pythonBcc: number | null };
+  server: { attachedOverBare: number | null; bareRequestsPerSec?: number; attachedRequestsPerSec?: number; floorAttachedOverBare?: number };
+  /** runner: as `run` does it (an isolated compile in a child first); runnerWithoutIsolation: its in-process compile alone. */
+  compileMs: { runner: number | null; pythonBcc: number | null; runnerWithoutIsolation?: number };
   rssMbAfter1M: number | null;
   /** The same process a second after the last event, and when it had just attached. */
   rssMbSettled?: number;
@@ -115,8 +116,12 @@ export function formatTable(s: BenchSummary): string {
   if (s.server.attachedOverBare !== null) {
     out.push(
       `demo server under wrk: ${num(s.server.attachedRequestsPerSec ?? 0)} req/s with solution.c attached (runner), ` +
-        `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}`,
+        `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}` +
+        (s.server.floorAttachedOverBare === undefined ? '' : ` (with the C floor attached instead: ${s.server.floorAttachedOverBare.toFixed(3)})`),
     );
+  }
+  if (s.compileMs.runnerWithoutIsolation !== undefined) {
+    out.push(`runner compile+load+attach without the isolated compile in a child first: ${num(s.compileMs.runnerWithoutIsolation)} ms`);
   }
   if (s.rssMbAfter1M !== null) {
     const settled = s.rssMbSettled === undefined ? '' : `, ${num(s.rssMbSettled)} MB a second later`;

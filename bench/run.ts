@@ -118,6 +118,7 @@ for (const consumer of consumers) {
 const full = new Map<string, RunOutcome[]>();
 const slow = new Map<string, RunOutcome>();
 const compileMs = new Map<string, number[]>();
+const inProcessCompileMs: number[] = [];
 const noteCompile = (key: string, outcome: RunOutcome) => compileMs.set(key, [...(compileMs.get(key) ?? []), outcome.ready.compileMs]);
 
 try {
@@ -133,6 +134,18 @@ try {
       );
     }
   }
+  // The runner compiles a learner's file twice, the first time in a child (LLVM aborts the
+  // process on some errors): how long its own, in-process compile takes, for comparison.
+  const runner = runnable.find((c) => c.key === 'runner');
+  if (runner) {
+    progress('the runner: compile, load and attach without the isolated compile first');
+    const alone = LineProcess.spawn('the runner', runner.command, [...runner.args, '--isolate', 'no', '--pid', '1', '--count', '1']);
+    try {
+      inProcessCompileMs.push((await alone.waitForJson<{ compileMs: number }>('ready', 180_000)).compileMs);
+    } finally {
+      await alone.stop();
+    }
+  }
   for (const consumer of runnable) {
     progress(`${consumer.label}: ${latencyEvents} writes at ${latencyRate}/s for latency`);
     const outcome = await measureRun(generator, consumer, { count: latencyEvents, rate: latencyRate, mode: 'latency' });
@@ -143,38 +156,42 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 
-// The demo server under wrk, bare and with the runner attached: bare, attached, attached, bare,
-// so a load that drifts during the benchmark weighs on both sides alike.
+// The demo server under wrk: bare, with the runner attached (twice), with the C floor attached
+// (twice), bare again — a load that drifts during the benchmark weighs on every side alike.
+// The floor's ratio is what the hooks cost in the kernel; the runner's adds its consumer.
 const server: BenchSummary['server'] = { attachedOverBare: null };
 if (values.wrk && runnable.some((c) => c.key === 'runner')) {
   if (!(await commandWorks('sh', ['-c', 'command -v wrk']))) {
     notes.push('the demo server was not measured: wrk is not installed');
   } else {
-    progress(`demo server under wrk, ${wrkSeconds} s per side: bare, attached, attached, bare`);
+    progress(`demo server under wrk, ${wrkSeconds} s per round: bare, runner ×2, C floor ×2, bare`);
     const demo = await DemoServer.start({ port: 0, runAs: null });
     try {
       const script = path.join(packageRoot, 'bench', 'wrk-post.lua');
       const url = `${demo.url}/customResponse`;
+      const attachedRounds = async (consumer: ConsumerCommand): Promise<number[]> => {
+        const reader = LineProcess.spawn(consumer.label, consumer.command, [...consumer.args, '--pid', String(demo.pid), '--count', consumer.key === 'runner' ? 'all' : '1000000000000']);
+        try {
+          await reader.waitForJson('ready', 180_000);
+          const rates = [await wrkRequestsPerSec(url, wrkSeconds, script), await wrkRequestsPerSec(url, wrkSeconds, script)];
+          reader.send('stop');
+          const result = await reader.waitForJson<{ lost: number }>('result', 30_000);
+          if (result.lost > 0) notes.push(`under wrk ${consumer.label} lost ${result.lost} events`);
+          return rates;
+        } finally {
+          await reader.stop();
+        }
+      };
       const bare = [await wrkRequestsPerSec(url, wrkSeconds, script)];
-      const runner = runnable.find((c) => c.key === 'runner')!;
-      const attachedRunner = LineProcess.spawn('the runner', runner.command, [...runner.args, '--pid', String(demo.pid), '--count', 'all']);
-      const attached: number[] = [];
-      try {
-        await attachedRunner.waitForJson('ready', 180_000);
-        attached.push(await wrkRequestsPerSec(url, wrkSeconds, script));
-        attached.push(await wrkRequestsPerSec(url, wrkSeconds, script));
-        attachedRunner.send('stop');
-        const result = await attachedRunner.waitForJson<{ lost: number; exchanges: number }>('result', 30_000);
-        if (result.lost > 0) notes.push(`under wrk the runner lost ${result.lost} events (${result.exchanges} exchanges seen)`);
-      } finally {
-        await attachedRunner.stop();
-      }
+      const withRunner = await attachedRounds(runnable.find((c) => c.key === 'runner')!);
+      const floor = runnable.find((c) => c.key === 'cFloor');
+      const withFloor = floor ? await attachedRounds(floor) : [];
       bare.push(await wrkRequestsPerSec(url, wrkSeconds, script));
-      const bareMean = (bare[0]! + bare[1]!) / 2;
-      const attachedMean = (attached[0]! + attached[1]!) / 2;
-      server.bareRequestsPerSec = Math.round(bareMean);
-      server.attachedRequestsPerSec = Math.round(attachedMean);
-      server.attachedOverBare = Number((attachedMean / bareMean).toFixed(3));
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      server.bareRequestsPerSec = Math.round(mean(bare));
+      server.attachedRequestsPerSec = Math.round(mean(withRunner));
+      server.attachedOverBare = Number((mean(withRunner) / mean(bare)).toFixed(3));
+      if (withFloor.length > 0) server.floorAttachedOverBare = Number((mean(withFloor) / mean(bare)).toFixed(3));
     } finally {
       await demo.stop();
     }
@@ -211,7 +228,11 @@ const partial = {
   runner: summarize('runner'),
   pythonBcc: summarize('pythonBcc'),
   cFloor: summarize('cFloor'),
-  compileMs: { runner: compileOf('runner'), pythonBcc: compileOf('pythonBcc') },
+  compileMs: {
+    runner: compileOf('runner'),
+    pythonBcc: compileOf('pythonBcc'),
+    ...(inProcessCompileMs.length > 0 ? { runnerWithoutIsolation: Math.round(median(inProcessCompileMs)) } : {}),
+  },
   rssMbAfter1M: rssAfter === undefined ? null : Number((rssAfter / 2 ** 20).toFixed(1)),
 };
 const rssAtReady = (millionRun?.ready.memory as { rssAnon: number; rssFile: number } | undefined);
