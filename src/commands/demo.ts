@@ -1,11 +1,7 @@
 // `ebpf-workshop demo`: for an instructor at a projector. solution.c attached at a level,
 // traffic sent automatically, what it captures printed large; ←/→ change the level.
-import { createElement } from 'react';
 import type { Command } from 'commander';
-import { DemoApp } from '../app/components/DemoApp.js';
 import { DemoSession } from '../app/demo.js';
-import { demoItemLines } from '../app/demoText.js';
-import { runInkApp } from '../app/inkRunner.js';
 import { exitCodeFor, formatProblem } from '../run/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { attachOption, fail, intOption } from './cliSupport.js';
@@ -32,6 +28,12 @@ export function register(program: Command): void {
 async function demo(options: DemoOptions): Promise<void> {
   const session = new DemoSession({ level: options.level, attach: options.attach, intervalMs: options.interval });
   if (!process.stdout.isTTY) return plainDemo(session);
+  // React and Ink load only here: other commands start faster without them.
+  const [{ createElement }, { DemoApp }, { runInkApp }] = await Promise.all([
+    import('react'),
+    import('../app/components/DemoApp.js'),
+    import('../app/inkRunner.js'),
+  ]);
   const run = runInkApp({
     app: (quit) => createElement(DemoApp, { demo: session, onQuit: () => quit() }),
     cleanup: () => session.close(),
@@ -51,6 +53,7 @@ async function demo(options: DemoOptions): Promise<void> {
 
 /** Not a terminal: the log as plain lines, until a signal ends it. */
 async function plainDemo(session: DemoSession): Promise<void> {
+  const { demoItemLines } = await import('../app/demoText.js'); // it renders through Ink's components
   let printed = 0;
   let epoch = 0;
   let step = '';

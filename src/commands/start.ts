@@ -1,11 +1,6 @@
 // `ebpf-workshop start`: the learner's workshop. Full screen on a terminal; line by line
 // without one (or with --plain).
-import { createElement } from 'react';
 import type { Command } from 'commander';
-import { WorkshopApp } from '../app/components/WorkshopApp.js';
-import { runInkApp } from '../app/inkRunner.js';
-import { runPlain } from '../app/plainWorkshop.js';
-import { Workshop } from '../app/workshop.js';
 import { exitCodeFor, formatProblem, type Problem } from '../run/problem.js';
 import { loadLevels } from '../workshop/levels.js';
 import { currentLevel, readProgress } from '../workshop/progress.js';
@@ -35,6 +30,15 @@ export function register(program: Command): void {
 }
 
 async function start(fileArg: string | undefined, options: StartOptions): Promise<void> {
+  // The app (React, Ink) is loaded only by the commands that show it: check and run start
+  // faster without it, which matters most on slow machines and emulated guests.
+  const [{ createElement }, { WorkshopApp }, { runInkApp }, { runPlain }, { Workshop }] = await Promise.all([
+    import('react'),
+    import('../app/components/WorkshopApp.js'),
+    import('../app/inkRunner.js'),
+    import('../app/plainWorkshop.js'),
+    import('../app/workshop.js'),
+  ]);
   const file = learnerFile(fileArg);
   const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
   const plain = options.plain || !process.stdout.isTTY || !process.stdin.isTTY;
