@@ -36,6 +36,11 @@ constexpr size_t kTrimAfterBytes = 16u << 20;
 // A batch this large goes to JavaScript without waiting for the next flush.
 constexpr size_t kHandOverBytes = 1u << 20;
 
+// Under a steady stream a ring wakes its reader every few dozen microseconds; a real-time
+// thread would then preempt whoever runs tens of thousands of times a second. After reading,
+// the poller lets events gather this long first (the rings hold far more than that).
+constexpr uint64_t kPollPacingNs = 1000000;
+
 uint64_t MonotonicNs() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -159,6 +164,7 @@ void PerfBuffer::PollLoop() {
       continue;
     }
     uint64_t now = MonotonicNs();
+    const uint64_t started = now;
     uint64_t until_flush = next_flush > now ? next_flush - now : 0;
     int wait_ms = static_cast<int>((until_flush + 999999u) / 1000000u);
     // A hand-over waits for JavaScript to take the previous batch: look again soon.
@@ -187,6 +193,10 @@ void PerfBuffer::PollLoop() {
     // JavaScript is spread over thousands of events rather than a wake-up's worth.
     if ((due || pending_.bytes.size() >= kHandOverBytes) && Hand(false)) due = false;
     if (returned_empty) usleep(1000);
+    else if (!read_nothing) {
+      uint64_t spent = MonotonicNs() - started;
+      if (spent < kPollPacingNs) usleep(static_cast<useconds_t>((kPollPacingNs - spent) / 1000));
+    }
     // Once a burst is over (a flush read nothing) and JavaScript has taken all of it, give
     // the batches' memory back: the allocator keeps freed memory, and they can be large.
     if (flushed && read_nothing && burst_bytes_ > kTrimAfterBytes && pending_.empty() && in_flight_.load() == 0) {
