@@ -6,7 +6,10 @@
 //
 // Usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency]
 //                         [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no]
-// --realtime yes reads at SCHED_FIFO 1, as the runner's poller thread does.
+//                         [--pace-us U]
+// --realtime yes reads at SCHED_FIFO 1, as the runner's poller thread does. --pace-us U
+// waits until U µs have passed since a poll that read events before polling again, as the
+// runner's poller does (1000); 0, the default, polls again at once: the bare consumer.
 // Prints one JSON line when ready ({"type":"ready","compileMs":…}) and one with the result
 // once N events of PID arrived, or when stdin says "stop" or closes.
 //
@@ -150,7 +153,7 @@ static void fail(const char *what) {
 }
 
 static void usage(void) {
-  fail("usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency] [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no]");
+  fail("usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency] [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no] [--pace-us U]");
 }
 
 int main(int argc, char **argv) {
@@ -158,6 +161,7 @@ int main(int argc, char **argv) {
   const char *source_path = argv[1];
   int pages = 1024, wakeup = 16, flush_ms = 50;
   bool realtime = false;
+  long pace_us = 0;
   for (int i = 2; i < argc; i++) {
     if (i + 1 >= argc) usage();
     const char *name = argv[i], *value = argv[++i];
@@ -168,6 +172,7 @@ int main(int argc, char **argv) {
     else if (strcmp(name, "--wakeup") == 0) wakeup = atoi(value);
     else if (strcmp(name, "--flush-ms") == 0) flush_ms = atoi(value);
     else if (strcmp(name, "--realtime") == 0) realtime = strcmp(value, "yes") == 0;
+    else if (strcmp(name, "--pace-us") == 0) pace_us = atol(value);
     else usage();
   }
   if (target_pid == 0 || target_count < 1 || pages < 1 || wakeup < 1 || flush_ms < 1) usage();
@@ -236,7 +241,13 @@ int main(int argc, char **argv) {
   // events below the wake-up threshold wake nobody.
   uint64_t last_flush = monotonic_ns();
   while (events < target_count && !atomic_load(&stop_requested)) {
+    uint64_t started = monotonic_ns();
+    long long before = events;
     perf_reader_poll(nreaders, readers, flush_ms);
+    if (pace_us > 0 && events != before) {
+      uint64_t spent = monotonic_ns() - started;
+      if (spent < (uint64_t)pace_us * 1000u) usleep((useconds_t)(pace_us - (long)(spent / 1000u)));
+    }
 #if WS_HAVE_WAKEUP_THRESHOLD
     if (monotonic_ns() - last_flush >= (uint64_t)flush_ms * 1000000u) {
       perf_reader_consume(nreaders, readers);

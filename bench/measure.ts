@@ -9,7 +9,7 @@ const run = promisify(execFile);
 
 /** How to start one consumer: every consumer takes `--pid P --count N --mode M` after these. */
 export interface ConsumerCommand {
-  key: 'runner' | 'pythonBcc' | 'cFloor';
+  key: 'runner' | 'pythonBcc' | 'cFloor' | 'cFloorPaced';
   label: string;
   command: string;
   args: string[];

@@ -5,7 +5,7 @@
 // Options: --json (the last line is the summary object), --events N (full-speed run,
 // default 1 000 000), --latency-events N (at 10/s, default 100), --rounds N (full-speed runs
 // per consumer, interleaved; the median counts), --wrk-seconds N, --no-wrk,
-// --consumers runner,pythonBcc,cFloor, --no-build (use dist/ as it is).
+// --consumers runner,pythonBcc,cFloor,cFloorPaced, --no-build (use dist/ as it is).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +29,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'wrk-seconds': { type: 'string', default: '5' },
     wrk: { type: 'boolean', default: true },
-    consumers: { type: 'string', default: 'runner,pythonBcc,cFloor' },
+    consumers: { type: 'string', default: 'runner,pythonBcc,cFloor,cFloorPaced' },
     build: { type: 'boolean', default: true },
   },
   allowNegative: true,
@@ -88,6 +88,7 @@ try {
 progress(`${environment.attachMode} mode; compiling solution.c once to export the source every consumer runs`);
 const exporter = await Sniffer.build({ text: readFileSync(solution, 'utf8'), fileName: 'solution.c' }, environment.attachMode);
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-bench-'));
+process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
 const adapted = path.join(workDir, 'solution.compiled.c');
 writeFileSync(adapted, exporter.compiledSource);
 const settings = { ...defaultPerfBufferOptions, pageCount: ringPages(exporter.outputNames().length) };
@@ -96,13 +97,16 @@ if (environment.attachMode !== 'tracepoint') {
   notes.push(`attach mode is ${environment.attachMode}: python-bcc and the C floor attach tracepoint__ functions only, so they were not run`);
 }
 
+const floorArgs = [
+  adapted, '--pages', String(settings.pageCount), '--wakeup', String(settings.wakeupEvents), '--flush-ms', String(settings.flushMs), '--realtime', 'yes',
+];
 const consumers: ConsumerCommand[] = [
   { key: 'runner', label: 'the runner', command: process.execPath, args: [path.join(packageRoot, 'bench', 'runner_consumer.mjs'), solution] },
   { key: 'pythonBcc', label: 'python-bcc', command: '/usr/bin/python3', args: [path.join(packageRoot, 'bench', 'python_bcc_consumer.py'), adapted, '--pages', '64'] },
-  {
-    key: 'cFloor', label: 'the C floor', command: cConsumer,
-    args: [adapted, '--pages', String(settings.pageCount), '--wakeup', String(settings.wakeupEvents), '--flush-ms', String(settings.flushMs), '--realtime', 'yes'],
-  },
+  { key: 'cFloor', label: 'the C floor', command: cConsumer, args: floorArgs },
+  // The same floor reading the way the runner's poller does: 1 ms between polls that read
+  // events (kPollPacingNs in addon/perf_buffer.cc), so the reading strategy is not what differs.
+  { key: 'cFloorPaced', label: 'the C floor, paced', command: cConsumer, args: [...floorArgs, '--pace-us', '1000'] },
 ].filter((c) => wanted.has(c.key)) as ConsumerCommand[];
 
 const runnable: ConsumerCommand[] = [];
@@ -121,39 +125,35 @@ const compileMs = new Map<string, number[]>();
 const inProcessCompileMs: number[] = [];
 const noteCompile = (key: string, outcome: RunOutcome) => compileMs.set(key, [...(compileMs.get(key) ?? []), outcome.ready.compileMs]);
 
-try {
-  for (let round = 1; round <= rounds; round++) {
-    for (const consumer of runnable) {
-      progress(`round ${round}/${rounds}: ${consumer.label}, ${events.toLocaleString('en-US')} writes at full speed`);
-      const outcome = await measureRun(generator, consumer, { count: events, rate: 0, mode: 'rate' });
-      full.set(consumer.key, [...(full.get(consumer.key) ?? []), outcome]);
-      noteCompile(consumer.key, outcome);
-      progress(
-        `  ${Math.round(outcome.eventsPerSec).toLocaleString('en-US')} events/s, ${outcome.result.lost} lost, ` +
-          `${(outcome.cpuUs / Math.max(1, outcome.result.events)).toFixed(2)} µs CPU/event (load ${os.loadavg()[0]!.toFixed(2)})`,
-      );
-    }
-  }
-  // The runner compiles a learner's file twice, the first time in a child (LLVM aborts the
-  // process on some errors): how long its own, in-process compile takes, for comparison.
-  const runner = runnable.find((c) => c.key === 'runner');
-  if (runner) {
-    progress('the runner: compile, load and attach without the isolated compile first');
-    const alone = LineProcess.spawn('the runner', runner.command, [...runner.args, '--isolate', 'no', '--pid', '1', '--count', '1']);
-    try {
-      inProcessCompileMs.push((await alone.waitForJson<{ compileMs: number }>('ready', 180_000)).compileMs);
-    } finally {
-      await alone.stop();
-    }
-  }
+for (let round = 1; round <= rounds; round++) {
   for (const consumer of runnable) {
-    progress(`${consumer.label}: ${latencyEvents} writes at ${latencyRate}/s for latency`);
-    const outcome = await measureRun(generator, consumer, { count: latencyEvents, rate: latencyRate, mode: 'latency' });
-    slow.set(consumer.key, outcome);
+    progress(`round ${round}/${rounds}: ${consumer.label}, ${events.toLocaleString('en-US')} writes at full speed`);
+    const outcome = await measureRun(generator, consumer, { count: events, rate: 0, mode: 'rate' });
+    full.set(consumer.key, [...(full.get(consumer.key) ?? []), outcome]);
     noteCompile(consumer.key, outcome);
+    progress(
+      `  ${Math.round(outcome.eventsPerSec).toLocaleString('en-US')} events/s, ${outcome.result.lost} lost, ` +
+        `${(outcome.cpuUs / Math.max(1, outcome.result.events)).toFixed(2)} µs CPU/event (load ${os.loadavg()[0]!.toFixed(2)})`,
+    );
   }
-} finally {
-  rmSync(workDir, { recursive: true, force: true });
+}
+// The runner compiles a learner's file twice, the first time in a child (LLVM aborts the
+// process on some errors): how long its own, in-process compile takes, for comparison.
+const runner = runnable.find((c) => c.key === 'runner');
+if (runner) {
+  progress('the runner: compile, load and attach without the isolated compile first');
+  const alone = LineProcess.spawn('the runner', runner.command, [...runner.args, '--isolate', 'no', '--pid', '1', '--count', '1']);
+  try {
+    inProcessCompileMs.push((await alone.waitForJson<{ compileMs: number }>('ready', 180_000)).compileMs);
+  } finally {
+    await alone.stop();
+  }
+}
+for (const consumer of runnable) {
+  progress(`${consumer.label}: ${latencyEvents} writes at ${latencyRate}/s for latency`);
+  const outcome = await measureRun(generator, consumer, { count: latencyEvents, rate: latencyRate, mode: 'latency' });
+  slow.set(consumer.key, outcome);
+  noteCompile(consumer.key, outcome);
 }
 
 // The demo server under wrk: bare, with the runner attached (twice), with the C floor attached
@@ -228,6 +228,7 @@ const partial = {
   runner: summarize('runner'),
   pythonBcc: summarize('pythonBcc'),
   cFloor: summarize('cFloor'),
+  cFloorPaced: summarize('cFloorPaced'),
   compileMs: {
     runner: compileOf('runner'),
     pythonBcc: compileOf('pythonBcc'),
@@ -245,7 +246,7 @@ const summary: BenchSummary = {
 };
 if (rssSettled !== undefined) summary.rssMbSettled = Number((rssSettled / 2 ** 20).toFixed(1));
 // The others' memory at the end of their own 1 M-event run, for scale.
-for (const key of ['pythonBcc', 'cFloor'] as const) {
+for (const key of ['pythonBcc', 'cFloor', 'cFloorPaced'] as const) {
   const bytes = full.get(key)?.find((r) => r.written >= 1_000_000)?.result.rssBytes;
   if (bytes !== undefined) (summary.rssMbOthersAfter1M ??= {})[key] = Number((bytes / 2 ** 20).toFixed(1));
 }
