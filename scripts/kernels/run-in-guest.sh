@@ -12,7 +12,8 @@
 #
 # The guest: scripts/kernels/setup-guest.sh (run first, cached) provides the kernel and the
 # initramfs; guest-init.sh is its PID 1. QEMU emulates the CPU (TCG), which works on any
-# machine, nested VMs included; WORKSHOP_GUEST_ACCEL=kvm uses KVM instead where it works.
+# machine, nested VMs included; WORKSHOP_GUEST_ACCEL=kvm uses KVM instead where it works
+# (untested here: this machine's /dev/kvm cannot run a guest).
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -55,8 +56,9 @@ trap 'exit 143' TERM
 } >"$exchange/job.sh"
 : >"$exchange/console.log"
 
-# 9p: msize 512000 instead of the default 8 KiB, and the page cache for the read-only root
-# (cache=loose): together they make node and clang start several times faster.
+# 9p: msize 512000 rather than the default 8 KiB (fewer round trips per read), and
+# cache=loose, which lets the guest keep what it read in its page cache: safe, since the
+# root is mounted read-only and nothing changes it while the guest runs.
 # shellcheck disable=SC2054 # the commas separate 9p mount options, not array elements
 append=(
   console=ttyS0 panic=1 loglevel=4
