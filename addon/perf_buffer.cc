@@ -30,8 +30,13 @@ constexpr int kMaxInFlight = 1;
 // growing without bound when JavaScript cannot keep up for long.
 constexpr size_t kMaxBacklogBytes = 64u << 20;
 
-// Bytes handed over since the allocator was last asked to give freed memory back.
+// Once this much batch memory has been freed (JavaScript let go of the batches) and no
+// poller has read anything for kQuietNs, the allocator is asked to give freed memory back:
+// it keeps what is freed for reuse, and the batches of a burst can add up to tens of MB.
 constexpr size_t kTrimAfterBytes = 16u << 20;
+constexpr uint64_t kQuietNs = 200000000;
+std::atomic<size_t> freed_batch_bytes{0};
+std::atomic<uint64_t> last_read_ns{0};  // by any poller of the process
 
 // A batch this large goes to JavaScript without waiting for the next flush.
 constexpr size_t kHandOverBytes = 1u << 20;
@@ -197,11 +202,10 @@ void PerfBuffer::PollLoop() {
       uint64_t spent = MonotonicNs() - started;
       if (spent < kPollPacingNs) usleep(static_cast<useconds_t>((kPollPacingNs - spent) / 1000));
     }
-    // Once a burst is over (a flush read nothing) and JavaScript has taken all of it, give
-    // the batches' memory back: the allocator keeps freed memory, and they can be large.
-    if (flushed && read_nothing && burst_bytes_ > kTrimAfterBytes && pending_.empty() && in_flight_.load() == 0) {
+    if (!read_nothing) last_read_ns = now;
+    if (flushed && read_nothing && now - last_read_ns.load() > kQuietNs && freed_batch_bytes.load() >= kTrimAfterBytes) {
+      freed_batch_bytes = 0;
       malloc_trim(0);
-      burst_bytes_ = 0;
     }
   }
 #if WS_HAVE_WAKEUP_THRESHOLD
@@ -219,7 +223,6 @@ bool PerfBuffer::Hand(bool force) {
   // The next batch will likely be as large: grow once rather than by doubling.
   pending_.bytes.reserve(batch->bytes.size());
   pending_.offsets.reserve(batch->offsets.size());
-  burst_bytes_ += batch->bytes.size();
   events_ += batch->offsets.size() - 1;
   lost_ += batch->lost;
   batches_++;
@@ -242,7 +245,10 @@ bool PerfBuffer::Hand(bool force) {
     } else {
       // The batch's own memory backs the Buffer; it is freed when JavaScript lets go of it.
       bytes = Napi::Buffer<uint8_t>::New(env, b->bytes.data(), b->bytes.size(),
-                                         [](Napi::Env, uint8_t*, Batch* owned) { delete owned; }, b);
+                                         [](Napi::Env, uint8_t*, Batch* owned) {
+                                           freed_batch_bytes += owned->bytes.capacity();
+                                           delete owned;
+                                         }, b);
     }
     fn.Call({bytes, offsets, Napi::Number::New(env, lost), Napi::Number::New(env, complete_ns)});
   });

@@ -56,7 +56,6 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
   std::atomic<uint64_t> events_{0}, lost_{0}, batches_{0}, backlog_waits_{0};
   std::atomic<bool> realtime_{false};
   int flush_ms_ = 50;
-  size_t burst_bytes_ = 0;  // poller thread only
   AddonData* data_ = nullptr;
   bool stopped_ = true;
 };
