@@ -123,7 +123,7 @@ export function formatTable(s: BenchSummary): string {
     out.push(
       `demo server under wrk: ${num(s.server.attachedRequestsPerSec ?? 0)} req/s with solution.c attached (runner), ` +
         `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}` +
-        (s.server.floorAttachedOverBare === undefined ? '' : ` (with the C floor attached instead: ${s.server.floorAttachedOverBare.toFixed(3)})`),
+        (s.server.floorAttachedOverBare === undefined ? '' : ` (with the C floor attached instead, paced like the runner: ${s.server.floorAttachedOverBare.toFixed(3)})`),
     );
   }
   if (s.compileMs.runnerWithoutIsolation !== undefined) {

@@ -158,13 +158,14 @@ for (const consumer of runnable) {
 
 // The demo server under wrk: bare, with the runner attached (twice), with the C floor attached
 // (twice), bare again — a load that drifts during the benchmark weighs on every side alike.
-// The floor's ratio is what the hooks cost in the kernel; the runner's adds its consumer.
+// The floor (paced like the runner's poller, so it does not preempt the server at each
+// wake-up) shows about what the hooks cost in the kernel; the runner's ratio adds its consumer.
 const server: BenchSummary['server'] = { attachedOverBare: null };
 if (values.wrk && runnable.some((c) => c.key === 'runner')) {
   if (!(await commandWorks('sh', ['-c', 'command -v wrk']))) {
     notes.push('the demo server was not measured: wrk is not installed');
   } else {
-    progress(`demo server under wrk, ${wrkSeconds} s per round: bare, runner ×2, C floor ×2, bare`);
+    progress(`demo server under wrk, ${wrkSeconds} s per round: bare, runner ×2, C floor (paced) ×2, bare`);
     const demo = await DemoServer.start({ port: 0, runAs: null });
     try {
       const script = path.join(packageRoot, 'bench', 'wrk-post.lua');
@@ -184,7 +185,7 @@ if (values.wrk && runnable.some((c) => c.key === 'runner')) {
       };
       const bare = [await wrkRequestsPerSec(url, wrkSeconds, script)];
       const withRunner = await attachedRounds(runnable.find((c) => c.key === 'runner')!);
-      const floor = runnable.find((c) => c.key === 'cFloor');
+      const floor = runnable.find((c) => c.key === 'cFloorPaced') ?? runnable.find((c) => c.key === 'cFloor');
       const withFloor = floor ? await attachedRounds(floor) : [];
       bare.push(await wrkRequestsPerSec(url, wrkSeconds, script));
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
