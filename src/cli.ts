@@ -13,7 +13,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 // The last line of defence: a Problem on stderr and everything released, never a raw trace.
 const last = (e: unknown) => {
-  fail(e, { verbose: process.argv.includes('--verbose') || process.argv.includes('-v') });
+  fail(e, { verbose: process.argv.includes('--verbose') || process.argv.includes('-v'), json: process.argv.includes('--json') });
   process.exit(process.exitCode ?? 1);
 };
 process.on('uncaughtException', last);

@@ -1,6 +1,6 @@
 // Loads the native addon from the package's own build directory, wherever the package lives.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Addon } from './bccAddon.js';
@@ -16,7 +16,7 @@ let loaded: Addon | undefined;
 export function addon(): Addon {
   if (loaded) return loaded;
   const file = path.join(packageRoot, 'build', 'Release', 'bcc_addon.node');
-  if (!existsSync(file)) {
+  if (!statSync(file, { throwIfNoEntry: false })) {
     throw new Error(
       `the native addon is not built (${file} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build\``,
     );

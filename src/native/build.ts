@@ -3,7 +3,7 @@
 // but may skip a dependency's install scripts (npm 11 asks for approval), so the CLI builds
 // them itself on first use when they are missing.
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -29,7 +29,9 @@ export class NativeBuildError extends Error {
 }
 
 export function nativeBuilt(): boolean {
-  return nativeArtifacts.every((file) => existsSync(file));
+  // stat, not existsSync: access(2) ignores capabilities, so a process given only
+  // CAP_DAC_READ_SEARCH would see nothing in a root-only checkout.
+  return nativeArtifacts.every((file) => statSync(file, { throwIfNoEntry: false })?.isFile());
 }
 
 /** Builds the native parts unless they are all there. Takes a minute the first time. */

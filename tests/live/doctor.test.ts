@@ -23,12 +23,18 @@ async function doctor(args: string[], options: { uid?: number } = {}) {
   const command = options.uid === undefined ? process.execPath : 'setpriv';
   // CAP_DAC_READ_SEARCH only: the unprivileged user can read a checkout in a root-only
   // directory (a fresh clone under mktemp -d), and still has none of the BPF privileges.
+  // It runs the built CLI: tsx looks for package.json with access(2), which ignores
+  // capabilities, and would take the sources for CommonJS there. tap adds a NODE_OPTIONS hook
+  // to every child that writes under the checkout, which that user cannot: `env -u` drops it.
   const prefix =
     options.uid === undefined
-      ? []
-      : [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', process.execPath];
+      ? cli
+      : [
+          `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search',
+          'env', '-u', 'NODE_OPTIONS', process.execPath, path.join(repo, 'dist', 'cli.js'),
+        ];
   try {
-    const { stdout, stderr } = await run(command, [...prefix, ...cli, 'doctor', ...args], { cwd: repo, timeout: 120_000 });
+    const { stdout, stderr } = await run(command, [...prefix, 'doctor', ...args], { cwd: repo, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
