@@ -50,6 +50,8 @@ export const defaultPerfBufferOptions: PerfBufferOptions = { pageCount: 256, wak
 export class PerfOutput {
   private buffer: PerfBuffer | undefined;
   private readonly unregister: () => void;
+  /** The ring settings in effect (defaults, the caller's, and what this libbcc allows). */
+  readonly settings: PerfBufferOptions;
 
   constructor(
     readonly name: string,
@@ -59,6 +61,7 @@ export class PerfOutput {
   ) {
     const settings = { ...defaultPerfBufferOptions, ...options };
     if (!addon().features.wakeupThreshold) settings.wakeupEvents = 1;
+    this.settings = settings;
     const onBatch = (onEvents as BatchAwareHandler)[wholeBatches];
     this.buffer = new (addon().PerfBuffer)(
       mapFd,

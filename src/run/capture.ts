@@ -117,6 +117,11 @@ export class Capture extends EventEmitter<CaptureEvents> {
     return this.sniffed.outputs.map((output) => output.stats());
   }
 
+  /** The ring settings each perf output is read with. */
+  perfSettings(): { name: string; settings: PerfBufferOptions }[] {
+    return this.sniffed.outputs.map((output) => ({ name: output.name, settings: output.settings }));
+  }
+
   /** Connections being tracked right now. */
   get openConnections(): number {
     return this.tracker.size;

@@ -203,7 +203,14 @@ export class Sniffer {
     const counters: CaptureCounters = { decodeErrors: 0, filtered: 0, outputs: [] };
     const keep = options.keepPid ?? (() => true);
     const outputs = this.outputNames();
-    const perfBuffer = { pageCount: ringPages(outputs.length), ...options.perfBuffer };
+    // Nearly all the bytes come through the data output (424-byte events against 24 and 48):
+    // its rings are twice the usual size — more time to ride out a stalled machine — and the
+    // others' a quarter, fewer pages in all.
+    const usual = ringPages(outputs.length);
+    const perfBuffer = (output: OutputName) => ({
+      pageCount: OUTPUTS[output] === 'data' ? usual * 2 : Math.max(16, usual / 4),
+      ...options.perfBuffer,
+    });
     // Each output's rings are drained on their own poller: complete is the least of them.
     const completeNs = new Array<number>(outputs.length).fill(0);
     for (const [index, output] of outputs.entries()) {
@@ -237,7 +244,7 @@ export class Sniffer {
           if (drained > 0) completeNs[index] = drained;
           onEvents(events, lost, Math.min(...completeNs));
         }),
-        perfBuffer,
+        perfBuffer(output),
       );
       this.outputs.push(perfOutput);
       counters.outputs.push(perfOutput);
