@@ -6,7 +6,8 @@
 //
 // Usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency]
 //                         [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no]
-//                         [--pace-us U]
+//                         [--pace-us U] [--other-pages P]
+// --pages is for the data output's rings, --other-pages for the others' (default: --pages).
 // --realtime yes reads at SCHED_FIFO 1, as the runner's poller thread does. --pace-us U
 // waits until U µs have passed since a poll that read events before polling again, as the
 // runner's poller does (1000); 0, the default, polls again at once: the bare consumer.
@@ -153,7 +154,7 @@ static void fail(const char *what) {
 }
 
 static void usage(void) {
-  fail("usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency] [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no] [--pace-us U]");
+  fail("usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency] [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no] [--pace-us U] [--other-pages P]");
 }
 
 int main(int argc, char **argv) {
@@ -162,6 +163,7 @@ int main(int argc, char **argv) {
   int pages = 1024, wakeup = 16, flush_ms = 50;
   bool realtime = false;
   long pace_us = 0;
+  int other_pages = 0;
   for (int i = 2; i < argc; i++) {
     if (i + 1 >= argc) usage();
     const char *name = argv[i], *value = argv[++i];
@@ -173,6 +175,7 @@ int main(int argc, char **argv) {
     else if (strcmp(name, "--flush-ms") == 0) flush_ms = atoi(value);
     else if (strcmp(name, "--realtime") == 0) realtime = strcmp(value, "yes") == 0;
     else if (strcmp(name, "--pace-us") == 0) pace_us = atol(value);
+    else if (strcmp(name, "--other-pages") == 0) other_pages = atoi(value);
     else usage();
   }
   if (target_pid == 0 || target_count < 1 || pages < 1 || wakeup < 1 || flush_ms < 1) usage();
@@ -210,13 +213,15 @@ int main(int argc, char **argv) {
   for (size_t o = 0; o < sizeof OUTPUTS / sizeof OUTPUTS[0]; o++) {
     int map_fd = bpf_table_fd(module, OUTPUTS[o]);
     if (map_fd < 0) continue;
-    perf_reader_raw_cb on_event = strcmp(OUTPUTS[o], "socket_data_events") == 0 ? on_data_event : on_other_event;
+    bool data = strcmp(OUTPUTS[o], "socket_data_events") == 0;
+    perf_reader_raw_cb on_event = data ? on_data_event : on_other_event;
+    int ring_pages = data || other_pages <= 0 ? pages : other_pages;
     for (int c = 0; c < ncpus && nreaders < MAX_READERS; c++) {
 #if WS_HAVE_WAKEUP_THRESHOLD
       struct bcc_perf_buffer_opts opts = {.pid = -1, .cpu = cpus[c], .wakeup_events = wakeup};
-      void *reader = bpf_open_perf_buffer_opts(on_event, on_lost, NULL, pages, &opts);
+      void *reader = bpf_open_perf_buffer_opts(on_event, on_lost, NULL, ring_pages, &opts);
 #else
-      void *reader = bpf_open_perf_buffer(on_event, on_lost, NULL, -1, cpus[c], pages);
+      void *reader = bpf_open_perf_buffer(on_event, on_lost, NULL, -1, cpus[c], ring_pages);
 #endif
       if (!reader) fail("cannot open a perf buffer");
       int reader_fd = perf_reader_fd(reader);

@@ -91,14 +91,19 @@ const workDir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-bench-'));
 process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
 const adapted = path.join(workDir, 'solution.compiled.c');
 writeFileSync(adapted, exporter.compiledSource);
-const settings = { ...defaultPerfBufferOptions, pageCount: ringPages(exporter.outputNames().length) };
+// The ring settings the runner's capture uses, per output, for the C floor to use the same.
+const opened = exporter.capture(() => {}, { keepPid: () => false }).outputs;
+const settingsOf = (name: string) => opened.find((o) => o.name === name)?.settings ?? { ...defaultPerfBufferOptions, pageCount: ringPages(opened.length) };
+const settings = settingsOf('socket_data_events');
+const otherPages = settingsOf('socket_open_events').pageCount;
 exporter.close();
 if (environment.attachMode !== 'tracepoint') {
   notes.push(`attach mode is ${environment.attachMode}: python-bcc and the C floor attach tracepoint__ functions only, so they were not run`);
 }
 
 const floorArgs = [
-  adapted, '--pages', String(settings.pageCount), '--wakeup', String(settings.wakeupEvents), '--flush-ms', String(settings.flushMs), '--realtime', 'yes',
+  adapted, '--pages', String(settings.pageCount), '--other-pages', String(otherPages),
+  '--wakeup', String(settings.wakeupEvents), '--flush-ms', String(settings.flushMs), '--realtime', 'yes',
 ];
 const consumers: ConsumerCommand[] = [
   { key: 'runner', label: 'the runner', command: process.execPath, args: [path.join(packageRoot, 'bench', 'runner_consumer.mjs'), solution] },
@@ -253,7 +258,7 @@ for (const key of ['pythonBcc', 'cFloor', 'cFloorPaced'] as const) {
 }
 if (rssAtReady) summary.rssMbAtAttach = Number(((rssAtReady.rssAnon + rssAtReady.rssFile) / 2 ** 20).toFixed(1));
 notes.push(
-  `ring settings: runner and C floor ${settings.pageCount} pages per CPU, a wake-up every ${settings.wakeupEvents} events, ` +
+  `ring settings: runner and C floor ${settings.pageCount} pages per CPU for data events (${otherPages} for the others), a wake-up every ${settings.wakeupEvents} events, ` +
     `${settings.flushMs} ms flush, reader at real-time priority; python-bcc 64 pages, a wake-up per event`,
 );
 

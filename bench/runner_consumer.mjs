@@ -17,9 +17,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { prepareKernel } from '../dist/kernel/environment.js';
-import { Sniffer, ringPages } from '../dist/sniffer/sniffer.js';
+import { Sniffer } from '../dist/sniffer/sniffer.js';
 import { Capture } from '../dist/run/capture.js';
-import { defaultPerfBufferOptions } from '../dist/engine/perfOutput.js';
 import { monotonicNowNs } from '../dist/capture/reorderBuffer.js';
 
 // The generator's payload (addon/bench_generator.c): "HTTP/1.1 200 OK\r\nX-Mono-Ns: " and then
@@ -99,7 +98,7 @@ print({
   attachMs: Math.round(attached - built),
   prepareMs: Math.round(compileStart - prepareStart),
   attachMode: environment.attachMode,
-  perfBuffer: { ...defaultPerfBufferOptions, pageCount: ringPages(sniffer.outputNames().length) },
+  perfBuffer: Object.fromEntries(capture.perfSettings().map(({ name, settings }) => [name, settings])),
   memory: memoryDetail(),
 });
 
