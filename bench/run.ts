@@ -213,7 +213,14 @@ function summarize(key: string): ConsumerSummary | null {
   const mid = ordered[Math.floor((ordered.length - 1) / 2)]!;
   const latenciesMs = latency.result.latenciesNs.map((ns) => ns / 1e6);
   if (latency.result.events < latencyEvents) notes.push(`${key}: ${latency.result.events} of ${latencyEvents} slow-stream events arrived`);
-  for (const run of runs) if (run.incomplete) notes.push(`${key}: ${run.result.events} of ${run.written} events arrived in a full-speed run`);
+  for (const run of runs) {
+    if (run.incomplete) notes.push(`${key}: ${run.result.events} of ${run.written} events arrived in a full-speed run`);
+    // The runner says whether it paused reading because JavaScript was too far behind.
+    const perf = run.result.perfStats as { lost: number; backlogWaits: number }[] | undefined;
+    if (run.result.lost > 0 && perf) {
+      notes.push(`${key}: lost ${run.result.lost} (by output: ${perf.map((p) => p.lost).join('/')}; waits for JavaScript: ${perf.map((p) => p.backlogWaits).join('/')})`);
+    }
+  }
   return {
     eventsPerSec: Math.round(mid.eventsPerSec),
     lost: runs.reduce((sum, r) => sum + r.result.lost, 0),
