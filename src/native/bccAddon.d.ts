@@ -71,9 +71,11 @@ export interface PerfBufferStats {
 
 /**
  * Called on the JavaScript thread with a batch of raw events: event i is
- * bytes.subarray(offsets[i], offsets[i + 1]); `lost` counts events the kernel dropped.
+ * bytes.subarray(offsets[i], offsets[i + 1]); `lost` counts events the kernel dropped;
+ * `completeNs` is the CLOCK_MONOTONIC time at which the last full drain of every ring began:
+ * no event stamped before it is still to come (what the reorder window waits for).
  */
-export type PerfBatchCallback = (bytes: Buffer, offsets: Uint32Array, lost: number) => void;
+export type PerfBatchCallback = (bytes: Buffer, offsets: Uint32Array, lost: number, completeNs: number) => void;
 
 export declare class PerfBuffer {
   constructor(mapFd: number, cpus: number[], options: PerfBufferOptions, onBatch: PerfBatchCallback);
