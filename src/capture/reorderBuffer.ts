@@ -1,8 +1,9 @@
 // Puts events back in the order they happened. Each perf output has its own rings, one per
 // CPU, read in turn; a connection's open, request and close can come from different rings
 // (other outputs, or a thread that moved CPU) and so reach us out of order. Events wait here
-// for `windowNs` — longer than an event can take to be read — and leave sorted by their
-// bpf_ktime_get_ns() timestamp. Events without a timestamp leave at once, in arrival order.
+// until the caller's cutoff passes them (Capture: every ring drained past them, or at most a
+// fixed window) and leave sorted by their bpf_ktime_get_ns() timestamp. Events without a
+// timestamp leave at once, in arrival order.
 import type { CaptureEvent } from './events.js';
 
 export class ReorderBuffer {
