@@ -2,6 +2,9 @@
 // `syscall__probe_ret_<syscall>`, in C source. Not a C parser: a small scanner that skips
 // comments, string and character literals and preprocessor lines, and balances brackets, which
 // is all it takes to find top-level function definitions and their parameter lists.
+import { LineIndex } from '../c/cText.js';
+
+export { LineIndex };
 
 export type HookKind = 'entry' | 'return';
 
@@ -57,26 +60,6 @@ interface Token {
   text: string;
   start: number;
   end: number;
-}
-
-/** Maps offsets to 1-based line numbers. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(source: string) {
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-
-  lineOf(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  }
 }
 
 const isWordChar = (c: string) => /[A-Za-z0-9_$]/.test(c);

@@ -61,3 +61,28 @@ export function topLevelAggregates(source: string): TopLevelAggregate[] {
   }
   return found;
 }
+
+/** Maps offsets to 1-based line numbers, and line numbers to where they start. */
+export class LineIndex {
+  /** Offset of each line's first character; starts[0] is line 1. */
+  readonly starts: number[] = [0];
+
+  constructor(source: string) {
+    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  lineOf(offset: number): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  }
+}

@@ -2,7 +2,7 @@
 // functions the file defines and on which lines, which function a line belongs to, what a
 // call's arguments are. Not a C parser: comments and literals are blanked out (keeping every
 // offset and line), then brackets are balanced at the top level.
-import { blankCommentsAndLiterals } from '../c/cText.js';
+import { blankCommentsAndLiterals, LineIndex } from '../c/cText.js';
 
 export interface Definition {
   name: string;
@@ -36,13 +36,14 @@ export interface MapDeclaration {
 export class LearnerSource {
   /** The text with comments, string and character literals replaced by spaces. */
   readonly code: string;
+  private readonly lines: LineIndex;
   private readonly lineStarts: number[];
   private cachedTopLevel?: { functions: FunctionDefinition[]; aggregates: AggregateDefinition[] };
 
   constructor(readonly text: string) {
     this.code = blankCommentsAndLiterals(text);
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    this.lines = new LineIndex(text);
+    this.lineStarts = this.lines.starts;
   }
 
   get lineCount(): number {
@@ -51,14 +52,7 @@ export class LearnerSource {
 
   /** 1-based line of an offset. */
   lineAt(offset: number): number {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
+    return this.lines.lineOf(offset);
   }
 
   /** The offset where a 1-based line starts. */
