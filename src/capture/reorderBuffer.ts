@@ -9,8 +9,6 @@ import type { CaptureEvent } from './events.js';
 export class ReorderBuffer {
   private pending: CaptureEvent[] = [];
 
-  constructor(private readonly windowNs: number) {}
-
   get size(): number {
     return this.pending.length;
   }
@@ -25,13 +23,12 @@ export class ReorderBuffer {
     return untimed;
   }
 
-  /** Events that happened before `nowNs - windowNs`, oldest first. `nowNs` = monotonic clock. */
-  release(nowNs: number): CaptureEvent[] {
+  /** Events stamped at or before `cutoffNs` (monotonic clock), oldest first. */
+  release(cutoffNs: number): CaptureEvent[] {
     if (this.pending.length === 0) return [];
-    const cutoff = nowNs - this.windowNs;
     this.pending.sort((a, b) => a.timestampNs - b.timestampNs);
     let i = 0;
-    while (i < this.pending.length && this.pending[i]!.timestampNs <= cutoff) i++;
+    while (i < this.pending.length && this.pending[i]!.timestampNs <= cutoffNs) i++;
     if (i === 0) return [];
     const ready = this.pending.slice(0, i);
     this.pending = this.pending.slice(i);

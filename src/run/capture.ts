@@ -53,7 +53,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
   private readonly evictTimer: NodeJS.Timeout;
   private readonly releaseTimer: NodeJS.Timeout;
   private readonly sniffed: CaptureCounters;
-  private readonly reorder = new ReorderBuffer(0);
+  private readonly reorder = new ReorderBuffer();
   /** Every event stamped before this has been read from the kernel (0: not known yet). */
   private completeNs = 0;
   /** Date.now() once per delivery: the tracker's idle clock needs no finer grain than that. */
