@@ -1,10 +1,11 @@
-// Entry point of the native addon: the thin layer over libbcc that TypeScript drives.
-// What it exports is described exactly by src/native/addon.d.ts.
+// Entry point of the native addon: the thin layer over libbcc_bpf that TypeScript drives —
+// attaching programs, reading perf outputs, receiving fds. Compiling happens in bcc-build.
+// What it exports is described exactly by src/native/bccAddon.d.ts.
 #include <napi.h>
 
 #include "addon_data.h"
-#include "compile.h"
-#include "module.h"
+#include "bpf_objects.h"
+#include "fd_passing.h"
 #include "perf_buffer.h"
 #include "features.h"
 
@@ -18,9 +19,9 @@ void Teardown(Napi::Env, AddonData* data) {
     buffer->Stop();
     buffer->Forget();
   }
-  for (auto* module : data->modules) {
-    module->Release();
-    module->Forget();
+  for (auto* objects : data->objects) {
+    objects->Release();
+    objects->Forget();
   }
   delete data;
 }
@@ -28,21 +29,17 @@ void Teardown(Napi::Env, AddonData* data) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   env.SetInstanceData<AddonData, Teardown>(data);
-  Napi::Function module_ctor = BpfModule::Init(env);
+  Napi::Function objects_ctor = BpfObjects::Init(env);
   Napi::Function perf_ctor = PerfBuffer::Init(env);
-  data->module_ctor = Napi::Persistent(module_ctor);
+  data->objects_ctor = Napi::Persistent(objects_ctor);
   data->perf_buffer_ctor = Napi::Persistent(perf_ctor);
 
-  exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
-  exports.Set("BpfModule", module_ctor);
+  exports.Set("socketPair", Napi::Function::New(env, SocketPair, "socketPair"));
+  exports.Set("receiveFds", Napi::Function::New(env, ReceiveFds, "receiveFds"));
+  exports.Set("BpfObjects", objects_ctor);
   exports.Set("PerfBuffer", perf_ctor);
   exports.Set("libbccVersion", WS_BCC_VERSION);
   Napi::Object features = Napi::Object::New(env);
-#ifdef WS_HAVE_FUNC_LOAD_ATTACH_TYPE
-  features.Set("loadAttachType", true);
-#else
-  features.Set("loadAttachType", false);
-#endif
   features.Set("wakeupThreshold", static_cast<bool>(WS_HAVE_WAKEUP_THRESHOLD));
   exports.Set("features", features);
   return exports;

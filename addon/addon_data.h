@@ -7,13 +7,13 @@
 #include <set>
 
 namespace ws {
-class BpfModule;
+class BpfObjects;
 class PerfBuffer;
 
 struct AddonData {
-  Napi::FunctionReference module_ctor;
+  Napi::FunctionReference objects_ctor;
   Napi::FunctionReference perf_buffer_ctor;
-  std::set<BpfModule*> modules;
+  std::set<BpfObjects*> objects;
   std::set<PerfBuffer*> perf_buffers;
 };
 }  // namespace ws

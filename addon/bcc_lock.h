@@ -1,6 +1,6 @@
-// One lock for every libbcc call that touches process-wide state: a compile chdir()s the
-// whole process into the kernel-header tree, and compiles and loads write to fd 2, which
-// we redirect while they run. Serialising them keeps both effects contained.
+// One lock for every libbcc call that writes to fd 2, which StderrCapture redirects while
+// they run: the redirection is process-wide, so two at once (from two worker threads' copies
+// of the addon) would catch each other's output.
 #pragma once
 #include <mutex>
 

@@ -16,8 +16,8 @@ export interface BenchSummary {
   /** The floor polling the way the runner's poller does (1 ms between reads): context, not a target. */
   cFloorPaced: ConsumerSummary | null;
   server: { attachedOverBare: number | null; bareRequestsPerSec?: number; attachedRequestsPerSec?: number; floorAttachedOverBare?: number };
-  /** runner: as `run` does it (an isolated compile in a child first); runnerWithoutIsolation: its in-process compile alone. */
-  compileMs: { runner: number | null; pythonBcc: number | null; runnerWithoutIsolation?: number };
+  /** From reading the source to every hook attached and the perf outputs open (runner: as `run` does it). */
+  compileMs: { runner: number | null; pythonBcc: number | null };
   rssMbAfter1M: number | null;
   /** The same process a second after the last event, and when it had just attached. */
   rssMbSettled?: number;
@@ -125,9 +125,6 @@ export function formatTable(s: BenchSummary): string {
         `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}` +
         (s.server.floorAttachedOverBare === undefined ? '' : ` (with the C floor attached instead, paced like the runner: ${s.server.floorAttachedOverBare.toFixed(3)})`),
     );
-  }
-  if (s.compileMs.runnerWithoutIsolation !== undefined) {
-    out.push(`runner compile+load+attach without the isolated compile in a child first: ${num(s.compileMs.runnerWithoutIsolation)} ms`);
   }
   if (s.rssMbAfter1M !== null) {
     const settled = s.rssMbSettled === undefined ? '' : `, ${num(s.rssMbSettled)} MB a second later`;

@@ -127,7 +127,6 @@ for (const consumer of consumers) {
 const full = new Map<string, RunOutcome[]>();
 const slow = new Map<string, RunOutcome>();
 const compileMs = new Map<string, number[]>();
-const inProcessCompileMs: number[] = [];
 const noteCompile = (key: string, outcome: RunOutcome) => compileMs.set(key, [...(compileMs.get(key) ?? []), outcome.ready.compileMs]);
 
 for (let round = 1; round <= rounds; round++) {
@@ -140,18 +139,6 @@ for (let round = 1; round <= rounds; round++) {
       `  ${Math.round(outcome.eventsPerSec).toLocaleString('en-US')} events/s, ${outcome.result.lost} lost, ` +
         `${(outcome.cpuUs / Math.max(1, outcome.result.events)).toFixed(2)} µs CPU/event (load ${os.loadavg()[0]!.toFixed(2)})`,
     );
-  }
-}
-// The runner compiles a learner's file twice, the first time in a child (LLVM aborts the
-// process on some errors): how long its own, in-process compile takes, for comparison.
-const runner = runnable.find((c) => c.key === 'runner');
-if (runner) {
-  progress('the runner: compile, load and attach without the isolated compile first');
-  const alone = LineProcess.spawn('the runner', runner.command, [...runner.args, '--isolate', 'no', '--pid', '1', '--count', '1']);
-  try {
-    inProcessCompileMs.push((await alone.waitForJson<{ compileMs: number }>('ready', 180_000)).compileMs);
-  } finally {
-    await alone.stop();
   }
 }
 for (const consumer of runnable) {
@@ -245,7 +232,6 @@ const partial = {
   compileMs: {
     runner: compileOf('runner'),
     pythonBcc: compileOf('pythonBcc'),
-    ...(inProcessCompileMs.length > 0 ? { runnerWithoutIsolation: Math.round(median(inProcessCompileMs)) } : {}),
   },
   rssMbAfter1M: rssAfter === undefined ? null : Number((rssAfter / 2 ** 20).toFixed(1)),
 };

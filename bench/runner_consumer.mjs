@@ -1,5 +1,5 @@
 // The runner's consumer in `npm run bench`: the tutorial's program run the way `run` and the
-// app run it — prepareKernel, Sniffer.build (compiled in a child first, as LiveSession
+// app run it — prepareKernel, Sniffer.build (compiled and loaded by bcc-build, as LiveSession
 // does), every hook attached, and a Capture (addon → decode → reorder → ConnectionTracker)
 // showing one process. It speaks the line protocol of the other consumers
 // (bench/python_bcc_consumer.py, addon/bench_c_consumer.c):
@@ -39,7 +39,6 @@ const { values, positionals } = parseArgs({
     pid: { type: 'string' },
     count: { type: 'string' },
     mode: { type: 'string', default: 'rate' },
-    isolate: { type: 'string', default: 'yes' },
   },
 });
 const source = positionals[0];
@@ -47,7 +46,7 @@ const targetPid = Number(values.pid);
 const targetCount = values.count === 'all' ? Infinity : Number(values.count);
 const latencyMode = values.mode === 'latency';
 if (!source || !(targetPid > 0) || !(targetCount > 0)) {
-  console.error('usage: runner_consumer.mjs SOURCE --pid PID --count N|all [--mode rate|latency] [--isolate yes|no]');
+  console.error('usage: runner_consumer.mjs SOURCE --pid PID --count N|all [--mode rate|latency]');
   process.exit(2);
 }
 
@@ -56,9 +55,7 @@ const print = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const prepareStart = performance.now();
 const environment = await prepareKernel();
 const compileStart = performance.now();
-const sniffer = await Sniffer.build({ text: readFileSync(source, 'utf8'), fileName: 'solution.c' }, environment.attachMode, {
-  isolate: values.isolate === 'yes',
-});
+const sniffer = await Sniffer.build({ text: readFileSync(source, 'utf8'), fileName: 'solution.c' }, environment.attachMode);
 const built = performance.now();
 await sniffer.start(sniffer.hooks.map((h) => h.name));
 const attached = performance.now();

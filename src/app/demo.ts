@@ -11,7 +11,7 @@ import { describeProblem, type Problem } from '../run/problem.js';
 import { DemoServer } from '../server/demoServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import type { Level } from '../workshop/levelSpec.js';
-import { levelById, loadLevels, solutionFile } from '../workshop/levels.js';
+import { hooksUpTo, levelById, loadLevels, solutionFile } from '../workshop/levels.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { levelAddedCode } from './levelCode.js';
 import { ThrottledStore } from './store.js';
@@ -144,7 +144,9 @@ export class DemoSession {
     this.problem = null;
     this.store.changed();
     try {
-      const sniffer = await Sniffer.build({ text: readFileSync(solutionFile, 'utf8'), fileName: 'solution.c' }, this.attachMode!);
+      const sniffer = await Sniffer.build({ text: readFileSync(solutionFile, 'utf8'), fileName: 'solution.c' }, this.attachMode!, {
+        load: hooksUpTo(level).map((h) => h.name),
+      });
       if (token !== this.token || this.closing) return sniffer.close();
       const exchanges = this.levels[level]!.spec.expectedEvents.exchange;
       const program = await AttachedProgram.open(sniffer, level, this.server!.pid, {

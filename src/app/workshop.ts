@@ -17,7 +17,7 @@ import { giveToInvokingUser } from '../util/invokingUser.js';
 import type { CheckResult } from '../workshop/checkReport.js';
 import { evaluate } from '../workshop/liveChecks.js';
 import type { Level } from '../workshop/levelSpec.js';
-import { cleanFile, levelById, loadLevels, solutionFile, stepFile } from '../workshop/levels.js';
+import { cleanFile, hooksUpTo, levelById, loadLevels, solutionFile, stepFile } from '../workshop/levels.js';
 import { markCompleted, readProgress } from '../workshop/progress.js';
 import { checkText, staticChecks } from '../workshop/staticChecks.js';
 import { AttachedProgram } from './attachedProgram.js';
@@ -250,7 +250,7 @@ export class Workshop {
     this.live = { checks: [], passed: false };
   }
 
-  /** solution.c, attached at the level: the Expected column. Compiled without isolation: it is ours. */
+  /** solution.c, attached at the level: the Expected column. */
   private async loadExpected(level: number): Promise<void> {
     const token = ++this.expectedToken;
     this.expected?.close();
@@ -258,7 +258,9 @@ export class Workshop {
     this.expectedStatus = { status: 'loading', problem: null };
     this.changed();
     try {
-      const sniffer = await Sniffer.build({ text: readFileSync(solutionFile, 'utf8'), fileName: 'solution.c' }, this.attachMode!);
+      const sniffer = await Sniffer.build({ text: readFileSync(solutionFile, 'utf8'), fileName: 'solution.c' }, this.attachMode!, {
+        load: hooksUpTo(level).map((h) => h.name),
+      });
       if (token !== this.expectedToken || this.closing) {
         sniffer.close();
         return;

@@ -1,15 +1,16 @@
 // A compiled BCC program and everything loaded and attached from it. The one class the rest
 // of the project uses to talk to libbcc: it turns the addon's raw results into typed values
 // and clear errors, and guarantees that close() — or any exit — leaves nothing in the kernel.
-import type { BpfModule, NativeTableInfo, PerfBufferOptions } from '../native/bccAddon.js';
+import type { BpfObjects, PerfBufferOptions } from '../native/bccAddon.js';
 import { addon } from '../native/addon.js';
-import { checkCompileIsolated } from './compileCheck.js';
+import { buildInChild, type BuiltModule } from './buildInChild.js';
 import { type Diagnostic, isError, parseClangDiagnostics, unlocatedMessages } from './diagnostics.js';
 import { mapKind, ProgramType, type MapKind, type ProgramTypeName } from './mapTypes.js';
 import { PerfOutput, type RawEventsHandler } from './perfOutput.js';
 import { onRelease } from './shutdown.js';
 
-export interface TableInfo extends Omit<NativeTableInfo, 'type'> {
+/** A table of the program as libbcc describes it; `fd` is ours. */
+export interface TableInfo extends Omit<BuiltModule['tables'][number], 'type'> {
   kind: MapKind;
   type: number;
 }
@@ -73,52 +74,53 @@ export class AttachError extends Error {
 export interface CompileOptions {
   cflags?: string[];
   /**
-   * Compile in a child process first (build/bin/bcc-compile-check): LLVM ends the process on
-   * some backend errors, e.g. a BPF stack over 512 bytes. Costs one extra compile; use it for
-   * programs a learner wrote.
+   * Functions to load into the kernel as part of the build (the verifier runs then): their
+   * fds come back from programFd(), or the kernel's refusal as a LoadError.
    */
-  isolate?: boolean;
+  load?: { name: string; type: ProgramTypeName }[];
+  /** How long the compiler may take before it is stopped (default BUILD_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export class BpfProgram {
-  /** Compiler warnings of a successful compile. */
-  readonly warnings: Diagnostic[];
-  private module: BpfModule | undefined;
+  private objects: BpfObjects | undefined;
   private readonly outputs = new Set<PerfOutput>();
   private readonly unregister: () => void;
 
-  private constructor(module: BpfModule, warnings: Diagnostic[]) {
-    this.module = module;
-    this.warnings = warnings;
+  private constructor(
+    private readonly module: BuiltModule,
+    fds: number[],
+    /** Compiler warnings of a successful compile. */
+    readonly warnings: Diagnostic[],
+  ) {
+    this.objects = new (addon().BpfObjects)(fds);
     this.unregister = onRelease(() => this.close());
   }
 
-  /** Compiles BCC C. Compiling creates the maps, so it needs BPF privileges already. */
+  /**
+   * Compiles BCC C and loads the functions asked for, in a child process (build/bin/bcc-build)
+   * that hands back the maps and programs: a compiler crash on a learner's file ends only the
+   * child, and clang and LLVM never take up memory here. Creating maps needs BPF privileges.
+   */
   static async compile(source: string, options: CompileOptions = {}): Promise<BpfProgram> {
-    const cflags = options.cflags ?? [];
-    if (options.isolate) {
-      const check = await checkCompileIsolated(source, cflags);
-      if (check.outcome !== 'ok') {
-        throw new CompileError(parseClangDiagnostics(check.stderr), check.stderr, check.outcome === 'crashed');
-      }
-    }
-    const { module, stderr } = await addon().compile(source, cflags);
-    const diagnostics = parseClangDiagnostics(stderr);
-    if (!module) throw new CompileError(diagnostics, stderr);
-    return new BpfProgram(module, diagnostics);
+    const loads = (options.load ?? []).map((l) => ({ name: l.name, progType: ProgramType[l.type] }));
+    const built = await buildInChild(source, options.cflags ?? [], loads, { timeoutMs: options.timeoutMs });
+    const diagnostics = parseClangDiagnostics(built.stderr);
+    if (built.outcome !== 'ok') throw new CompileError(diagnostics, built.stderr, built.outcome === 'crashed');
+    return new BpfProgram(built.module, built.fds, diagnostics);
   }
 
-  private get native(): BpfModule {
-    if (!this.module) throw new Error('this BPF program is closed');
-    return this.module;
+  private requireOpen(): BpfObjects {
+    if (!this.objects) throw new Error('this BPF program is closed');
+    return this.objects;
   }
 
   functionNames(): string[] {
-    return this.native.functionNames();
+    return [...this.module.functions];
   }
 
   tables(): TableInfo[] {
-    return this.native.tables().map((t) => ({ ...t, kind: mapKind(t.type) }));
+    return this.module.tables.map((t) => ({ ...t, kind: mapKind(t.type) }));
   }
 
   table(name: string): TableInfo | undefined {
@@ -127,15 +129,17 @@ export class BpfProgram {
 
   /** Fields of the struct a BPF_PERF_OUTPUT submits, in declaration order (no offsets). */
   perfOutputFields(name: string): PerfField[] {
-    return this.native.perfEventFields(name).map((entry) => {
+    return (this.module.perfEventFields[name] ?? []).map((entry) => {
       const hash = entry.lastIndexOf('#');
       return { name: entry.slice(0, hash), type: entry.slice(hash + 1) };
     });
   }
 
-  /** Loads one function into the kernel (the verifier runs here); returns the program fd. */
-  async load(functionName: string, type: ProgramTypeName): Promise<number> {
-    const result = await this.native.loadFunction(functionName, ProgramType[type]);
+  /** The fd of a function loaded by compile(); throws LoadError when the kernel refused it. */
+  programFd(functionName: string): number {
+    this.requireOpen();
+    const result = this.module.loads.find((l) => l.name === functionName);
+    if (!result) throw new Error(`${functionName} was not loaded: name it in compile()'s \`load\``);
     if (result.fd < 0) {
       const reason = result.errno === 2 ? 'no such function in the program' : result.error || 'unknown error';
       throw new LoadError(functionName, result.errno, reason, result.log, result.stderr);
@@ -147,24 +151,25 @@ export class BpfProgram {
     // The event name is ours alone, like BCC's Python front end: p_/r_ plus the symbol.
     const event = `${isReturn ? 'r' : 'p'}_ws_${process.pid}_${kernelFunction.replace(/[^A-Za-z0-9_]/g, '_')}`;
     const target = `${isReturn ? 'kretprobe' : 'kprobe'}:${kernelFunction}`;
-    const result = this.native.attachKprobe(programFd, isReturn, event, kernelFunction);
+    const result = this.requireOpen().attachKprobe(programFd, isReturn, event, kernelFunction);
     if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
     return { fd: result.fd, target };
   }
 
   attachTracepoint(programFd: number, category: string, event: string): Attachment {
     const target = `tracepoint:${category}:${event}`;
-    const result = this.native.attachTracepoint(programFd, category, event);
+    const result = this.requireOpen().attachTracepoint(programFd, category, event);
     if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
     return { fd: result.fd, target };
   }
 
   detach(attachment: Attachment): void {
-    this.module?.detach(attachment.fd);
+    this.objects?.detach(attachment.fd);
   }
 
   /** Starts reading a BPF_PERF_OUTPUT; `onEvents` gets batches of raw events. */
   openPerfOutput(name: string, onEvents: RawEventsHandler, options: Partial<PerfBufferOptions> = {}): PerfOutput {
+    this.requireOpen();
     const table = this.table(name);
     if (!table) throw new Error(`the program has no table named ${name}`);
     if (table.kind !== 'perf_event_array') {
@@ -175,17 +180,17 @@ export class BpfProgram {
     return output;
   }
 
-  /** Stops every reader, detaches every probe, unloads every program, frees the maps. */
+  /** Stops every reader, detaches every probe, closes every program and map. */
   close(): void {
     for (const output of this.outputs) output.stop();
     this.outputs.clear();
-    this.module?.close();
-    this.module = undefined;
+    this.objects?.close();
+    this.objects = undefined;
     this.unregister();
   }
 
   get closed(): boolean {
-    return this.module === undefined;
+    return this.objects === undefined;
   }
 }
 

@@ -23,5 +23,5 @@ export function mapKind(type: number): MapKind {
 }
 
 /** enum bpf_prog_type values we load. */
-export const ProgramType = { kprobe: 2, tracepoint: 5 } as const;
+export const ProgramType = { socket_filter: 1, kprobe: 2, tracepoint: 5 } as const;
 export type ProgramTypeName = keyof typeof ProgramType;

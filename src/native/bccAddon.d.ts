@@ -1,20 +1,6 @@
 // Exactly what build/Release/bcc_addon.node exports (addon/addon.cc). Nothing more: the
-// logic that interprets these values lives in TypeScript (src/engine/).
-
-/** A table of a compiled module, as libbcc describes it. */
-export interface NativeTableInfo {
-  name: string;
-  /** enum bpf_map_type (1 = hash, 4 = perf event array, …). */
-  type: number;
-  fd: number;
-  keySize: number;
-  leafSize: number;
-  maxEntries: number;
-  flags: number;
-  /** BCC's JSON-ish type descriptions; not always valid JSON (see docs/architecture.md). */
-  keyDesc: string | null;
-  leafDesc: string | null;
-}
+// logic that interprets these values lives in TypeScript (src/engine/). Compiling and loading
+// are not here: build/bin/bcc-build does them in a child process (src/engine/buildInChild.ts).
 
 /** The outcome of a syscall-backed call: fd >= 0 on success, else errno and what libbcc printed. */
 export interface NativeFdResult {
@@ -26,26 +12,19 @@ export interface NativeFdResult {
   stderr: string;
 }
 
-export interface NativeLoadResult extends NativeFdResult {
-  /** The kernel verifier's log; filled when the load failed. */
-  log: string;
-}
-
-export declare class BpfModule {
-  private constructor();
-  functionNames(): string[];
-  tables(): NativeTableInfo[];
-  /** `name#type` strings of the struct submitted to a BPF_PERF_OUTPUT, e.g. `msg#char[400]`. */
-  perfEventFields(table: string): string[];
-  tableFd(name: string): number;
-  loadFunction(name: string, progType: number, attachType?: number): Promise<NativeLoadResult>;
-  unloadFunction(progFd: number): boolean;
-  /** Attaches as a kprobe (isReturn = kretprobe) on kernel function `kernelFn`, named `event`. */
+/**
+ * The maps and programs of one built program (fds received from bcc-build), and what is
+ * attached from them. Owns the fds it is given: close() — or the process's exit — detaches
+ * everything and closes them all.
+ */
+export declare class BpfObjects {
+  constructor(fds: number[]);
+  /** Attaches program `progFd` (one of ours) as a kprobe (isReturn = kretprobe) on `kernelFn`, named `event`. */
   attachKprobe(progFd: number, isReturn: boolean, event: string, kernelFn: string): NativeFdResult;
   attachTracepoint(progFd: number, category: string, name: string): NativeFdResult;
   /** Detaches one attachment by the fd an attach call returned. */
   detach(linkFd: number): boolean;
-  /** Detaches everything, unloads every program, frees the maps. Safe to call twice. */
+  /** Detaches everything and closes every fd. Safe to call twice. */
   close(): void;
 }
 
@@ -84,17 +63,14 @@ export declare class PerfBuffer {
   stats(): PerfBufferStats;
 }
 
-export interface NativeCompileResult {
-  /** null when the compile failed; stderr then holds clang's diagnostics. */
-  module: BpfModule | null;
-  stderr: string;
-}
-
 export interface Addon {
-  compile(source: string, cflags: string[]): Promise<NativeCompileResult>;
-  BpfModule: typeof BpfModule;
+  /** A connected pair of Unix stream sockets, [ours, theirs], both close-on-exec. */
+  socketPair(): [number, number];
+  /** Every fd queued on `socket` in SCM_RIGHTS messages, in the order sent; never blocks. */
+  receiveFds(socket: number): number[];
+  BpfObjects: typeof BpfObjects;
   PerfBuffer: typeof PerfBuffer;
   /** The libbcc version the addon was built against, e.g. "0.26.0". */
   libbccVersion: string;
-  features: { loadAttachType: boolean; wakeupThreshold: boolean };
+  features: { wakeupThreshold: boolean };
 }

@@ -1,4 +1,4 @@
-// The native parts (the addon, the demo server, the compile checker) are built on the
+// The native parts (the addon, the demo server, bcc-build) are built on the
 // learner's machine against its own libbcc. npm runs our install script for a git checkout,
 // but may skip a dependency's install scripts (npm 11 asks for approval), so the CLI builds
 // them itself on first use when they are missing.
@@ -15,7 +15,7 @@ const run = promisify(execFile);
 export const nativeArtifacts = [
   path.join(packageRoot, 'build', 'Release', 'bcc_addon.node'),
   path.join(nativeBinDir, 'demo-server'),
-  path.join(nativeBinDir, 'bcc-compile-check'),
+  path.join(nativeBinDir, 'bcc-build'),
 ];
 
 export class NativeBuildError extends Error {

@@ -22,8 +22,6 @@ export interface LiveSessionOptions {
   host?: string;
   port?: number;
   perfBuffer?: CaptureOptions['perfBuffer'];
-  /** Compile in a child first (a learner's file may crash the compiler); default true. */
-  isolateCompile?: boolean;
   /** Told about each slow step as it starts, for spinners and progress lines. */
   onProgress?: (step: string) => void;
 }
@@ -50,9 +48,9 @@ export class LiveSession {
 
     const file = path.resolve(options.file);
     const text = await readFile(file, 'utf8');
-    progress(`compiling ${path.basename(file)} (${environment.attachMode} mode)`);
+    progress(`compiling and loading ${path.basename(file)} (${environment.attachMode} mode)`);
     const sniffer = await Sniffer.build({ text, fileName: options.file }, environment.attachMode, {
-      isolate: options.isolateCompile ?? true,
+      load: hooksUpTo(options.level).map((h) => h.name),
     });
 
     let server = options.server;
@@ -63,7 +61,7 @@ export class LiveSession {
         server = await DemoServer.start({ host: options.host, port: options.port });
       }
       const attach = options.level > 0;
-      progress(attach ? 'loading and attaching the hooks' : 'loading the hooks (level 0 attaches nothing)');
+      progress(attach ? 'attaching the hooks' : 'loading the hooks (level 0 attaches nothing)');
       const hooks = await sniffer.start(
         hooksUpTo(options.level).map((h) => h.name),
         { attach },

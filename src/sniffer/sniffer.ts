@@ -87,7 +87,6 @@ export function withKprobeLineMarks(text: string, definitions: HookDefinition[],
 
 export class Sniffer {
   private readonly attached: AttachedHook[] = [];
-  private readonly programFds = new Map<string, number>();
   private readonly outputs: PerfOutput[] = [];
 
   private constructor(
@@ -100,10 +99,12 @@ export class Sniffer {
   ) {}
 
   /**
-   * Rewrites (tracepoint mode), compiles, and measures the learner's types. `isolate`
-   * compiles in a child first, so a compiler crash on a learner's file cannot end us.
+   * Rewrites (tracepoint mode), compiles, loads the hooks named in `options.load` — every
+   * hook the file defines when absent — (the verifier runs here: load() reports its verdict)
+   * and measures the learner's types. A level loads only its own hooks, as the tutorial's
+   * runner did: a hook of a later level may not pass the verifier yet.
    */
-  static async build(input: SnifferSource, attachMode: AttachMode, options: { cflags?: string[]; isolate?: boolean } = {}): Promise<Sniffer> {
+  static async build(input: SnifferSource, attachMode: AttachMode, options: { cflags?: string[]; load?: string[] } = {}): Promise<Sniffer> {
     const fileName = input.fileName;
     let source: string;
     let hooks: Hook[];
@@ -119,7 +120,9 @@ export class Sniffer {
       }));
     }
     const probed = withLayoutProbes(source);
-    const program = await BpfProgram.compile(probed, options);
+    const wanted = options.load ? new Set(options.load) : null;
+    const load = hooks.filter((h) => !wanted || wanted.has(h.name)).map((h) => ({ name: h.programName, type: attachMode }));
+    const program = await BpfProgram.compile(probed, { cflags: options.cflags, load });
     return new Sniffer(program, attachMode, hooks, probed, readMeasurements(probed, program.tables()));
   }
 
@@ -127,16 +130,14 @@ export class Sniffer {
     return this.hooks.find((h) => h.name === name);
   }
 
-  /** Loads one hook into the kernel (the verifier runs here); loading twice is a no-op. */
+  /**
+   * The loaded program of one hook (one named in build()'s `load`); throws the verifier's
+   * LoadError if the kernel refused it.
+   */
   async load(name: string): Promise<number> {
     const hook = this.hook(name);
     if (!hook) throw new Error(`the program has no hook named ${name}`);
-    let fd = this.programFds.get(name);
-    if (fd === undefined) {
-      fd = await this.program.load(hook.programName, this.attachMode);
-      this.programFds.set(name, fd);
-    }
-    return fd;
+    return this.program.programFd(hook.programName);
   }
 
   /** Loads (if needed) and attaches one hook. */

@@ -81,7 +81,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
 
   let sniffer: Sniffer;
   try {
-    sniffer = await Sniffer.build({ text, fileName: file }, attachMode, { isolate: true });
+    sniffer = await Sniffer.build({ text, fileName: file }, attachMode, { load: expectedHooks.map((h) => h.name) });
     const warnings = sniffer.program.warnings.filter((d) => d.severity === 'warning' && d.file === file).length;
     checks.push(pass('compile', `${file} compiles`, `compiled for ${attachMode} mode${warnings ? ` (${warnings} warnings)` : ''}`));
   } catch (e) {

@@ -71,13 +71,12 @@ const sentences = (text: string) => (text.trim().match(/[.!?](?=\s+[A-Z]|$)/g) ?
 t.test('the leftover check sees a program a run left loaded, and only that run\'s', async (t) => {
   // A stand-in for a leaking CLI: loads a program named like ours and holds it until killed.
   const holder = [
-    `const { addon } = await import(${JSON.stringify(path.join(repo, 'src', 'native', 'addon.ts'))});`,
+    `const { BpfProgram } = await import(${JSON.stringify(path.join(repo, 'src', 'engine', 'bpfProgram.ts'))});`,
     `const { liveKernel } = await import(${JSON.stringify(path.join(repo, 'tests', 'helpers', 'kernel.ts'))});`,
     'await liveKernel();',
-    "const { module, stderr } = await addon().compile('int syscall__probe_leak_test(void *ctx) { return 0; }', []);",
-    'if (!module) throw new Error(stderr);',
-    "const loaded = await module.loadFunction('syscall__probe_leak_test', 5 /* BPF_PROG_TYPE_TRACEPOINT */);",
-    'if (loaded.fd < 0) throw new Error(loaded.log);',
+    "const load = [{ name: 'syscall__probe_leak_test', type: 'tracepoint' }];",
+    "const program = await BpfProgram.compile('int syscall__probe_leak_test(void *ctx) { return 0; }', { load });",
+    "program.programFd('syscall__probe_leak_test');",
     "process.stdout.write('loaded\\n');",
     'setInterval(() => {}, 1000);',
   ].join('\n');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { prepareKernel } from '../../src/kernel/environment.js';
-import { addon } from '../../src/native/addon.js';
+import { BpfProgram, CompileError } from '../../src/engine/bpfProgram.js';
 import { programsNamed } from '../helpers/bpftool.js';
 
 const run = promisify(execFile);
@@ -119,10 +119,10 @@ t.test('prepareKernel sets BCC_KERNEL_SOURCE to headers a real compile works wit
   }
   t.equal(await prepareKernel(), env, 'cached per process');
 
-  const compiled = await addon().compile(programReadingTaskStruct, []);
-  t.equal(compiled.module === null ? compiled.stderr : '', '', 'compiled without diagnostics');
-  t.same(compiled.module?.functionNames(), ['doctor_live_probe']);
-  compiled.module?.close();
+  const compiled = await BpfProgram.compile(programReadingTaskStruct);
+  t.same(compiled.warnings, [], 'compiled without diagnostics');
+  t.same(compiled.functionNames(), ['doctor_live_probe']);
+  compiled.close();
 });
 
 const noKheaders = { skip: existsSync('/sys/kernel/kheaders.tar.xz') ? 'this kernel carries its own headers, BCC falls back to them' : false };
@@ -134,7 +134,10 @@ t.test('the same compile fails when BCC_KERNEL_SOURCE names no headers (the chec
     process.env.BCC_KERNEL_SOURCE = saved;
     rmSync(empty, { recursive: true, force: true });
   });
-  const compiled = await addon().compile(programReadingTaskStruct, []);
-  t.equal(compiled.module, null);
-  t.match(compiled.stderr, /kconfig\.h|not found|Unable to find kernel headers/);
+  const error = await BpfProgram.compile(programReadingTaskStruct).then(
+    (program) => (program.close(), null),
+    (e: unknown) => e,
+  );
+  t.ok(error instanceof CompileError, 'the compile failed');
+  t.match((error as CompileError).stderr, /kconfig\.h|not found|Unable to find kernel headers/);
 });

@@ -47,7 +47,10 @@ t.test('N writes by a child arrive as exactly N events, none lost', async (t) =>
   const child = spawn('/bin/sh', ['-c', `read go; i=0; while [ $i -lt ${WRITES} ]; do printf 'ws-write-%05d\\n' $i; i=$((i+1)); done`], {
     stdio: ['pipe', 'ignore', 'inherit'],
   });
-  const program = await BpfProgram.compile(PROGRAM, { cflags: [`-DTARGET_PID=${child.pid}`] });
+  const program = await BpfProgram.compile(PROGRAM, {
+    cflags: [`-DTARGET_PID=${child.pid}`],
+    load: [{ name: 'tracepoint__syscalls__sys_enter_write', type: 'tracepoint' }],
+  });
   t.teardown(() => program.close());
 
   t.same(
@@ -62,7 +65,7 @@ t.test('N writes by a child arrive as exactly N events, none lost', async (t) =>
     lost += lostNow;
     for (const e of events) heads.push(e.toString('latin1', 16, 30));
   });
-  const fd = await program.load('tracepoint__syscalls__sys_enter_write', 'tracepoint');
+  const fd = program.programFd('tracepoint__syscalls__sys_enter_write');
   program.attachTracepoint(fd, 'syscalls', 'sys_enter_write');
 
   child.stdin.end('go\n');

@@ -1,0 +1,282 @@
+// bcc-build: compiles one BCC program and loads the functions asked for, in a process of its
+// own, then hands the maps and programs — file descriptors — to the process that started it.
+//
+// Why a child process:
+// - LLVM ends the whole process on some backend errors (a BPF stack over 512 bytes is the one
+//   learners meet); here that ends only this child, and the app reports it.
+// - clang and LLVM leave some 80 MB of their code resident in whoever compiled; the app never
+//   touches them at all (its addon links only libbcc_bpf).
+// Maps and programs are kernel objects held by fds: passed over a Unix socket they outlive us.
+//
+// Usage: bcc-build [--load NAME:PROG_TYPE]... [--] [CFLAG...] < program.c
+//   fd 3     a Unix socket: every table's fd, then every loaded program's fd, go out on it
+//            (SCM_RIGHTS) in that order. Without fd 3 nothing is sent (handy by hand).
+//   stdout   one JSON object:
+//            {"functions": [name…],
+//             "tables": [{"name", "type", "fd", "keySize", "leafSize", "maxEntries", "flags",
+//                         "keyDesc", "leafDesc"}…],
+//             "perfEventFields": {table: ["field#type"…]},   (perf event arrays only)
+//             "loads": [{"name", "fd", "errno", "error", "log", "stderr"}…]}
+//            where "fd" is the index of that fd among those sent, or -1 (a load the kernel
+//            refused: errno, its verifier log and what libbcc printed say why).
+//   stderr   clang's diagnostics.
+// Exit status: 0 built (refused loads included), 3 did not compile, 2 usage or I/O error;
+// a compiler crash shows as a signal or LLVM's own exit status 1.
+#define _GNU_SOURCE
+#include <bcc/bcc_common.h>
+#include <bcc/libbpf.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "features.h"
+
+enum { BUILT = 0, USAGE = 2, NOT_COMPILED = 3 };
+enum { FD_SOCKET = 3, MAX_LOADS = 64, MAX_FDS = 1024 };
+// enum bpf_map_type
+enum { PERF_EVENT_ARRAY = 4 };
+
+struct load_request {
+  const char *name;
+  int prog_type;
+};
+
+struct load_result {
+  int fd, err;
+  char *log, *said;  // the verifier's log; what libbcc printed to stderr meanwhile
+};
+
+static int fds[MAX_FDS];
+static int fd_count;
+
+static int keep_fd(int fd) {
+  if (fd < 0 || fd_count == MAX_FDS) return -1;
+  fds[fd_count] = fd;
+  return fd_count++;
+}
+
+// The whole of stdin as a NUL-terminated string, or NULL on a read error.
+static char *read_all(FILE *in) {
+  size_t size = 0, capacity = 1 << 16;
+  char *text = malloc(capacity);
+  while (text) {
+    size += fread(text + size, 1, capacity - size - 1, in);
+    if (ferror(in)) break;
+    if (feof(in)) {
+      text[size] = '\0';
+      return text;
+    }
+    capacity *= 2;
+    char *bigger = realloc(text, capacity);
+    if (!bigger) break;
+    text = bigger;
+  }
+  free(text);
+  return NULL;
+}
+
+// ---- JSON out ----
+
+static void json_string(const char *s) {
+  if (!s) {
+    fputs("null", stdout);
+    return;
+  }
+  putchar('"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') printf("\\%c", *p);
+    else if (*p == '\n') fputs("\\n", stdout);
+    else if (*p < 0x20) printf("\\u%04x", *p);
+    else putchar(*p);
+  }
+  putchar('"');
+}
+
+// ---- loading, with libbcc's stderr captured per load ----
+
+// Everything written to fd 2 while `load` runs, as a string.
+struct capture {
+  int saved, into;
+};
+
+static struct capture capture_start(void) {
+  struct capture c = {-1, memfd_create("bcc-build-stderr", MFD_CLOEXEC)};
+  fflush(stderr);
+  if (c.into >= 0) {
+    c.saved = dup(STDERR_FILENO);
+    dup2(c.into, STDERR_FILENO);
+  }
+  return c;
+}
+
+static char *capture_finish(struct capture c) {
+  if (c.into < 0) return strdup("");
+  fflush(stderr);
+  dup2(c.saved, STDERR_FILENO);
+  close(c.saved);
+  off_t size = lseek(c.into, 0, SEEK_END);
+  char *text = calloc(1, size > 0 ? (size_t)size + 1 : 1);
+  if (text && size > 0) pread(c.into, text, size, 0);
+  close(c.into);
+  return text ? text : strdup("");
+}
+
+static struct load_result load_function(void *mod, struct load_request req) {
+  struct load_result r = {-1, 0, NULL, NULL};
+  const struct bpf_insn *insns = bpf_function_start(mod, req.name);
+  if (!insns) {
+    r.err = ENOENT;
+    r.log = strdup("");
+    r.said = strdup("");
+    return r;
+  }
+  int size = (int)bpf_function_size(mod, req.name);
+  // The kernel refuses with ENOSPC when its log does not fit: grow the buffer and retry.
+  for (unsigned log_size = 1u << 16; log_size <= (1u << 26); log_size <<= 2) {
+    free(r.log);
+    free(r.said);
+    r.log = calloc(1, log_size);
+    struct capture c = capture_start();
+    errno = 0;
+    r.fd = WS_FUNC_LOAD(mod, req.prog_type, req.name, insns, size, bpf_module_license(mod),
+                        bpf_module_kern_version(mod), 0, r.log, log_size, NULL, 0);
+    r.err = r.fd < 0 ? errno : 0;
+    r.said = capture_finish(c);
+    if (r.fd >= 0 || r.err != ENOSPC) break;
+  }
+  return r;
+}
+
+// ---- fds out ----
+
+static int send_fds(int socket_fd) {
+  for (int sent = 0; sent < fd_count;) {
+    int n = fd_count - sent > 250 ? 250 : fd_count - sent;  // the kernel takes 253 per message
+    char byte = 0;
+    struct iovec iov = {&byte, 1};
+    char control[CMSG_SPACE(250 * sizeof(int))];
+    memset(control, 0, sizeof control);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                         .msg_controllen = CMSG_SPACE(n * sizeof(int))};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(n * sizeof(int));
+    memcpy(CMSG_DATA(cmsg), fds + sent, n * sizeof(int));
+    if (sendmsg(socket_fd, &msg, MSG_NOSIGNAL) < 0) return -1;
+    sent += n;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  // If the app goes, so do we (and the maps we hold with us).
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+  struct load_request loads[MAX_LOADS];
+  int load_count = 0, arg = 1;
+  for (; arg < argc; arg++) {
+    if (strcmp(argv[arg], "--") == 0) {
+      arg++;
+      break;
+    }
+    if (strcmp(argv[arg], "--load") != 0) break;
+    char *spec = arg + 1 < argc ? argv[++arg] : NULL;
+    char *colon = spec ? strrchr(spec, ':') : NULL;
+    if (!colon || load_count == MAX_LOADS) {
+      fprintf(stderr, "bcc-build: --load takes NAME:PROG_TYPE (at most %d)\n", MAX_LOADS);
+      return USAGE;
+    }
+    *colon = '\0';
+    loads[load_count++] = (struct load_request){spec, atoi(colon + 1)};
+  }
+
+  char *text = read_all(stdin);
+  if (!text) {
+    fprintf(stderr, "bcc-build: cannot read the program from stdin\n");
+    return USAGE;
+  }
+  const char **cflags = (const char **)(argv + arg);
+  // libbcc says some things (no kernel headers found, for one) on stdout, which is our report:
+  // send them to stderr with clang's diagnostics while it compiles and loads.
+  fflush(stdout);
+  int report_fd = dup(STDOUT_FILENO);
+  dup2(STDERR_FILENO, STDOUT_FILENO);
+  void *mod = bpf_module_create_c_from_string(text, 0, cflags, argc - arg, true, NULL);
+  free(text);
+  if (!mod) return NOT_COMPILED;
+
+  // Loads first: their fds are numbered after the tables', so keep them aside until then.
+  struct load_result results[MAX_LOADS];
+  for (int i = 0; i < load_count; i++) results[i] = load_function(mod, loads[i]);
+  fflush(stdout);
+  if (report_fd < 0 || dup2(report_fd, STDOUT_FILENO) < 0) return USAGE;
+  close(report_fd);
+
+  fputs("{\"functions\":[", stdout);
+  for (size_t i = 0; i < bpf_num_functions(mod); i++) {
+    if (i) putchar(',');
+    json_string(bpf_function_name(mod, i));
+  }
+  fputs("],\"tables\":[", stdout);
+  size_t tables = bpf_num_tables(mod);
+  for (size_t i = 0; i < tables; i++) {
+    if (i) putchar(',');
+    fputs("{\"name\":", stdout);
+    json_string(bpf_table_name(mod, i));
+    printf(",\"type\":%d,\"fd\":%d,\"keySize\":%zu,\"leafSize\":%zu,\"maxEntries\":%zu,\"flags\":%d,\"keyDesc\":",
+           bpf_table_type_id(mod, i), keep_fd(bpf_table_fd_id(mod, i)), bpf_table_key_size_id(mod, i),
+           bpf_table_leaf_size_id(mod, i), bpf_table_max_entries_id(mod, i), bpf_table_flags_id(mod, i));
+    json_string(bpf_table_key_desc_id(mod, i));
+    fputs(",\"leafDesc\":", stdout);
+    json_string(bpf_table_leaf_desc_id(mod, i));
+    putchar('}');
+  }
+  fputs("],\"perfEventFields\":{", stdout);
+  int first = 1;
+  for (size_t i = 0; i < tables; i++) {
+    const char *name = bpf_table_name(mod, i);
+    if (!name || bpf_table_type_id(mod, i) != PERF_EVENT_ARRAY) continue;
+    if (!first) putchar(',');
+    first = 0;
+    json_string(name);
+    fputs(":[", stdout);
+    for (size_t f = 0; f < bpf_perf_event_fields(mod, name); f++) {
+      if (f) putchar(',');
+      json_string(bpf_perf_event_field(mod, name, f));
+    }
+    putchar(']');
+  }
+  fputs("},\"loads\":[", stdout);
+  for (int i = 0; i < load_count; i++) {
+    if (i) putchar(',');
+    fputs("{\"name\":", stdout);
+    json_string(loads[i].name);
+    printf(",\"fd\":%d,\"errno\":%d,\"error\":", keep_fd(results[i].fd), results[i].err);
+    json_string(results[i].err ? strerror(results[i].err) : "");
+    fputs(",\"log\":", stdout);
+    json_string(results[i].fd >= 0 ? "" : results[i].log);
+    fputs(",\"stderr\":", stdout);
+    json_string(results[i].said);
+    putchar('}');
+  }
+  fputs("]}\n", stdout);
+  if (fflush(stdout) != 0) return USAGE;
+
+  int type = 0;
+  socklen_t type_size = sizeof type;
+  bool have_socket = getsockopt(FD_SOCKET, SOL_SOCKET, SO_TYPE, &type, &type_size) == 0;
+  if (have_socket && send_fds(FD_SOCKET) < 0) {
+    fprintf(stderr, "bcc-build: cannot pass the maps and programs on: %s\n", strerror(errno));
+    return USAGE;
+  }
+  // Exiting closes our copies; the kernel objects live on in the fds we sent.
+  return BUILT;
+}

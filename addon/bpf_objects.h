@@ -1,0 +1,46 @@
+// The kernel objects of one built program — its maps' and programs' fds, received from
+// bcc-build — and what is attached from them. Every attachment is remembered so close(), or
+// the environment's teardown, takes it off the kernel even if JavaScript never called close().
+#pragma once
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+namespace ws {
+struct AddonData;
+
+class BpfObjects : public Napi::ObjectWrap<BpfObjects> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+
+  // new BpfObjects(fds: number[]): owns those fds from then on.
+  explicit BpfObjects(const Napi::CallbackInfo& info);
+  ~BpfObjects() override;
+
+  void Release();  // Detaches everything and closes every fd; safe to call twice.
+  void Forget() { data_ = nullptr; }  // the environment is going away before us
+
+ private:
+  struct Attachment {
+    int fd;
+    std::string kprobe_event;  // empty for tracepoints
+  };
+
+  Napi::Value AttachKprobe(const Napi::CallbackInfo& info);
+  Napi::Value AttachTracepoint(const Napi::CallbackInfo& info);
+  Napi::Value Detach(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  int RequireOwnFd(Napi::Env env, const Napi::Value& value) const;
+  Napi::Value AttachResult(Napi::Env env, int fd, int err, const std::string& stderr_text,
+                           const std::string& kprobe_event);
+  static void DetachOne(const Attachment& a);
+
+  AddonData* data_ = nullptr;
+  bool closed_ = false;
+  std::vector<int> fds_;
+  std::vector<Attachment> attachments_;
+};
+
+}  // namespace ws
