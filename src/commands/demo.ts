@@ -29,11 +29,10 @@ async function demo(options: DemoOptions): Promise<void> {
   const session = new DemoSession({ level: options.level, attach: options.attach, intervalMs: options.interval });
   if (!process.stdout.isTTY) return plainDemo(session);
   // React and Ink load only here: other commands start faster without them.
-  const [{ createElement }, { DemoApp }, { runInkApp }] = await Promise.all([
-    import('react'),
-    import('../app/components/DemoApp.js'),
-    import('../app/inkRunner.js'),
-  ]);
+  const { importForTerminal } = await import('../app/interactiveImport.js');
+  const [{ createElement }, { DemoApp }, { runInkApp }] = await importForTerminal(() =>
+    Promise.all([import('react'), import('../app/components/DemoApp.js'), import('../app/inkRunner.js')]),
+  );
   const run = runInkApp({
     app: (quit) => createElement(DemoApp, { demo: session, onQuit: () => quit() }),
     cleanup: () => session.close(),

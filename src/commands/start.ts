@@ -32,13 +32,16 @@ export function register(program: Command): void {
 async function start(fileArg: string | undefined, options: StartOptions): Promise<void> {
   // The app (React, Ink) is loaded only by the commands that show it: check and run start
   // faster without it, which matters most on slow machines and emulated guests.
-  const [{ createElement }, { WorkshopApp }, { runInkApp }, { runPlain }, { Workshop }] = await Promise.all([
-    import('react'),
-    import('../app/components/WorkshopApp.js'),
-    import('../app/inkRunner.js'),
-    import('../app/plainWorkshop.js'),
-    import('../app/workshop.js'),
-  ]);
+  const { importForTerminal } = await import('../app/interactiveImport.js');
+  const [{ createElement }, { WorkshopApp }, { runInkApp }, { runPlain }, { Workshop }] = await importForTerminal(() =>
+    Promise.all([
+      import('react'),
+      import('../app/components/WorkshopApp.js'),
+      import('../app/inkRunner.js'),
+      import('../app/plainWorkshop.js'),
+      import('../app/workshop.js'),
+    ]),
+  );
   const file = learnerFile(fileArg);
   const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
   const plain = options.plain || !process.stdout.isTTY || !process.stdin.isTTY;
