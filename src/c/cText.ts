@@ -2,42 +2,32 @@
 // being fooled by comments or string literals. Shared by the layout probes and the
 // diagnosis of learners' mistakes.
 
+/**
+ * Comments and the insides of string and character literals: a line comment, a block comment
+ * (to the end if unclosed), or a literal to its closing quote or the end of its line (an
+ * escape may continue it onto the next).
+ */
+const COMMENT_OR_LITERAL = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"((?:[^"\\\n]|\\[\s\S])*)("?)|'((?:[^'\\\n]|\\[\s\S])*)('?)/g;
+
+const blanked = (part: string) => part.replace(/[^\n]/g, ' ');
+
 /** Comments, string and character literals become spaces; newlines stay, so offsets and lines hold. */
 export function blankCommentsAndLiterals(text: string): string {
-  const out = text.split('');
-  let i = 0;
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
-  };
-  while (i < text.length) {
-    const c = text[i];
-    const next = text[i + 1];
-    if (c === '/' && next === '/') {
-      const end = text.indexOf('\n', i);
-      const stop = end < 0 ? text.length : end;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '/' && next === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '"' || c === "'") {
-      let k = i + 1;
-      while (k < text.length && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
-      // Keep the quotes so the literal still reads as one token.
-      blank(i + 1, Math.min(k, text.length));
-      i = k + 1;
-    } else {
-      i++;
-    }
-  }
-  return out.join('');
+  // Regular expressions, not a loop over characters: this runs on every compile, often
+  // before the JIT has warmed up, where a character loop costs milliseconds.
+  return text.replace(COMMENT_OR_LITERAL, (token, string?: string, stringEnd?: string, char?: string, charEnd?: string) => {
+    if (string !== undefined) return `"${blanked(string)}${stringEnd}`; // the quotes stay: still one token
+    if (char !== undefined) return `'${blanked(char)}${charEnd}`;
+    return blanked(token);
+  });
 }
 
 export interface TopLevelAggregate {
   keyword: 'struct' | 'union' | 'enum';
   name: string;
+  /** Offsets of the definition's `{` and of its matching `}` (or the text's end). */
+  bodyStart: number;
+  bodyEnd: number;
 }
 
 /** `struct x {`, `union y {` and `enum z {` defined at file scope, in order, once each. */
@@ -45,21 +35,34 @@ export function topLevelAggregates(source: string): TopLevelAggregate[] {
   const text = blankCommentsAndLiterals(source);
   const found: TopLevelAggregate[] = [];
   const seen = new Set<string>();
-  const pattern = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
+  // One pass over the braces and the definitions, which end with their own `{`.
+  const pattern = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{|[{}]/g;
   let depth = 0;
-  let scanned = 0;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    for (; scanned < m.index; scanned++) {
-      if (text[scanned] === '{') depth++;
-      else if (text[scanned] === '}') depth--;
+    if (m[0] === '}') {
+      depth--;
+      continue;
     }
-    const key = `${m[1]} ${m[2]}`;
-    if (depth === 0 && !seen.has(key)) {
-      seen.add(key);
-      found.push({ keyword: m[1] as TopLevelAggregate['keyword'], name: m[2]! });
+    if (m[1] && depth === 0 && !seen.has(`${m[1]} ${m[2]}`)) {
+      seen.add(`${m[1]} ${m[2]}`);
+      const bodyStart = m.index + m[0].length - 1;
+      found.push({ keyword: m[1] as TopLevelAggregate['keyword'], name: m[2]!, bodyStart, bodyEnd: matchingBrace(text, bodyStart) });
     }
+    depth++;
   }
   return found;
+}
+
+/** The offset of the `}` that closes the `{` at `open`, or the text's length if none does. */
+function matchingBrace(text: string, open: number): number {
+  const braces = /[{}]/g;
+  braces.lastIndex = open;
+  let depth = 0;
+  for (let m = braces.exec(text); m; m = braces.exec(text)) {
+    if (m[0] === '{') depth++;
+    else if (--depth === 0) return m.index;
+  }
+  return text.length;
 }
 
 /** Maps offsets to 1-based line numbers, and line numbers to where they start. */
@@ -68,7 +71,7 @@ export class LineIndex {
   readonly starts: number[] = [0];
 
   constructor(source: string) {
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
   get lineCount(): number {

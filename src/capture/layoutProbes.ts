@@ -1,10 +1,12 @@
 // Clang knows the layout of the learner's types; BCC only tells us a perf output's field
-// names and types. To learn sizes and alignments in the same compile, we append a few
-// one-entry tables whose value types are measured by clang: a table of `struct X` reports
-// sizeof(struct X) as its leaf size, and one of `char[_Alignof(struct X)]` its alignment.
+// names and types. To learn the sizes and alignments of the types an event's members have,
+// we append one one-entry table per such type to the same compile, measured by clang: its
+// value is `struct X`, so its leaf size is sizeof(struct X), and its key is
+// `char[_Alignof(struct X)]`, so its key size is the alignment. Each table costs the compile
+// a few ms, hence one per type, and only for types that are some member's type.
 import type { TableInfo } from '../engine/bpfProgram.js';
 import type { TypeShape } from './cTypes.js';
-import { topLevelAggregates } from '../c/cText.js';
+import { blankCommentsAndLiterals, topLevelAggregates, type TopLevelAggregate } from '../c/cText.js';
 
 /** File name the appended probes carry in diagnostics (via #line). */
 export const PROBE_FILE = '<ebpf-workshop layout probes>';
@@ -14,13 +16,35 @@ export function isLayoutProbe(tableName: string): boolean {
   return tableName.startsWith(PREFIX);
 }
 
-export function withLayoutProbes(source: string): string {
-  const lines = topLevelAggregates(source).flatMap(({ keyword, name }, i) => [
-    `BPF_ARRAY(${PREFIX}s${i}, ${keyword} ${name}, 1);`,
-    `BPF_ARRAY(${PREFIX}a${i}, struct { char c[_Alignof(${keyword} ${name})]; }, 1);`,
-  ]);
-  if (lines.length === 0) return source;
-  return `${source}\n#line 1 "${PROBE_FILE}"\n${lines.join('\n')}\n`;
+/**
+ * The file's aggregates that are the type of some other aggregate's member (`struct
+ * conn_id_t conn_id;` inside an event): the decoders need their shapes, and only theirs —
+ * BCC lists an event's own fields.
+ */
+function memberAggregates(source: string): TopLevelAggregate[] {
+  const text = blankCommentsAndLiterals(source);
+  const aggregates = topLevelAggregates(source);
+  const used = new Set<string>();
+  for (const { bodyStart, bodyEnd } of aggregates) {
+    const body = text.slice(bodyStart + 1, bodyEnd);
+    for (const m of body.matchAll(/\b(struct|union|enum)\s+([A-Za-z_]\w*)\b/g)) used.add(`${m[1]} ${m[2]}`);
+  }
+  return aggregates.filter(({ keyword, name }) => used.has(`${keyword} ${name}`));
+}
+
+/** The probes appended to a program: which table measures which type. */
+export interface LayoutProbes {
+  /** The program with the probe tables appended. */
+  source: string;
+  /** Table name → the type it measures, e.g. `__ws_layout_0` → `struct conn_id_t`. */
+  tables: Map<string, string>;
+}
+
+export function withLayoutProbes(source: string): LayoutProbes {
+  const tables = new Map(memberAggregates(source).map(({ keyword, name }, i) => [`${PREFIX}${i}`, `${keyword} ${name}`]));
+  if (tables.size === 0) return { source, tables };
+  const lines = [...tables].map(([table, type]) => `BPF_HASH(${table}, struct { char c[_Alignof(${type})]; }, ${type}, 1);`);
+  return { source: `${source}\n#line 1 "${PROBE_FILE}"\n${lines.join('\n')}\n`, tables };
 }
 
 export interface Measurements {
@@ -30,16 +54,15 @@ export interface Measurements {
   descriptions: Map<string, string | null>;
 }
 
-export function readMeasurements(source: string, tables: TableInfo[]): Measurements {
+export function readMeasurements(probes: LayoutProbes, tables: TableInfo[]): Measurements {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const shapes = new Map<string, TypeShape>();
   const descriptions = new Map<string, string | null>();
-  topLevelAggregates(source).forEach(({ keyword, name }, i) => {
-    const size = byName.get(`${PREFIX}s${i}`);
-    const align = byName.get(`${PREFIX}a${i}`);
-    if (!size || !align) return;
-    shapes.set(`${keyword} ${name}`, { size: size.leafSize, align: align.leafSize });
-    descriptions.set(`${keyword} ${name}`, size.leafDesc);
-  });
+  for (const [table, type] of probes.tables) {
+    const probe = byName.get(table);
+    if (!probe) continue;
+    shapes.set(type, { size: probe.leafSize, align: probe.keySize });
+    descriptions.set(type, probe.leafDesc);
+  }
   return { shapes, descriptions };
 }

@@ -119,11 +119,11 @@ export class Sniffer {
         name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
       }));
     }
-    const probed = withLayoutProbes(source);
+    const probes = withLayoutProbes(source);
     const wanted = options.load ? new Set(options.load) : null;
     const load = hooks.filter((h) => !wanted || wanted.has(h.name)).map((h) => ({ name: h.programName, type: attachMode }));
-    const program = await BpfProgram.compile(probed, { cflags: options.cflags, load });
-    return new Sniffer(program, attachMode, hooks, probed, readMeasurements(probed, program.tables()));
+    const program = await BpfProgram.compile(probes.source, { cflags: options.cflags, load });
+    return new Sniffer(program, attachMode, hooks, probes.source, readMeasurements(probes, program.tables()));
   }
 
   hook(name: string): Hook | undefined {

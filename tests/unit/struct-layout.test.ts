@@ -2,6 +2,7 @@ import t from 'tap';
 import { layoutStruct, fieldsFromDescription } from '../../src/capture/structLayout.js';
 import { parseType, typeShape } from '../../src/capture/cTypes.js';
 import { topLevelAggregates, blankCommentsAndLiterals } from '../../src/c/cText.js';
+import { readMeasurements, withLayoutProbes } from '../../src/capture/layoutProbes.js';
 import { decodeSockaddr } from '../../src/capture/sockaddr.js';
 
 // Measured by clang on this machine (see bcc-facts.md): the tutorial's types.
@@ -65,10 +66,12 @@ int f() { struct local_t { int x; } l; return 0; }
 enum traffic_direction_t { kEgress, kIngress };
 struct conn_id_t;
 `;
-  t.same(topLevelAggregates(source), [
-    { keyword: 'struct', name: 'conn_id_t' },
-    { keyword: 'enum', name: 'traffic_direction_t' },
+  t.same(topLevelAggregates(source).map(({ keyword, name }) => [keyword, name]), [
+    ['struct', 'conn_id_t'],
+    ['enum', 'traffic_direction_t'],
   ]);
+  const [conn] = topLevelAggregates(source);
+  t.equal(source.slice(conn!.bodyStart, conn!.bodyEnd + 1), '{ uint32_t pid; int32_t fd; }', 'with its body');
   t.equal(blankCommentsAndLiterals('a /* b */ "c"').length, 'a /* b */ "c"'.length);
 });
 
@@ -87,4 +90,28 @@ t.test('socket addresses', async (t) => {
   mapped.writeUInt16LE(10, 0);
   mapped.set([0xff, 0xff, 127, 0, 0, 1], 18);
   t.equal(decodeSockaddr(mapped).address, '127.0.0.1');
+});
+
+t.test('layout probes: one table for each aggregate that is the type of some member, and only those', async (t) => {
+  const source = `
+struct conn_id_t { u32 pid; int fd; };
+enum traffic_direction_t { kEgress, kIngress };
+struct args_t { const char *buf; };             // no event holds one: no probe
+struct data_event_t {
+  struct conn_id_t conn_id;
+  enum traffic_direction_t direction;
+  // struct args_t in a comment does not count
+};
+`;
+  const probed = withLayoutProbes(source);
+  const lines = probed.source.split('\n').filter((line) => line.startsWith('BPF_HASH('));
+  t.same(lines, [
+    'BPF_HASH(__ws_layout_0, struct { char c[_Alignof(struct conn_id_t)]; }, struct conn_id_t, 1);',
+    'BPF_HASH(__ws_layout_1, struct { char c[_Alignof(enum traffic_direction_t)]; }, enum traffic_direction_t, 1);',
+  ]);
+  const table = (name: string, keySize: number, leafSize: number, leafDesc: string) =>
+    ({ name, keySize, leafSize, leafDesc, kind: 'hash', type: 1, fd: -1, maxEntries: 1, flags: 0, keyDesc: null });
+  const measured = readMeasurements(probed, [table('__ws_layout_0', 4, 8, 'conn'), table('__ws_layout_1', 4, 4, 'dir')]);
+  t.same([...measured.shapes], [['struct conn_id_t', { size: 8, align: 4 }], ['enum traffic_direction_t', { size: 4, align: 4 }]]);
+  t.same(measured.descriptions.get('struct conn_id_t'), 'conn');
 });
