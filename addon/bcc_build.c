@@ -8,7 +8,16 @@
 //   touches them at all (its addon links only libbcc_bpf).
 // Maps and programs are kernel objects held by fds: passed over a Unix socket they outlive us.
 //
-// Usage: bcc-build [--load NAME:PROG_TYPE]... [--] [CFLAG...] < program.c
+// Usage: bcc-build < request
+//   stdin    what to build, read to the end: a header of lines
+//              env NAME=VALUE        (set before compiling, e.g. BCC_KERNEL_SOURCE)
+//              cflag FLAG            (one flag per line, e.g. "cflag -DTARGET_PID=42")
+//              load NAME:PROG_TYPE   (a function to load, enum bpf_prog_type)
+//              program               (ends the header)
+//            then the program's C text. Input that does not start with a header line is
+//            all program (handy by hand: bcc-build < program.c).
+//            The app starts this process before it knows what to build, so the loading of
+//            clang and LLVM overlaps its other work: everything comes on stdin, nothing in argv.
 //   fd 3     a Unix socket: every table's fd, then every loaded program's fd, go out on it
 //            (SCM_RIGHTS) in that order. Without fd 3 nothing is sent (handy by hand).
 //   stdout   one JSON object:
@@ -39,7 +48,7 @@
 #include "features.h"
 
 enum { BUILT = 0, USAGE = 2, NOT_COMPILED = 3 };
-enum { FD_SOCKET = 3, MAX_LOADS = 64, MAX_FDS = 1024 };
+enum { FD_SOCKET = 3, MAX_LOADS = 64, MAX_CFLAGS = 256, MAX_FDS = 1024 };
 // enum bpf_map_type
 enum { PERF_EVENT_ARRAY = 4 };
 
@@ -84,19 +93,19 @@ static char *read_all(FILE *in) {
 
 // ---- JSON out ----
 
-static void json_string(const char *s) {
+static void json_string(FILE *out, const char *s) {
   if (!s) {
-    fputs("null", stdout);
+    fputs("null", out);
     return;
   }
-  putchar('"');
+  fputc('"', out);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') printf("\\%c", *p);
-    else if (*p == '\n') fputs("\\n", stdout);
-    else if (*p < 0x20) printf("\\u%04x", *p);
-    else putchar(*p);
+    if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
+    else if (*p == '\n') fputs("\\n", out);
+    else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
+    else fputc(*p, out);
   }
-  putchar('"');
+  fputc('"', out);
 }
 
 // ---- loading, with libbcc's stderr captured per load ----
@@ -176,42 +185,70 @@ static int send_fds(int socket_fd) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+// Ends the process without running LLVM's and clang's static destructors, which take the
+// app's compile some 10 ms longer and matter to nothing: the kernel frees it all.
+static _Noreturn void finish(int status) {
+  fflush(stdout);
+  fflush(stderr);
+  _exit(status);
+}
+
+// Splits the request into its header and the program; NULL on a malformed header.
+static char *parse_request(char *request, const char **cflags, int *cflag_count,
+                           struct load_request *loads, int *load_count) {
+  bool has_header = strncmp(request, "env ", 4) == 0 || strncmp(request, "cflag ", 6) == 0 ||
+                    strncmp(request, "load ", 5) == 0 || strncmp(request, "program\n", 8) == 0;
+  if (!has_header) return request;
+  char *line = request;
+  for (;;) {
+    char *end = strchr(line, '\n');
+    if (!end) return NULL;
+    *end = '\0';
+    if (strcmp(line, "program") == 0) return end + 1;
+    if (strncmp(line, "env ", 4) == 0) {
+      char *equals = strchr(line + 4, '=');
+      if (!equals) return NULL;
+      *equals = '\0';
+      setenv(line + 4, equals + 1, 1);
+    } else if (strncmp(line, "cflag ", 6) == 0 && *cflag_count < MAX_CFLAGS) {
+      cflags[(*cflag_count)++] = line + 6;
+    } else if (strncmp(line, "load ", 5) == 0 && *load_count < MAX_LOADS) {
+      char *colon = strrchr(line + 5, ':');
+      if (!colon) return NULL;
+      *colon = '\0';
+      loads[(*load_count)++] = (struct load_request){line + 5, atoi(colon + 1)};
+    } else {
+      return NULL;
+    }
+    line = end + 1;
+  }
+}
+
+int main(void) {
   // If the app goes, so do we (and the maps we hold with us).
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 
-  struct load_request loads[MAX_LOADS];
-  int load_count = 0, arg = 1;
-  for (; arg < argc; arg++) {
-    if (strcmp(argv[arg], "--") == 0) {
-      arg++;
-      break;
-    }
-    if (strcmp(argv[arg], "--load") != 0) break;
-    char *spec = arg + 1 < argc ? argv[++arg] : NULL;
-    char *colon = spec ? strrchr(spec, ':') : NULL;
-    if (!colon || load_count == MAX_LOADS) {
-      fprintf(stderr, "bcc-build: --load takes NAME:PROG_TYPE (at most %d)\n", MAX_LOADS);
-      return USAGE;
-    }
-    *colon = '\0';
-    loads[load_count++] = (struct load_request){spec, atoi(colon + 1)};
-  }
-
-  char *text = read_all(stdin);
-  if (!text) {
-    fprintf(stderr, "bcc-build: cannot read the program from stdin\n");
+  char *request = read_all(stdin);
+  if (!request) {
+    fprintf(stderr, "bcc-build: cannot read the request from stdin\n");
     return USAGE;
   }
-  const char **cflags = (const char **)(argv + arg);
+  const char *cflags[MAX_CFLAGS];
+  struct load_request loads[MAX_LOADS];
+  int cflag_count = 0, load_count = 0;
+  const char *text = parse_request(request, cflags, &cflag_count, loads, &load_count);
+  if (!text) {
+    fprintf(stderr, "bcc-build: a header line is not \"env NAME=VALUE\", \"cflag FLAG\", \"load NAME:TYPE\" or \"program\"\n");
+    return USAGE;
+  }
+
   // libbcc says some things (no kernel headers found, for one) on stdout, which is our report:
   // send them to stderr with clang's diagnostics while it compiles and loads.
   fflush(stdout);
   int report_fd = dup(STDOUT_FILENO);
   dup2(STDERR_FILENO, STDOUT_FILENO);
-  void *mod = bpf_module_create_c_from_string(text, 0, cflags, argc - arg, true, NULL);
-  free(text);
-  if (!mod) return NOT_COMPILED;
+  void *mod = bpf_module_create_c_from_string(text, 0, cflags, cflag_count, true, NULL);
+  if (!mod) finish(NOT_COMPILED);
 
   // Loads first: their fds are numbered after the tables', so keep them aside until then.
   struct load_result results[MAX_LOADS];
@@ -220,55 +257,61 @@ int main(int argc, char **argv) {
   if (report_fd < 0 || dup2(report_fd, STDOUT_FILENO) < 0) return USAGE;
   close(report_fd);
 
-  fputs("{\"functions\":[", stdout);
+  // The report is built in memory and written only once the fds are sent: a whole report on
+  // stdout tells the app they are waiting on its socket.
+  char *report = NULL;
+  size_t report_size = 0;
+  FILE *out = open_memstream(&report, &report_size);
+  if (!out) return USAGE;
+  fputs("{\"functions\":[", out);
   for (size_t i = 0; i < bpf_num_functions(mod); i++) {
-    if (i) putchar(',');
-    json_string(bpf_function_name(mod, i));
+    if (i) fputc(',', out);
+    json_string(out, bpf_function_name(mod, i));
   }
-  fputs("],\"tables\":[", stdout);
+  fputs("],\"tables\":[", out);
   size_t tables = bpf_num_tables(mod);
   for (size_t i = 0; i < tables; i++) {
-    if (i) putchar(',');
-    fputs("{\"name\":", stdout);
-    json_string(bpf_table_name(mod, i));
-    printf(",\"type\":%d,\"fd\":%d,\"keySize\":%zu,\"leafSize\":%zu,\"maxEntries\":%zu,\"flags\":%d,\"keyDesc\":",
-           bpf_table_type_id(mod, i), keep_fd(bpf_table_fd_id(mod, i)), bpf_table_key_size_id(mod, i),
-           bpf_table_leaf_size_id(mod, i), bpf_table_max_entries_id(mod, i), bpf_table_flags_id(mod, i));
-    json_string(bpf_table_key_desc_id(mod, i));
-    fputs(",\"leafDesc\":", stdout);
-    json_string(bpf_table_leaf_desc_id(mod, i));
-    putchar('}');
+    if (i) fputc(',', out);
+    fputs("{\"name\":", out);
+    json_string(out, bpf_table_name(mod, i));
+    fprintf(out, ",\"type\":%d,\"fd\":%d,\"keySize\":%zu,\"leafSize\":%zu,\"maxEntries\":%zu,\"flags\":%d,\"keyDesc\":",
+            bpf_table_type_id(mod, i), keep_fd(bpf_table_fd_id(mod, i)), bpf_table_key_size_id(mod, i),
+            bpf_table_leaf_size_id(mod, i), bpf_table_max_entries_id(mod, i), bpf_table_flags_id(mod, i));
+    json_string(out, bpf_table_key_desc_id(mod, i));
+    fputs(",\"leafDesc\":", out);
+    json_string(out, bpf_table_leaf_desc_id(mod, i));
+    fputc('}', out);
   }
-  fputs("],\"perfEventFields\":{", stdout);
-  int first = 1;
+  fputs("],\"perfEventFields\":{", out);
+  bool first = true;
   for (size_t i = 0; i < tables; i++) {
     const char *name = bpf_table_name(mod, i);
     if (!name || bpf_table_type_id(mod, i) != PERF_EVENT_ARRAY) continue;
-    if (!first) putchar(',');
-    first = 0;
-    json_string(name);
-    fputs(":[", stdout);
+    if (!first) fputc(',', out);
+    first = false;
+    json_string(out, name);
+    fputs(":[", out);
     for (size_t f = 0; f < bpf_perf_event_fields(mod, name); f++) {
-      if (f) putchar(',');
-      json_string(bpf_perf_event_field(mod, name, f));
+      if (f) fputc(',', out);
+      json_string(out, bpf_perf_event_field(mod, name, f));
     }
-    putchar(']');
+    fputc(']', out);
   }
-  fputs("},\"loads\":[", stdout);
+  fputs("},\"loads\":[", out);
   for (int i = 0; i < load_count; i++) {
-    if (i) putchar(',');
-    fputs("{\"name\":", stdout);
-    json_string(loads[i].name);
-    printf(",\"fd\":%d,\"errno\":%d,\"error\":", keep_fd(results[i].fd), results[i].err);
-    json_string(results[i].err ? strerror(results[i].err) : "");
-    fputs(",\"log\":", stdout);
-    json_string(results[i].fd >= 0 ? "" : results[i].log);
-    fputs(",\"stderr\":", stdout);
-    json_string(results[i].said);
-    putchar('}');
+    if (i) fputc(',', out);
+    fputs("{\"name\":", out);
+    json_string(out, loads[i].name);
+    fprintf(out, ",\"fd\":%d,\"errno\":%d,\"error\":", keep_fd(results[i].fd), results[i].err);
+    json_string(out, results[i].err ? strerror(results[i].err) : "");
+    fputs(",\"log\":", out);
+    json_string(out, results[i].fd >= 0 ? "" : results[i].log);
+    fputs(",\"stderr\":", out);
+    json_string(out, results[i].said);
+    fputc('}', out);
   }
-  fputs("]}\n", stdout);
-  if (fflush(stdout) != 0) return USAGE;
+  fputs("]}\n", out);
+  if (fclose(out) != 0) return USAGE;
 
   int type = 0;
   socklen_t type_size = sizeof type;
@@ -277,6 +320,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bcc-build: cannot pass the maps and programs on: %s\n", strerror(errno));
     return USAGE;
   }
+  if (fwrite(report, 1, report_size, stdout) != report_size || fflush(stdout) != 0) return USAGE;
+  // Closing stdout and stderr now lets the app go on while this process is torn down
+  // (unmapping clang and LLVM takes another ~10 ms).
+  fflush(stderr);
+  close(STDOUT_FILENO);
+  close(STDERR_FILENO);
   // Exiting closes our copies; the kernel objects live on in the fds we sent.
-  return BUILT;
+  finish(BUILT);
 }

@@ -18,6 +18,11 @@ export interface BenchSummary {
   server: { attachedOverBare: number | null; bareRequestsPerSec?: number; attachedRequestsPerSec?: number; floorAttachedOverBare?: number };
   /** From reading the source to every hook attached and the perf outputs open (runner: as `run` does it). */
   compileMs: { runner: number | null; pythonBcc: number | null };
+  /**
+   * How long the runner's compiler process (bcc-build, started as the CLI starts) took to load
+   * clang and LLVM: outside compileMs.runner, as python-bcc's `import bcc` is outside its own.
+   */
+  runnerCompilerStartMs?: number;
   rssMbAfter1M: number | null;
   /** The same process a second after the last event, and when it had just attached. */
   rssMbSettled?: number;
@@ -125,6 +130,9 @@ export function formatTable(s: BenchSummary): string {
         `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}` +
         (s.server.floorAttachedOverBare === undefined ? '' : ` (with the C floor attached instead, paced like the runner: ${s.server.floorAttachedOverBare.toFixed(3)})`),
     );
+  }
+  if (s.runnerCompilerStartMs !== undefined) {
+    out.push(`runner's compiler process up in ${num(s.runnerCompilerStartMs)} ms, before its compile clock starts (as python-bcc's import of bcc is before its own)`);
   }
   if (s.rssMbAfter1M !== null) {
     const settled = s.rssMbSettled === undefined ? '' : `, ${num(s.rssMbSettled)} MB a second later`;

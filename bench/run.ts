@@ -128,6 +128,8 @@ const full = new Map<string, RunOutcome[]>();
 const slow = new Map<string, RunOutcome>();
 const compileMs = new Map<string, number[]>();
 const noteCompile = (key: string, outcome: RunOutcome) => compileMs.set(key, [...(compileMs.get(key) ?? []), outcome.ready.compileMs]);
+/** How long the runner's compiler process took to come up, before its clock started. */
+const compilerStartMs: number[] = [];
 
 for (let round = 1; round <= rounds; round++) {
   for (const consumer of runnable) {
@@ -135,6 +137,7 @@ for (let round = 1; round <= rounds; round++) {
     const outcome = await measureRun(generator, consumer, { count: events, rate: 0, mode: 'rate' });
     full.set(consumer.key, [...(full.get(consumer.key) ?? []), outcome]);
     noteCompile(consumer.key, outcome);
+    if (typeof outcome.ready.compilerStartMs === 'number') compilerStartMs.push(outcome.ready.compilerStartMs);
     progress(
       `  ${Math.round(outcome.eventsPerSec).toLocaleString('en-US')} events/s, ${outcome.result.lost} lost, ` +
         `${(outcome.cpuUs / Math.max(1, outcome.result.events)).toFixed(2)} µs CPU/event (load ${os.loadavg()[0]!.toFixed(2)})`,
@@ -238,6 +241,7 @@ const partial = {
 const rssAtReady = (millionRun?.ready.memory as { rssAnon: number; rssFile: number } | undefined);
 const summary: BenchSummary = {
   ...partial,
+  ...(compilerStartMs.length > 0 ? { runnerCompilerStartMs: Math.round(median(compilerStartMs)) } : {}),
   server,
   load: { loadAverage1mStart: loadStart, loadAverage1mEnd: os.loadavg()[0]!, busyBeforeStart: Number(busyBeforeStart.toFixed(2)), cpus: os.cpus().length },
   targets: targetsOf(partial),

@@ -17,6 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { prepareKernel } from '../dist/kernel/environment.js';
+import { warmUpCompiler } from '../dist/engine/compilerProcess.js';
 import { Sniffer } from '../dist/sniffer/sniffer.js';
 import { Capture } from '../dist/run/capture.js';
 import { monotonicNowNs } from '../dist/capture/reorderBuffer.js';
@@ -52,8 +53,16 @@ if (!source || !(targetPid > 0) || !(targetCount > 0)) {
 
 const print = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
+// As the CLI does for the commands that compile (src/cli.ts): the compiler process starts
+// loading clang and LLVM at once. python-bcc loads them when it imports bcc, before its clock
+// starts; so the clock here starts once our compiler process is up too (waiting on its
+// stdin), and how long that took is reported beside it (compilerStartMs).
+let compilerReadyAt = 0;
+const warmStart = performance.now();
+warmUpCompiler();
 const prepareStart = performance.now();
 const environment = await prepareKernel();
+await compilerWaitingOnStdin();
 const compileStart = performance.now();
 const sniffer = await Sniffer.build({ text: readFileSync(source, 'utf8'), fileName: 'solution.c' }, environment.attachMode);
 const built = performance.now();
@@ -94,10 +103,36 @@ print({
   buildMs: Math.round(built - compileStart),
   attachMs: Math.round(attached - built),
   prepareMs: Math.round(compileStart - prepareStart),
+  compilerStartMs: Math.round(compilerReadyAt - warmStart),
   attachMode: environment.attachMode,
   perfBuffer: Object.fromEntries(capture.perfSettings().map(({ name, settings }) => [name, settings])),
   memory: memoryDetail(),
 });
+
+/**
+ * Resolves once our bcc-build child is blocked reading its stdin (read(0, …) in
+ * /proc/PID/syscall): clang and LLVM are loaded and it waits for a program.
+ */
+async function compilerWaitingOnStdin() {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    for (const task of readdirSync('/proc/self/task')) {
+      for (const pid of readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) {
+        try {
+          const isCompiler = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'bcc-build';
+          if (isCompiler && /^0 0x0 /.test(readFileSync(`/proc/${pid}/syscall`, 'utf8'))) {
+            compilerReadyAt = performance.now();
+            return;
+          }
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error('the compiler process did not come up within 5 s');
+}
 
 /** Where the resident memory is: V8's heap, memory outside it, and anonymous vs file pages. */
 /** CPU µs of each thread of this process by name (the perf pollers, node's own threads). */

@@ -5,6 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { fail } from './commands/cliSupport.js';
 import { ensureNativeBuild } from './native/build.js';
+import { warmUpCompiler } from './engine/compilerProcess.js';
+
+const COMPILING_COMMANDS = new Set(['start', 'run', 'check', 'demo', 'doctor']);
 
 // A reader that goes away (`| head`) is not an error: stop quietly. process.exit runs the
 // shutdown registry's releases, so nothing stays attached.
@@ -30,8 +33,10 @@ const program = new Command()
 for (const register of commands) register(program);
 
 // Every command stands on the native parts: build them first if this install lacks them.
-program.hook('preAction', async () => {
+program.hook('preAction', async (_program, command) => {
   await ensureNativeBuild((step) => process.stderr.write(`… ${step}\n`));
+  // These compile a program soon: start the compiler process now, while the rest loads.
+  if (COMPILING_COMMANDS.has(command.name())) warmUpCompiler();
 });
 
 await program.parseAsync(process.argv).catch((e: unknown) => {

@@ -4,13 +4,10 @@
 // learners meet — and keeps ~80 MB of code resident in whoever compiled: both stay in the
 // child. It inherits our environment (BCC_KERNEL_SOURCE, set by prepareKernel) and writes
 // clang's diagnostics to its stderr.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { closeSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { closeSync } from 'node:fs';
 import { z } from 'zod';
-import { addon, nativeBinDir } from '../native/addon.js';
-import { onRelease } from './shutdown.js';
+import { addon } from '../native/addon.js';
+import { buildBinary, FORWARDED, takeCompiler } from './compilerProcess.js';
 
 /** What bcc-build prints on stdout (addon/bcc_build.c); every `fd` indexes the fds it sent. */
 const childReport = z.object({
@@ -55,7 +52,15 @@ const NOT_COMPILED = 3;
 
 export const BUILD_TIMEOUT_MS = 60_000;
 
-export const buildBinary = path.join(nativeBinDir, 'bcc-build');
+export { buildBinary };
+
+/** What bcc-build reads on stdin: a header (environment, cflags, loads), then the program. */
+function request(source: string, cflags: string[], loads: LoadRequest[]): string {
+  const environment = FORWARDED.flatMap((name) => (process.env[name] === undefined ? [] : [`env ${name}=${process.env[name]}`]));
+  const header = [...environment, ...cflags.map((f) => `cflag ${f}`), ...loads.map((l) => `load ${l.name}:${l.progType}`), 'program'];
+  if (header.some((line) => line.includes('\n'))) throw new Error('a cflag or function name contains a newline');
+  return `${header.join('\n')}\n${source}`;
+}
 
 export async function buildInChild(
   source: string,
@@ -63,21 +68,10 @@ export async function buildInChild(
   loads: LoadRequest[],
   options: { timeoutMs?: number } = {},
 ): Promise<BuildOutcome> {
-  if (!existsSync(buildBinary)) {
-    throw new Error(`the compiler helper is not built (${buildBinary} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build:native\``);
-  }
   const timeoutMs = options.timeoutMs ?? BUILD_TIMEOUT_MS;
-  const args = [...loads.flatMap((l) => ['--load', `${l.name}:${l.progType}`]), '--', ...cflags];
-  const [ours, theirs] = addon().socketPair();
-  let child: ChildProcessByStdio<Writable, Readable, Readable>;
-  try {
-    child = spawn(buildBinary, args, { stdio: ['pipe', 'pipe', 'pipe', theirs] }) as ChildProcessByStdio<Writable, Readable, Readable>;
-  } catch (e) {
-    closeSync(ours);
-    throw e;
-  } finally {
-    closeSync(theirs); // the child has its copy as fd 3
-  }
+  const input = request(source, cflags, loads);
+  const compiler = takeCompiler();
+  const { child, socket: ours } = compiler;
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -86,33 +80,58 @@ export async function buildInChild(
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    // If we exit first, the compiler (which holds the maps it created) goes with us.
-    const unregister = onRelease(() => child.kill('SIGKILL'));
-    /** Takes whatever fds the child sent; closes them unless they are wanted. */
+    let finished = false;
+    /** Takes whatever fds the child sent; closes them unless they are wanted. Once only. */
     const takeFds = (keep: boolean): number[] => {
+      if (finished) return [];
+      finished = true;
       const fds = addon().receiveFds(ours);
-      closeSync(ours);
+      compiler.dispose();
       if (!keep) for (const fd of fds) closeSync(fd);
       return keep ? fds : [];
     };
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const succeed = (report: BuiltModule, stderr: string) => {
+      clearTimeout(timer);
+      const fds = takeFds(true);
+      try {
+        resolve({ outcome: 'ok', module: withRealFds(report, fds), fds, stderr });
+      } catch (e) {
+        for (const fd of fds) closeSync(fd);
+        reject(new Error(`the compiler helper's report could not be read: ${(e as Error).message}`));
+      }
+    };
+    /** The report, if stdout holds a whole one (bcc-build writes it only after sending the fds). */
+    const wholeReport = (): BuiltModule | null => {
+      try {
+        return childReport.parse(JSON.parse(Buffer.concat(out).toString('utf8')));
+      } catch {
+        return null;
+      }
+    };
+    // bcc-build closes stdout and stderr when it is done, before its exit (tearing down LLVM
+    // takes a while): a whole report by then is success, without waiting for the exit.
+    let streamsOpen = 2;
+    const streamEnded = () => {
+      if (--streamsOpen > 0 || finished) return;
+      const report = wholeReport();
+      if (report) succeed(report, Buffer.concat(err).toString('utf8'));
+    };
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk)).on('end', streamEnded);
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk)).on('end', streamEnded);
     // A child that dies before reading all of stdin makes our write fail with EPIPE; its exit
     // status says what happened, so the write error itself is not news.
     child.stdin.on('error', () => {});
-    child.stdin.end(source);
+    child.stdin.end(input);
     child.on('error', (e) => {
       clearTimeout(timer);
-      unregister();
       takeFds(false);
       reject(new Error(`cannot run the compiler helper ${buildBinary}: ${e.message}`));
     });
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      unregister();
+      if (finished) return; // 'error' has said it already
       let stderr = Buffer.concat(err).toString('utf8');
-      const built = status === BUILT && !signal && !timedOut;
-      const fds = takeFds(built);
+      takeFds(false); // a build that worked has been taken when its streams ended
       if (timedOut) {
         const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
         stderr += `\nThe compiler did not finish within ${limit} and was stopped.\n`;
@@ -120,13 +139,8 @@ export async function buildInChild(
       } else if (signal) {
         stderr += `\nThe compiler crashed (${signal}).\n`;
         resolve({ outcome: 'crashed', stderr, signal });
-      } else if (built) {
-        try {
-          resolve({ outcome: 'ok', module: withRealFds(childReport.parse(JSON.parse(Buffer.concat(out).toString('utf8'))), fds), fds, stderr });
-        } catch (e) {
-          for (const fd of fds) closeSync(fd);
-          reject(new Error(`the compiler helper's report could not be read: ${(e as Error).message}`));
-        }
+      } else if (status === BUILT) {
+        reject(new Error("the compiler helper's report could not be read: it exited without a whole one"));
       } else if (status === NOT_COMPILED) {
         resolve({ outcome: 'failed', stderr, status });
       } else {

@@ -13,6 +13,7 @@ import { readPrivileges } from './privileges.js';
 import { assessPlatform, detectConfinement, readLockdown, readPlatformFacts } from './platform.js';
 import { kernelRelease as runningRelease, parseVersion, atLeast } from './release.js';
 import { ensureTracefs } from './tracefs.js';
+import { warmUpCompiler } from '../engine/compilerProcess.js';
 
 export { EnvironmentError, formatEnvironmentError, isEnvironmentError, type Check, type CheckId, type CheckStatus } from './checks.js';
 export type { AttachMode, AttachRequest, KernelFeatures } from './features.js';
@@ -337,6 +338,8 @@ export function prepareKernel(options: PrepareOptions = {}): Promise<KernelEnvir
   const key = `${attach}:${fix}`;
   let pending = prepared.get(key);
   if (!pending) {
+    // A compile usually follows: let a compiler process start while we look at the kernel.
+    warmUpCompiler();
     pending = survey({ attach, fix, fixableAsWarning: false }).then((r) => {
       const failed = r.checks.find((c) => c.status === 'fail');
       if (failed) throw toError(failed);
