@@ -7,9 +7,11 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import os from 'node:os';
 import path from 'node:path';
-import { closeSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { buildBinary, buildInChild } from '../../src/engine/buildInChild.js';
+import { fixtureText } from '../helpers/fixtures.js';
 import { liveKernel } from '../helpers/kernel.js';
 
 const run = promisify(execFile);
@@ -33,7 +35,10 @@ t.test('the program LLVM aborts on does end the process that compiles it', async
   // Proves the fixture is the crash this feature exists for (else the tests below prove nothing):
   // bcc-build run by hand, without a parent to hand anything to, dies compiling it.
   await liveKernel();
-  const bigStack = path.join(import.meta.dirname, '..', 'fixtures', 'clang-mistakes', 'big-stack.c');
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'big-stack-'));
+  t.teardown(() => rmSync(scratch, { recursive: true, force: true }));
+  const bigStack = path.join(scratch, 'big-stack.c');
+  writeFileSync(bigStack, fixtureText('clang-mistakes', 'big-stack.c'));
   const died = await run('/bin/sh', ['-c', `exec "$0" < "$1"`, buildBinary, bigStack], { timeout: 120_000 }).then(
     () => ({ code: 0, signal: null }),
     (e: { code: number | null; signal: string | null }) => ({ code: e.code, signal: e.signal }),

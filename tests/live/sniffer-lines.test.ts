@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Sniffer } from '../../src/sniffer/sniffer.js';
 import { CompileError, LoadError } from '../../src/engine/bpfProgram.js';
+import { fixtureText } from '../helpers/fixtures.js';
 import { liveKernel } from '../helpers/kernel.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const missingNullCheck = readFileSync(path.join(root, 'tests/fixtures/verifier/no-null-check.c'), 'utf8');
+const missingNullCheck = fixtureText('verifier', 'no-null-check.c');
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 // Loading a kprobe-type program needs no kprobes (only attaching does), so both modes run here.

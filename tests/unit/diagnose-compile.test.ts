@@ -4,15 +4,18 @@ import path from 'node:path';
 import { isError, parseClangDiagnostics, type Diagnostic } from '../../src/engine/diagnostics.js';
 import { explainCompileError } from '../../src/diagnose/index.js';
 import { contractNames } from '../../src/workshop/contract.js';
+import { fixtureText } from '../helpers/fixtures.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'clang-mistakes');
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
+/** The learner file a recording was made from (clang-mistakes/manifest.json). */
+const learnerText = (name: string) => fixtureText('clang-mistakes', `${name}.c`);
 
 /** The first error clang printed for a recorded mistake, explained as the app explains it. */
 function explainFirst(name: string, knownNames: string[] = contractNames()) {
   const diagnostic = parseClangDiagnostics(read(`${name}.stderr`)).find(isError);
   if (!diagnostic) throw new Error(`${name}.stderr holds no error`);
-  return { diagnostic, ...explainCompileError(diagnostic, { source: read(`${name}.c`), knownNames }) };
+  return { diagnostic, ...explainCompileError(diagnostic, { source: learnerText(name), knownNames }) };
 }
 
 interface Expectation {
@@ -96,8 +99,8 @@ for (const [name, expected] of Object.entries(expectations)) {
 t.test('misspellings are found without clang\'s own suggestion too', async (t) => {
   const { diagnostic } = explainFirst('misspelt-map');
   const bare: Diagnostic = { ...diagnostic, message: "use of undeclared identifier 'active_accept_arg_map'" };
-  t.match(explainCompileError(bare, { source: read('misspelt-map.c') }).hint, /Did you mean `active_accept_args_map`\?/, 'from the learner\'s declarations');
-  const withoutMap = read('missing-map.c');
+  t.match(explainCompileError(bare, { source: learnerText('misspelt-map') }).hint, /Did you mean `active_accept_args_map`\?/, 'from the learner\'s declarations');
+  const withoutMap = learnerText('missing-map');
   const typo: Diagnostic = { ...diagnostic, line: 103, message: "use of undeclared identifier 'active_accept_arg_map'" };
   const explained = explainCompileError(typo, { source: withoutMap, knownNames: contractNames() });
   t.match(explained.hint, /Did you mean `active_accept_args_map`\? It is not declared in your file yet either/, "from the tutorial's names");
@@ -107,17 +110,18 @@ t.test("LLVM's stack-limit line as the brief recorded it (kprobe mode, no #line)
   const line =
     'error: /virtual/main.c:256:12: in function syscall__probe_ret_read i32 (%struct.pt_regs*): Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.\n';
   const [diagnostic] = parseClangDiagnostics(line);
-  const explained = explainCompileError(diagnostic!, { source: read('big-stack.c') });
+  const bigStack = learnerText('big-stack');
+  const explained = explainCompileError(diagnostic!, { source: bigStack });
   t.match(explained.message, /`syscall__probe_ret_read` needs more than the 512 bytes/);
   t.match(explained.hint, /DATA_LEN is 600/);
-  const solution = read('big-stack.c').replace('#define DATA_LEN 600', '#define DATA_LEN 400');
+  const solution = bigStack.replace('#define DATA_LEN 600', '#define DATA_LEN 400');
   t.match(explainCompileError(diagnostic!, { source: solution }).hint, /^Its local variables are too big together/, 'no blame on DATA_LEN when it is the tutorial\'s');
 });
 
 t.test('warnings recorded with the verifier fixtures', async (t) => {
   const verifier = path.join(import.meta.dirname, '..', 'fixtures', 'verifier');
   const warning = (name: string): Diagnostic => JSON.parse(readFileSync(path.join(verifier, `${name}.warnings.json`), 'utf8'))[0];
-  const source = (name: string) => readFileSync(path.join(verifier, `${name}.c`), 'utf8');
+  const source = (name: string) => fixtureText('verifier', `${name}.c`);
 
   const helper = explainCompileError(warning('misspelt-helper'), { source: source('misspelt-helper') });
   t.match(helper.message, /`bpf_get_current_pid_tigd` is neither a function defined above this line nor a BPF helper/);

@@ -1,11 +1,11 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { callArguments, LearnerSource } from '../../src/diagnose/learnerSource.js';
 import { blankCommentsAndLiterals } from '../../src/c/cText.js';
+import { fixtureText } from '../helpers/fixtures.js';
 
-// solution.c as recorded with the fixtures (one line changed), so later edits of solution.c do not move these lines.
-const solution = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'verifier', 'unbounded-read.c'), 'utf8');
+// A learner's whole program: solution.c with the one-line unbounded-read mistake of the verifier
+// fixtures. The lines asked for below are looked up in the text, so they follow solution.c.
+const solution = fixtureText('verifier', 'unbounded-read.c');
 
 t.test('comments and literals are blanked, lines and offsets kept', async (t) => {
   const text = 'int a; // { not a brace\nchar *s = "}{";\n/* {\n */ char c = \'{\';\n';

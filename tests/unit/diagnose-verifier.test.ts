@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../../src/engine/diagnostics.js';
 import { summarizeVerifierLog, type VerifierRule } from '../../src/diagnose/index.js';
+import { fixtureText } from '../helpers/fixtures.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'verifier');
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
@@ -23,7 +24,7 @@ function summarize(name: string, extra: { source?: boolean; mapNames?: string[] 
     functionName: r.program,
     learnerFile: `${name}.c`,
     mapNames: extra.mapNames,
-    source: extra.source ? read(`${name}.c`) : undefined,
+    source: extra.source ? fixtureText('verifier', `${name}.c`) : undefined,
     warnings,
   });
 }
