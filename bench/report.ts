@@ -23,6 +23,8 @@ export interface BenchSummary {
    * clang and LLVM: outside compileMs.runner, as python-bcc's `import bcc` is outside its own.
    */
   runnerCompilerStartMs?: number;
+  /** Every compile + load + attach measured, per consumer, in the order taken. */
+  compileMsSamples?: Record<string, number[]>;
   rssMbAfter1M: number | null;
   /** The same process a second after the last event, and when it had just attached. */
   rssMbSettled?: number;
@@ -130,6 +132,10 @@ export function formatTable(s: BenchSummary): string {
         `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}` +
         (s.server.floorAttachedOverBare === undefined ? '' : ` (with the C floor attached instead, paced like the runner: ${s.server.floorAttachedOverBare.toFixed(3)})`),
     );
+  }
+  for (const [key, samples] of Object.entries(s.compileMsSamples ?? {})) {
+    const sorted = [...samples].sort((a, b) => a - b);
+    out.push(`${key} compile+load+attach, ${samples.length} samples: ${sorted[0]}–${sorted.at(-1)} ms, median ${num(median(samples))} ms`);
   }
   if (s.runnerCompilerStartMs !== undefined) {
     out.push(`runner's compiler process up in ${num(s.runnerCompilerStartMs)} ms, before its compile clock starts (as python-bcc's import of bcc is before its own)`);

@@ -4,7 +4,8 @@
 //
 // Options: --json (the last line is the summary object), --events N (full-speed run,
 // default 1 000 000), --latency-events N (at 10/s, default 100), --rounds N (full-speed runs
-// per consumer, interleaved; the median counts), --wrk-seconds N, --no-wrk,
+// per consumer, interleaved; the median counts), --compile-samples N (extra starts of the
+// compiling consumers, alternately, for the compile time; default 7), --wrk-seconds N, --no-wrk,
 // --consumers runner,pythonBcc,cFloor,cFloorPaced, --no-build (use dist/ as it is).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
 import { nativeBinDir, packageRoot } from '../src/native/addon.js';
 import { DemoServer } from '../src/server/demoServer.js';
 import { LineProcess } from './lineProcess.js';
-import { commandWorks, machineBusy, measureRun, wrkRequestsPerSec, type ConsumerCommand, type RunOutcome } from './measure.js';
+import { commandWorks, machineBusy, measureRun, wrkRequestsPerSec, type ConsumerCommand, type ReadyLine, type RunOutcome } from './measure.js';
 import { formatTable, median, percentile, targetsOf, type BenchSummary, type ConsumerSummary } from './report.js';
 
 const { values } = parseArgs({
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     'latency-events': { type: 'string', default: '100' },
     'latency-rate': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
+    'compile-samples': { type: 'string', default: '7' },
     'wrk-seconds': { type: 'string', default: '5' },
     wrk: { type: 'boolean', default: true },
     consumers: { type: 'string', default: 'runner,pythonBcc,cFloor,cFloorPaced' },
@@ -38,6 +40,7 @@ const events = Number(values.events);
 const latencyEvents = Number(values['latency-events']);
 const latencyRate = Number(values['latency-rate']);
 const rounds = Math.max(1, Number(values.rounds));
+const compileSamples = Math.max(0, Number(values['compile-samples']));
 const wrkSeconds = Number(values['wrk-seconds']);
 const wanted = new Set(values.consumers.split(','));
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
@@ -127,7 +130,7 @@ for (const consumer of consumers) {
 const full = new Map<string, RunOutcome[]>();
 const slow = new Map<string, RunOutcome>();
 const compileMs = new Map<string, number[]>();
-const noteCompile = (key: string, outcome: RunOutcome) => compileMs.set(key, [...(compileMs.get(key) ?? []), outcome.ready.compileMs]);
+const noteCompile = (key: string, ready: ReadyLine) => compileMs.set(key, [...(compileMs.get(key) ?? []), ready.compileMs]);
 /** How long the runner's compiler process took to come up, before its clock started. */
 const compilerStartMs: number[] = [];
 
@@ -136,7 +139,7 @@ for (let round = 1; round <= rounds; round++) {
     progress(`round ${round}/${rounds}: ${consumer.label}, ${events.toLocaleString('en-US')} writes at full speed`);
     const outcome = await measureRun(generator, consumer, { count: events, rate: 0, mode: 'rate' });
     full.set(consumer.key, [...(full.get(consumer.key) ?? []), outcome]);
-    noteCompile(consumer.key, outcome);
+    noteCompile(consumer.key, outcome.ready);
     if (typeof outcome.ready.compilerStartMs === 'number') compilerStartMs.push(outcome.ready.compilerStartMs);
     progress(
       `  ${Math.round(outcome.eventsPerSec).toLocaleString('en-US')} events/s, ${outcome.result.lost} lost, ` +
@@ -144,11 +147,28 @@ for (let round = 1; round <= rounds; round++) {
     );
   }
 }
+// Compile + load + attach moves by ±10 % from run to run here: besides the full-speed
+// rounds, consumers that compile start and stop alternately a few more times, for a median
+// with fewer outliers and no machine state of one consumer's run left to the next's start.
+const compiling = runnable.filter((c) => c.key === 'runner' || c.key === 'pythonBcc');
+for (let sample = 1; sample <= compileSamples && compiling.length > 0; sample++) {
+  progress(`compile + load + attach, sample ${sample}/${compileSamples}: ${compiling.map((c) => c.label).join(', ')}`);
+  for (const consumer of compiling) {
+    const alone = LineProcess.spawn(consumer.label, consumer.command, [...consumer.args, '--pid', '1', '--count', '1']);
+    try {
+      const ready = await alone.waitForJson<ReadyLine>('ready', 180_000);
+      noteCompile(consumer.key, ready);
+      if (typeof ready.compilerStartMs === 'number') compilerStartMs.push(ready.compilerStartMs);
+    } finally {
+      await alone.stop();
+    }
+  }
+}
 for (const consumer of runnable) {
   progress(`${consumer.label}: ${latencyEvents} writes at ${latencyRate}/s for latency`);
   const outcome = await measureRun(generator, consumer, { count: latencyEvents, rate: latencyRate, mode: 'latency' });
   slow.set(consumer.key, outcome);
-  noteCompile(consumer.key, outcome);
+  noteCompile(consumer.key, outcome.ready);
 }
 
 // The demo server under wrk: bare, with the runner attached (twice), with the C floor attached
@@ -242,6 +262,7 @@ const rssAtReady = (millionRun?.ready.memory as { rssAnon: number; rssFile: numb
 const summary: BenchSummary = {
   ...partial,
   ...(compilerStartMs.length > 0 ? { runnerCompilerStartMs: Math.round(median(compilerStartMs)) } : {}),
+  compileMsSamples: Object.fromEntries([...compileMs].map(([key, samples]) => [key, samples.map(Math.round)])),
   server,
   load: { loadAverage1mStart: loadStart, loadAverage1mEnd: os.loadavg()[0]!, busyBeforeStart: Number(busyBeforeStart.toFixed(2)), cpus: os.cpus().length },
   targets: targetsOf(partial),
