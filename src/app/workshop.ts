@@ -13,6 +13,7 @@ import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/en
 import { describeProblem, type Problem } from '../run/problem.js';
 import { DemoServer } from '../server/demoServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
+import { warmUpCompiler } from '../engine/compilerProcess.js';
 import { giveToInvokingUser } from '../util/invokingUser.js';
 import type { CheckResult } from '../workshop/checkReport.js';
 import { evaluate } from '../workshop/liveChecks.js';
@@ -312,6 +313,8 @@ export class Workshop {
       const textCheck = checkText(this.options.file, bytes);
       if (textCheck.status === 'fail') return finish(false, [textCheck]);
       const outcome = await staticChecks({ file: this.options.file, text: this.source, level, attachMode: this.attachMode! });
+      // The learner will save again: have a compiler process up and waiting for it.
+      warmUpCompiler();
       const checks = [textCheck, ...outcome.checks];
       const stale = this.watch.queued || this.closing !== null || level !== this.level;
       if (!outcome.sniffer || stale) {
