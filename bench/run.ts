@@ -5,7 +5,7 @@
 // Options: --json (the last line is the summary object), --events N (full-speed run,
 // default 1 000 000), --latency-events N (at 10/s, default 100), --rounds N (full-speed runs
 // per consumer, interleaved; the median counts), --compile-samples N (extra starts of the
-// compiling consumers, alternately, for the compile time; default 7), --wrk-seconds N, --no-wrk,
+// compiling consumers, alternately, for the compile time; default 15), --wrk-seconds N, --no-wrk,
 // --consumers runner,pythonBcc,cFloor,cFloorPaced, --no-build (use dist/ as it is).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     'latency-events': { type: 'string', default: '100' },
     'latency-rate': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
-    'compile-samples': { type: 'string', default: '7' },
+    'compile-samples': { type: 'string', default: '15' },
     'wrk-seconds': { type: 'string', default: '5' },
     wrk: { type: 'boolean', default: true },
     consumers: { type: 'string', default: 'runner,pythonBcc,cFloor,cFloorPaced' },
