@@ -7,7 +7,7 @@
 #include "bpf_objects.h"
 #include "fd_passing.h"
 #include "perf_buffer.h"
-#include "features.h"
+#include "libbcc_features.h"
 
 namespace ws {
 namespace {

@@ -45,7 +45,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "features.h"
+#include "libbcc_features.h"
 
 enum { BUILT = 0, USAGE = 2, NOT_COMPILED = 3 };
 enum { FD_SOCKET = 3, MAX_LOADS = 64, MAX_CFLAGS = 256, MAX_FDS = 1024 };

@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "features.h"
+#include "libbcc_features.h"
 
 #define PID_OFFSET 8
 #define MSG_OFFSET 24

@@ -14,7 +14,7 @@
 
 #include "addon_data.h"
 #include "bcc_lock.h"
-#include "features.h"
+#include "libbcc_features.h"
 #include "stderr_capture.h"
 
 namespace ws {
