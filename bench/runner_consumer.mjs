@@ -66,7 +66,7 @@ await compilerWaitingOnStdin();
 const compileStart = performance.now();
 const sniffer = await Sniffer.build({ text: readFileSync(source, 'utf8'), fileName: 'solution.c' }, environment.attachMode);
 const built = performance.now();
-await sniffer.start(sniffer.hooks.map((h) => h.name));
+sniffer.start(sniffer.hooks.map((h) => h.name));
 const attached = performance.now();
 
 let events = 0;

@@ -24,11 +24,11 @@ export class AttachedProgram {
     readonly hookCount: number,
   ) {}
 
-  /** Attaches (or, at level 0, loads) the level's hooks. Closes the sniffer if that fails. */
-  static async open(sniffer: Sniffer, level: number, serverPid: number, handlers: CaptureHandlers): Promise<AttachedProgram> {
+  /** Attaches the level's hooks (level 0: checks they were loaded). Closes the sniffer if that fails. */
+  static open(sniffer: Sniffer, level: number, serverPid: number, handlers: CaptureHandlers): AttachedProgram {
     const attach = level > 0;
     try {
-      const hooks = await sniffer.start(
+      const hooks = sniffer.start(
         hooksUpTo(level).map((h) => h.name),
         { attach },
       );

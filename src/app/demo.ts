@@ -149,7 +149,7 @@ export class DemoSession {
       });
       if (token !== this.token || this.closing) return sniffer.close();
       const exchanges = this.levels[level]!.spec.expectedEvents.exchange;
-      const program = await AttachedProgram.open(sniffer, level, this.server!.pid, {
+      const program = AttachedProgram.open(sniffer, level, this.server!.pid, {
         onEvents: (events) => {
           if (!exchanges) for (const event of events) this.add(eventItem(event));
         },
@@ -157,7 +157,6 @@ export class DemoSession {
           if (exchanges) this.add(exchangeItem(exchange));
         },
       });
-      if (token !== this.token || this.closing) return program.close();
       this.program = program;
       const spec = this.levels[level]!;
       this.add({ kind: 'level', level, title: spec.title, summary: spec.summary, code: levelAddedCode(level) });

@@ -266,7 +266,7 @@ export class Workshop {
         sniffer.close();
         return;
       }
-      const program = await AttachedProgram.open(sniffer, level, this.server!.pid, {
+      const program = AttachedProgram.open(sniffer, level, this.server!.pid, {
         onEvents: (batch) => {
           // Only what happened since the learner's program was attached: a connection
           // already under way then is one it could not have seen whole.
@@ -278,10 +278,6 @@ export class Workshop {
           this.recheckLater();
         },
       });
-      if (token !== this.expectedToken || this.closing) {
-        program.close();
-        return;
-      }
       this.expected = program;
       this.expectedStatus = { status: 'attached', problem: null };
     } catch (e) {
@@ -328,7 +324,7 @@ export class Workshop {
         this.levelPassed(level);
         return;
       }
-      this.learner = await AttachedProgram.open(outcome.sniffer, level, this.server!.pid, {
+      this.learner = AttachedProgram.open(outcome.sniffer, level, this.server!.pid, {
         onEvents: (events) => this.learnerCaptured(events),
         onExchange: (exchange) => {
           this.exchanges = [...this.exchanges.slice(-(MAX_EXCHANGES - 1)), exchange];
@@ -340,7 +336,6 @@ export class Workshop {
           this.changed();
         },
       });
-      if (this.closing) return this.closeLearner(); // quit while it was attaching
       // Both columns start over together, so the Expected one never shows connections the
       // learner's program was not attached for.
       this.attachedAt = Date.now();

@@ -61,8 +61,8 @@ export class LiveSession {
         server = await DemoServer.start({ host: options.host, port: options.port });
       }
       const attach = options.level > 0;
-      progress(attach ? 'attaching the hooks' : 'loading the hooks (level 0 attaches nothing)');
-      const hooks = await sniffer.start(
+      if (attach) progress('attaching the hooks'); // level 0 attaches nothing: compiling loaded them
+      const hooks = sniffer.start(
         hooksUpTo(options.level).map((h) => h.name),
         { attach },
       );

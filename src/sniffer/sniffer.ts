@@ -134,17 +134,17 @@ export class Sniffer {
    * The loaded program of one hook (one named in build()'s `load`); throws the verifier's
    * LoadError if the kernel refused it.
    */
-  async load(name: string): Promise<number> {
+  programFd(name: string): number {
     const hook = this.hook(name);
     if (!hook) throw new Error(`the program has no hook named ${name}`);
     return this.program.programFd(hook.programName);
   }
 
-  /** Loads (if needed) and attaches one hook. */
-  async attach(name: string): Promise<AttachedHook> {
+  /** Attaches one loaded hook. */
+  attach(name: string): AttachedHook {
     const already = this.attached.find((h) => h.name === name);
     if (already) return already;
-    const fd = await this.load(name);
+    const fd = this.programFd(name);
     const hook = this.hook(name)!;
     let attachment: Attachment;
     try {
@@ -157,12 +157,15 @@ export class Sniffer {
     return attached;
   }
 
-  /** Loads and, unless `attach` is false, attaches the named hooks the program has. */
-  async start(hookNames: string[], options: { attach?: boolean } = {}): Promise<AttachedHook[]> {
+  /**
+   * Attaches the named hooks the program has — unless `attach` is false: then only makes sure
+   * the kernel accepted each of them (a LoadError if not).
+   */
+  start(hookNames: string[], options: { attach?: boolean } = {}): AttachedHook[] {
     for (const name of hookNames) {
       if (!this.hook(name)) continue; // the caller reports missing hooks; we attach what exists
-      if (options.attach === false) await this.load(name);
-      else await this.attach(name);
+      if (options.attach === false) this.programFd(name);
+      else this.attach(name);
     }
     return [...this.attached];
   }

@@ -179,7 +179,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
       continue;
     }
     try {
-      await sniffer.load(hook.name);
+      sniffer.programFd(hook.name);
       checks.push(pass(`verifier:${hook.name}`, title, 'loaded into the kernel'));
     } catch (e) {
       if (!(e instanceof LoadError)) throw e;

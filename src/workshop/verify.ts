@@ -58,7 +58,7 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
   try {
     progress('attaching and sending requests');
     // A level-N run attaches only the hooks of levels ≤ N, as the tutorial's runner did.
-    await outcome.sniffer.start(hooksUpTo(options.level).map((h) => h.name));
+    outcome.sniffer.start(hooksUpTo(options.level).map((h) => h.name));
     const live = await liveChecks(outcome.sniffer, server, expected);
     return report([...checks, ...locateLiveFailures(live.checks, options.file, text)], live.capture);
   } finally {
