@@ -1,6 +1,7 @@
 // Captures what libbcc and clang write to file descriptor 2 while a call runs, so that
 // diagnostics and verifier logs reach the caller as data instead of the learner's terminal.
-// libbcc has no capture API; redirecting fd 2 is the only way. Hold ws::BccLock() while an
+// libbcc has no capture API; redirecting fd 2 is the only way. Used by the addon (attaches,
+// perf buffers) and by bcc-build (each load). In the addon, hold ws::BccLock() while an
 // instance is alive: the redirection is process-wide.
 #pragma once
 #include <string>

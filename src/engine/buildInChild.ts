@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { addon } from '../native/addon.js';
 import { buildBinary, FORWARDED, takeCompiler } from './compilerProcess.js';
 
-/** What bcc-build prints on stdout (addon/bcc_build.c); every `fd` indexes the fds it sent. */
+/** What bcc-build prints on stdout (addon/bcc_build.cc); every `fd` indexes the fds it sent. */
 const childReport = z.object({
   functions: z.array(z.string()),
   tables: z.array(
@@ -46,7 +46,7 @@ export interface LoadRequest {
   progType: number;
 }
 
-/** bcc-build's own exit statuses (addon/bcc_build.c). */
+/** bcc-build's own exit statuses (addon/bcc_build.cc). */
 const BUILT = 0;
 const NOT_COMPILED = 3;
 

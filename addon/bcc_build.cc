@@ -31,21 +31,22 @@
 //   stderr   clang's diagnostics.
 // Exit status: 0 built (refused loads included), 3 did not compile, 2 usage or I/O error;
 // a compiler crash shows as a signal or LLVM's own exit status 1.
-#define _GNU_SOURCE
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <string>
+#include <vector>
+
 #include "libbcc_features.h"
+#include "stderr_capture.h"
 
 enum { BUILT = 0, USAGE = 2, NOT_COMPILED = 3 };
 enum { FD_SOCKET = 3, MAX_LOADS = 64, MAX_CFLAGS = 256, MAX_FDS = 1024 };
@@ -58,8 +59,8 @@ struct load_request {
 };
 
 struct load_result {
-  int fd, err;
-  char *log, *said;  // the verifier's log; what libbcc printed to stderr meanwhile
+  int fd = -1, err = 0;
+  std::string log, said;  // the verifier's log; what libbcc printed to stderr meanwhile
 };
 
 static int fds[MAX_FDS];
@@ -71,24 +72,12 @@ static int keep_fd(int fd) {
   return fd_count++;
 }
 
-// The whole of stdin as a NUL-terminated string, or NULL on a read error.
-static char *read_all(FILE *in) {
-  size_t size = 0, capacity = 1 << 16;
-  char *text = malloc(capacity);
-  while (text) {
-    size += fread(text + size, 1, capacity - size - 1, in);
-    if (ferror(in)) break;
-    if (feof(in)) {
-      text[size] = '\0';
-      return text;
-    }
-    capacity *= 2;
-    char *bigger = realloc(text, capacity);
-    if (!bigger) break;
-    text = bigger;
-  }
-  free(text);
-  return NULL;
+// Appends the whole of `in` to `text`; false on a read error.
+static bool read_all(FILE *in, std::string &text) {
+  char chunk[1 << 16];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) text.append(chunk, n);
+  return !ferror(in);
 }
 
 // ---- JSON out ----
@@ -110,54 +99,24 @@ static void json_string(FILE *out, const char *s) {
 
 // ---- loading, with libbcc's stderr captured per load ----
 
-// Everything written to fd 2 while `load` runs, as a string.
-struct capture {
-  int saved, into;
-};
-
-static struct capture capture_start(void) {
-  struct capture c = {-1, memfd_create("bcc-build-stderr", MFD_CLOEXEC)};
-  fflush(stderr);
-  if (c.into >= 0) {
-    c.saved = dup(STDERR_FILENO);
-    dup2(c.into, STDERR_FILENO);
-  }
-  return c;
-}
-
-static char *capture_finish(struct capture c) {
-  if (c.into < 0) return strdup("");
-  fflush(stderr);
-  dup2(c.saved, STDERR_FILENO);
-  close(c.saved);
-  off_t size = lseek(c.into, 0, SEEK_END);
-  char *text = calloc(1, size > 0 ? (size_t)size + 1 : 1);
-  if (text && size > 0) pread(c.into, text, size, 0);
-  close(c.into);
-  return text ? text : strdup("");
-}
-
-static struct load_result load_function(void *mod, struct load_request req) {
-  struct load_result r = {-1, 0, NULL, NULL};
-  const struct bpf_insn *insns = bpf_function_start(mod, req.name);
+static load_result load_function(void *mod, load_request req) {
+  load_result r;
+  auto *insns = static_cast<const struct bpf_insn *>(bpf_function_start(mod, req.name));
   if (!insns) {
     r.err = ENOENT;
-    r.log = strdup("");
-    r.said = strdup("");
     return r;
   }
   int size = (int)bpf_function_size(mod, req.name);
   // The kernel refuses with ENOSPC when its log does not fit: grow the buffer and retry.
   for (unsigned log_size = 1u << 16; log_size <= (1u << 26); log_size <<= 2) {
-    free(r.log);
-    free(r.said);
-    r.log = calloc(1, log_size);
-    struct capture c = capture_start();
+    std::vector<char> log(log_size, 0);
+    ws::StderrCapture capture;
     errno = 0;
     r.fd = WS_FUNC_LOAD(mod, req.prog_type, req.name, insns, size, bpf_module_license(mod),
-                        bpf_module_kern_version(mod), 0, r.log, log_size, NULL, 0);
+                        bpf_module_kern_version(mod), 0, log.data(), log_size, nullptr, 0);
     r.err = r.fd < 0 ? errno : 0;
-    r.said = capture_finish(c);
+    r.said = capture.Finish();
+    r.log.assign(log.data(), strnlen(log.data(), log_size));
     if (r.fd >= 0 || r.err != ENOSPC) break;
   }
   return r;
@@ -170,10 +129,12 @@ static int send_fds(int socket_fd) {
     int n = fd_count - sent > 250 ? 250 : fd_count - sent;  // the kernel takes 253 per message
     char byte = 0;
     struct iovec iov = {&byte, 1};
-    char control[CMSG_SPACE(250 * sizeof(int))];
-    memset(control, 0, sizeof control);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-                         .msg_controllen = CMSG_SPACE(n * sizeof(int))};
+    alignas(struct cmsghdr) char control[CMSG_SPACE(250 * sizeof(int))] = {};
+    struct msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
     struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
@@ -187,13 +148,13 @@ static int send_fds(int socket_fd) {
 
 // Ends the process without running LLVM's and clang's static destructors, which take the
 // app's compile some 10 ms longer and matter to nothing: the kernel frees it all.
-static _Noreturn void finish(int status) {
+[[noreturn]] static void finish(int status) {
   fflush(stdout);
   fflush(stderr);
   _exit(status);
 }
 
-// Splits the request into its header and the program; NULL on a malformed header.
+// Splits the request into its header and the program; nullptr on a malformed header.
 static char *parse_request(char *request, const char **cflags, int *cflag_count,
                            struct load_request *loads, int *load_count) {
   bool has_header = strncmp(request, "env ", 4) == 0 || strncmp(request, "cflag ", 6) == 0 ||
@@ -202,23 +163,23 @@ static char *parse_request(char *request, const char **cflags, int *cflag_count,
   char *line = request;
   for (;;) {
     char *end = strchr(line, '\n');
-    if (!end) return NULL;
+    if (!end) return nullptr;
     *end = '\0';
     if (strcmp(line, "program") == 0) return end + 1;
     if (strncmp(line, "env ", 4) == 0) {
       char *equals = strchr(line + 4, '=');
-      if (!equals) return NULL;
+      if (!equals) return nullptr;
       *equals = '\0';
       setenv(line + 4, equals + 1, 1);
     } else if (strncmp(line, "cflag ", 6) == 0 && *cflag_count < MAX_CFLAGS) {
       cflags[(*cflag_count)++] = line + 6;
     } else if (strncmp(line, "load ", 5) == 0 && *load_count < MAX_LOADS) {
       char *colon = strrchr(line + 5, ':');
-      if (!colon) return NULL;
+      if (!colon) return nullptr;
       *colon = '\0';
-      loads[(*load_count)++] = (struct load_request){line + 5, atoi(colon + 1)};
+      loads[(*load_count)++] = load_request{line + 5, atoi(colon + 1)};
     } else {
-      return NULL;
+      return nullptr;
     }
     line = end + 1;
   }
@@ -228,15 +189,15 @@ int main(void) {
   // If the app goes, so do we (and the maps we hold with us).
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 
-  char *request = read_all(stdin);
-  if (!request) {
+  std::string request;  // parse_request cuts it into NUL-terminated pieces the rest points at
+  if (!read_all(stdin, request)) {
     fprintf(stderr, "bcc-build: cannot read the request from stdin\n");
     return USAGE;
   }
   const char *cflags[MAX_CFLAGS];
   struct load_request loads[MAX_LOADS];
   int cflag_count = 0, load_count = 0;
-  const char *text = parse_request(request, cflags, &cflag_count, loads, &load_count);
+  const char *text = parse_request(request.data(), cflags, &cflag_count, loads, &load_count);
   if (!text) {
     fprintf(stderr, "bcc-build: a header line is not \"env NAME=VALUE\", \"cflag FLAG\", \"load NAME:TYPE\" or \"program\"\n");
     return USAGE;
@@ -247,7 +208,7 @@ int main(void) {
   fflush(stdout);
   int report_fd = dup(STDOUT_FILENO);
   dup2(STDERR_FILENO, STDOUT_FILENO);
-  void *mod = bpf_module_create_c_from_string(text, 0, cflags, cflag_count, true, NULL);
+  void *mod = bpf_module_create_c_from_string(text, 0, cflags, cflag_count, true, nullptr);
   if (!mod) finish(NOT_COMPILED);
 
   // Loads first: their fds are numbered after the tables', so keep them aside until then.
@@ -259,7 +220,7 @@ int main(void) {
 
   // The report is built in memory and written only once the fds are sent: a whole report on
   // stdout tells the app they are waiting on its socket.
-  char *report = NULL;
+  char *report = nullptr;
   size_t report_size = 0;
   FILE *out = open_memstream(&report, &report_size);
   if (!out) return USAGE;
@@ -305,9 +266,9 @@ int main(void) {
     fprintf(out, ",\"fd\":%d,\"errno\":%d,\"error\":", keep_fd(results[i].fd), results[i].err);
     json_string(out, results[i].err ? strerror(results[i].err) : "");
     fputs(",\"log\":", out);
-    json_string(out, results[i].fd >= 0 ? "" : results[i].log);
+    json_string(out, results[i].fd >= 0 ? "" : results[i].log.c_str());
     fputs(",\"stderr\":", out);
-    json_string(out, results[i].said);
+    json_string(out, results[i].said.c_str());
     fputc('}', out);
   }
   fputs("]}\n", out);
