@@ -25,9 +25,8 @@ export function blankCommentsAndLiterals(text: string): string {
 export interface TopLevelAggregate {
   keyword: 'struct' | 'union' | 'enum';
   name: string;
-  /** Offsets of the definition's `{` and of its matching `}` (or the text's end). */
-  bodyStart: number;
-  bodyEnd: number;
+  /** The text between its braces (to the end if unclosed), comments and literals blanked. */
+  body: string;
 }
 
 /** `struct x {`, `union y {` and `enum z {` defined at file scope, in order, once each. */
@@ -45,8 +44,8 @@ export function topLevelAggregates(source: string): TopLevelAggregate[] {
     }
     if (m[1] && depth === 0 && !seen.has(`${m[1]} ${m[2]}`)) {
       seen.add(`${m[1]} ${m[2]}`);
-      const bodyStart = m.index + m[0].length - 1;
-      found.push({ keyword: m[1] as TopLevelAggregate['keyword'], name: m[2]!, bodyStart, bodyEnd: matchingBrace(text, bodyStart) });
+      const open = m.index + m[0].length - 1;
+      found.push({ keyword: m[1] as TopLevelAggregate['keyword'], name: m[2]!, body: text.slice(open + 1, matchingBrace(text, open)) });
     }
     depth++;
   }

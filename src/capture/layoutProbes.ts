@@ -6,7 +6,7 @@
 // a few ms, hence one per type, and only for types that are some member's type.
 import type { TableInfo } from '../engine/bpfProgram.js';
 import type { TypeShape } from './cTypes.js';
-import { blankCommentsAndLiterals, topLevelAggregates, type TopLevelAggregate } from '../c/cText.js';
+import { topLevelAggregates, type TopLevelAggregate } from '../c/cText.js';
 
 /** File name the appended probes carry in diagnostics (via #line). */
 export const PROBE_FILE = '<ebpf-workshop layout probes>';
@@ -22,11 +22,9 @@ export function isLayoutProbe(tableName: string): boolean {
  * BCC lists an event's own fields.
  */
 function memberAggregates(source: string): TopLevelAggregate[] {
-  const text = blankCommentsAndLiterals(source);
   const aggregates = topLevelAggregates(source);
   const used = new Set<string>();
-  for (const { bodyStart, bodyEnd } of aggregates) {
-    const body = text.slice(bodyStart + 1, bodyEnd);
+  for (const { body } of aggregates) {
     for (const m of body.matchAll(/\b(struct|union|enum)\s+([A-Za-z_]\w*)\b/g)) used.add(`${m[1]} ${m[2]}`);
   }
   return aggregates.filter(({ keyword, name }) => used.has(`${keyword} ${name}`));
