@@ -2,8 +2,8 @@
 // (build/bin/bcc-build), which passes the maps' and programs' fds back over a Unix socket.
 // LLVM ends the whole process on some backend errors — a BPF stack over 512 bytes is the one
 // learners meet — and keeps ~80 MB of code resident in whoever compiled: both stay in the
-// child. It inherits our environment (BCC_KERNEL_SOURCE, set by prepareKernel) and writes
-// clang's diagnostics to its stderr.
+// child (src/engine/compilerProcess.ts starts it; BCC_KERNEL_SOURCE, set by prepareKernel,
+// goes with each request). Clang's diagnostics come on its stderr.
 import { closeSync } from 'node:fs';
 import { z } from 'zod';
 import { addon } from '../native/addon.js';
@@ -51,8 +51,6 @@ const BUILT = 0;
 const NOT_COMPILED = 3;
 
 export const BUILD_TIMEOUT_MS = 60_000;
-
-export { buildBinary };
 
 /** What bcc-build reads on stdin: a header (environment, cflags, loads), then the program. */
 function request(source: string, cflags: string[], loads: LoadRequest[]): string {

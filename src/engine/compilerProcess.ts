@@ -61,8 +61,8 @@ function start(): CompilerProcess {
     closeSync(theirs); // the child has its copy as fd 3
   }
   let disposed = false;
-  const unregister = onRelease(() => process.dispose());
-  const process: CompilerProcess = {
+  const unregister = onRelease(() => compiler.dispose());
+  const compiler: CompilerProcess = {
     child,
     socket: ours,
     environment: environmentKey(),
@@ -74,7 +74,7 @@ function start(): CompilerProcess {
       closeSync(ours);
     },
   };
-  return process;
+  return compiler;
 }
 
 /** Holds or releases the event loop for a process: a spare must not keep us running. */

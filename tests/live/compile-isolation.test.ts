@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { closeSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { buildBinary, buildInChild } from '../../src/engine/buildInChild.js';
+import { buildInChild } from '../../src/engine/buildInChild.js';
+import { buildBinary } from '../../src/engine/compilerProcess.js';
 import { fixtureText } from '../helpers/fixtures.js';
 import { liveKernel } from '../helpers/kernel.js';
 
