@@ -2,7 +2,7 @@
 /** @jsxImportSource react */
 import t from 'tap';
 import { render } from 'ink-testing-library';
-import { WorkshopApp } from '../../src/app/components/WorkshopApp.js';
+import { WorkshopApp, workshopKeys } from '../../src/app/components/WorkshopApp.js';
 import { fitKeys, KeyBar } from '../../src/app/components/KeyBar.js';
 import type { WorkshopControls } from '../../src/app/controls.js';
 import { ConnectionLog } from '../../src/app/connectionLog.js';
@@ -173,18 +173,7 @@ t.test('help lists every key', async (t) => {
 });
 
 t.test('the key bar shrinks to fit and keeps q quit', async (t) => {
-  const keys = [
-    { key: 'n', label: 'next level', short: 'next' },
-    { key: 'r', label: 'request', short: 'req' },
-    { key: 'a', label: 'auto' },
-    { key: '+/-', label: 'size' },
-    { key: '←/→', label: 'level', short: 'lvl' },
-    { key: 'h', label: 'hint' },
-    { key: 's', label: 'solution', short: 'sol' },
-    { key: 'x', label: 'reset' },
-    { key: '?', label: 'help' },
-    { key: 'q', label: 'quit' },
-  ];
+  const keys = workshopKeys(true); // the app's longest bar
   t.same(fitKeys(keys, 200), { gap: '  ', labels: keys.map((k) => k.label) });
   const narrow = fitKeys(keys, 80);
   t.equal(narrow.gap, ' ');

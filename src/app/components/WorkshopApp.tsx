@@ -34,6 +34,7 @@ export interface WorkshopAppProps {
   onQuit: () => void;
 }
 
+const NEXT_LEVEL: KeyHint = { key: 'n', label: 'next level', short: 'next' };
 const KEYS: KeyHint[] = [
   { key: 'r', label: 'request', short: 'req' },
   { key: 'a', label: 'auto' },
@@ -45,6 +46,11 @@ const KEYS: KeyHint[] = [
   { key: '?', label: 'help' },
   { key: 'q', label: 'quit' },
 ];
+
+/** The key bar's keys: `n` first once the level is passed and another follows. */
+export function workshopKeys(canAdvance: boolean): KeyHint[] {
+  return canAdvance ? [NEXT_LEVEL, ...KEYS] : KEYS;
+}
 
 export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
   const snap = useStore(workshop.store);
@@ -190,7 +196,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
         />
       )}
       <TrafficBar server={snap.server} lost={snap.lost} {...snap.traffic} />
-      <KeyBar keys={snap.passedLevel === snap.level && snap.level < snap.levels.length - 1 ? [{ key: 'n', label: 'next level', short: 'next' }, ...KEYS] : KEYS} width={layout.width} />
+      <KeyBar keys={workshopKeys(snap.passedLevel === snap.level && snap.level < snap.levels.length - 1)} width={layout.width} />
     </Box>
   );
 }
