@@ -16,7 +16,7 @@ import { prepareKernel, formatEnvironmentError, isEnvironmentError } from '../sr
 import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
 import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
 import { nativeBinDir, packageRoot } from '../src/native/addon.js';
-import { DemoServer } from '../src/server/demoServer.js';
+import { NativeServer } from '../src/targets/nativeServer.js';
 import { LineProcess } from './lineProcess.js';
 import { commandWorks, machineBusy, measureRun, wrkRequestsPerSec, type ConsumerCommand, type ReadyLine, type RunOutcome } from './measure.js';
 import { formatTable, median, percentile, targetsOf, type BenchSummary, type ConsumerSummary } from './report.js';
@@ -181,7 +181,7 @@ if (values.wrk && runnable.some((c) => c.key === 'runner')) {
     notes.push('the demo server was not measured: wrk is not installed');
   } else {
     progress(`demo server under wrk, ${wrkSeconds} s per round: bare, runner ×2, C floor (paced) ×2, bare`);
-    const demo = await DemoServer.start({ port: 0, runAs: null });
+    const demo = await NativeServer.start({ port: 0, runAs: null });
     try {
       const script = path.join(packageRoot, 'bench', 'wrk-post.lua');
       const url = `${demo.url}/customResponse`;

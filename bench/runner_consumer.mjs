@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { prepareKernel } from '../dist/kernel/environment.js';
 import { warmUpCompiler } from '../dist/engine/compilerProcess.js';
 import { Sniffer } from '../dist/sniffer/sniffer.js';
-import { Capture } from '../dist/run/capture.js';
+import { Capture } from '../dist/capture/capture.js';
 import { monotonicNowNs } from '../dist/capture/reorderBuffer.js';
 
 // The generator's payload (addon/bench_generator.c): "HTTP/1.1 200 OK\r\nX-Mono-Ns: " and then

@@ -4,9 +4,9 @@
 // an old program never lands in a new capture.
 import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent } from '../capture/events.js';
-import { Capture } from '../run/capture.js';
+import { Capture } from '../capture/capture.js';
 import type { Sniffer } from '../sniffer/sniffer.js';
-import { hooksUpTo } from '../workshop/levels.js';
+import { hooksUpTo } from '../tracks/levels.js';
 
 export interface CaptureHandlers {
   onEvents: (events: CaptureEvent[]) => void;

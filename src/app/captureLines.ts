@@ -2,7 +2,7 @@
 // arrives; for level 4 each connection's timeline, open → request → response → close, then
 // its payloads. Differences carry a mark and a tone, so they stand out in colour and without.
 import type { CaptureEvent, DataEvent } from '../capture/events.js';
-import { clientText, oneLine } from '../run/format.js';
+import { clientText, oneLine } from '../capture/format.js';
 import type { CellPair, CellStatus, ConnectionRow, Stage } from './captureDiff.js';
 import type { Tone } from './theme.js';
 

@@ -1,7 +1,7 @@
-// What the app's screen may ask of the workshop: the Workshop class implements it, and
+// What the app's screen may ask of the workshop: the WorkshopSession class implements it, and
 // component tests give a fake.
 import type { ThrottledStore } from './store.js';
-import type { WorkshopSnapshot } from './workshop.js';
+import type { WorkshopSnapshot } from './workshopSession.js';
 
 export interface WorkshopControls {
   readonly store: ThrottledStore<WorkshopSnapshot>;

@@ -7,11 +7,11 @@ import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent, ClientAddress, Direction } from '../capture/events.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
-import { describeProblem, type Problem } from '../run/problem.js';
-import { DemoServer } from '../server/demoServer.js';
+import { describeProblem, type Problem } from '../errors/problem.js';
+import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
-import type { Level } from '../workshop/levelSpec.js';
-import { hooksUpTo, levelById, loadLevels, solutionFile } from '../workshop/levels.js';
+import type { Level } from '../tracks/levelSpec.js';
+import { hooksUpTo, levelById, loadLevels, solutionFile } from '../tracks/levels.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { levelAddedCode } from './levelCode.js';
 import { ThrottledStore } from './store.js';
@@ -61,7 +61,7 @@ export class DemoSession {
   private step = 'starting';
   private fatal: Problem | null = null;
   private attachMode: AttachMode | null = null;
-  private server: DemoServer | null = null;
+  private server: NativeServer | null = null;
   private level: number;
   private attaching = false;
   private problem: string | null = null;
@@ -103,7 +103,7 @@ export class DemoSession {
       this.setStep('checking the kernel');
       this.attachMode = (await prepareKernel({ attach: this.options.attach ?? 'auto' })).attachMode;
       this.setStep('starting the demo server');
-      this.server = await DemoServer.start();
+      this.server = await NativeServer.start();
       if (this.closing) return void (await this.server.stop()); // quit while it was starting
       this.phase = 'ready';
       await this.attach(this.level);

@@ -1,5 +1,5 @@
 // The demo's log items as plain lines, for output that is not a terminal.
-import { clientText } from '../run/format.js';
+import { clientText } from '../capture/format.js';
 import type { DemoItem } from './demo.js';
 import { payloadLines } from './components/DemoItemView.js';
 

@@ -6,7 +6,7 @@
 import { createElement, type ReactElement } from 'react';
 import { render, type Instance } from 'ink';
 import { onRelease, onShutdown } from '../engine/shutdown.js';
-import { describeProblem, type Problem } from '../run/problem.js';
+import { describeProblem, type Problem } from '../errors/problem.js';
 import { CrashBoundary } from './components/CrashBoundary.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';

@@ -2,7 +2,7 @@
 // previous level's file (or clean.c, for level 0) does not have, in hunks.
 import { readFileSync } from 'node:fs';
 import { diffLines } from 'diff';
-import { cleanFile, stepFile } from '../workshop/levels.js';
+import { cleanFile, stepFile } from '../tracks/levels.js';
 
 /** The added hunks, each a list of lines, in file order. */
 export function addedHunks(before: string, after: string): string[][] {

@@ -1,4 +1,4 @@
-// The workshop without the full screen (no TTY, or --plain): the same Workshop, reported
+// The workshop without the full screen (no TTY, or --plain): the same WorkshopSession, reported
 // line by line. Each connection is printed once it has settled, your sniffer's lines beside
 // the expected ones (`both` where they agree). On a terminal, commands are typed as lines
 // (r, a, +, -, n, h, 0-4, q); without one, traffic is automatic.
@@ -7,7 +7,7 @@ import { diffCaptures, type ConnectionRow } from './captureDiff.js';
 import { eventLines, timelineLines, type Segment } from './captureLines.js';
 import { codeExcerpt } from './codeExcerpt.js';
 import { hintLines } from './components/HintsPanel.js';
-import { GRACE_MS, type Workshop, type WorkshopSnapshot } from './workshop.js';
+import { GRACE_MS, type WorkshopSession, type WorkshopSnapshot } from './workshopSession.js';
 
 const WIDTH = 100;
 
@@ -20,7 +20,7 @@ export interface PlainOptions {
 const text = (segments: Segment[]) => segments.map((s) => s.text).join('');
 
 /** Prints what changes in the workshop's snapshots; resolves when the learner types q. */
-export function runPlain(workshop: Workshop, options: PlainOptions = {}): { quitRequested: Promise<void>; stop: () => void } {
+export function runPlain(workshop: WorkshopSession, options: PlainOptions = {}): { quitRequested: Promise<void>; stop: () => void } {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   let previous: WorkshopSnapshot | null = null;
   const printed = new Set<string>();

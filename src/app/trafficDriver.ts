@@ -2,7 +2,7 @@
 // seconds (`a`), at a size the learner picks (`+`/`-`). One request at a time: automatic
 // traffic skips a tick rather than pile requests up behind a slow server.
 import { EventEmitter } from 'node:events';
-import { sendTutorialRequest } from '../server/traffic.js';
+import { sendTutorialRequest } from '../targets/traffic.js';
 
 /** Sizes `+` and `-` step through; 400 is DATA_LEN, the most one event carries. */
 export const REQUEST_SIZES = [10, 20, 50, 100, 200, 400, 1000, 4000] as const;

@@ -2,10 +2,10 @@
 // level, without the app — for learners in a hurry, scripts and graders.
 // Exit 0: every check passed; 1: a check failed; 2: the environment or the command line.
 import type { Command } from 'commander';
-import { verifyLevel } from '../workshop/verify.js';
-import { formatReport, useColor } from '../workshop/formatReport.js';
-import { currentLevel, markCompleted, readProgress } from '../workshop/progress.js';
-import { loadLevels } from '../workshop/levels.js';
+import { verifyLevel } from '../check/verify.js';
+import { formatReport, useColor } from '../check/formatReport.js';
+import { currentLevel, markCompleted, readProgress } from '../tracks/progress.js';
+import { loadLevels } from '../tracks/levels.js';
 import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
 

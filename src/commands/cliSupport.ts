@@ -3,8 +3,8 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { describeProblem, exitCodeFor, formatProblem, UsageError } from '../run/problem.js';
-import { cleanFile } from '../workshop/levels.js';
+import { describeProblem, exitCodeFor, formatProblem, UsageError } from '../errors/problem.js';
+import { cleanFile } from '../tracks/levels.js';
 import { giveToInvokingUser } from '../util/invokingUser.js';
 import type { AttachRequest } from '../kernel/features.js';
 

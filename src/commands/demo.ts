@@ -2,7 +2,7 @@
 // traffic sent automatically, what it captures printed large; ←/→ change the level.
 import type { Command } from 'commander';
 import { DemoSession } from '../app/demo.js';
-import { exitCodeFor, formatProblem } from '../run/problem.js';
+import { exitCodeFor, formatProblem } from '../errors/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { attachOption, fail, intOption } from './cliSupport.js';
 

@@ -2,8 +2,8 @@
 // rebuilt on the engine. Starts the demo server, compiles the learner's file for this
 // kernel, attaches the hooks of levels ≤ N, and prints what they capture.
 import type { Command } from 'commander';
-import { LiveSession } from '../run/liveSession.js';
-import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../run/format.js';
+import { LiveSession } from '../pipeline/liveSession.js';
+import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../capture/format.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';

@@ -1,7 +1,7 @@
 // `ebpf-workshop server`: the demo server on its own, for trying the tutorial's curl by hand or
 // for running your own sniffer against it. Stops cleanly on Ctrl-C or SIGTERM.
 import type { Command } from 'commander';
-import { DemoServer, DemoServerError } from '../server/demoServer.js';
+import { NativeServer, NativeServerError } from '../targets/nativeServer.js';
 import { fail, intOption } from './cliSupport.js';
 
 interface ServerOptions {
@@ -17,7 +17,7 @@ export function curlLine(host: string, port: number, size = 50): string {
 }
 
 async function runServer(options: ServerOptions): Promise<void> {
-  const server = await DemoServer.start({ host: options.host, port: options.port });
+  const server = await NativeServer.start({ host: options.host, port: options.port });
   process.stdout.write(
     `demo server listening on ${server.url} (pid ${server.pid})\n` +
       `try it:  ${curlLine(server.host, server.port)}\n` +
@@ -35,7 +35,7 @@ async function runServer(options: ServerOptions): Promise<void> {
     return;
   }
   const { code, signal } = ended.exit;
-  throw new DemoServerError(
+  throw new NativeServerError(
     `the demo server stopped on its own (${signal ? `killed by ${signal}` : `exit code ${code}`}): run \`ebpf-workshop server\` again`,
   );
 }

@@ -1,9 +1,9 @@
 // `ebpf-workshop start`: the learner's workshop. Full screen on a terminal; line by line
 // without one (or with --plain).
 import type { Command } from 'commander';
-import { exitCodeFor, formatProblem, type Problem } from '../run/problem.js';
-import { loadLevels } from '../workshop/levels.js';
-import { currentLevel, readProgress } from '../workshop/progress.js';
+import { exitCodeFor, formatProblem, type Problem } from '../errors/problem.js';
+import { loadLevels } from '../tracks/levels.js';
+import { currentLevel, readProgress } from '../tracks/progress.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
 
@@ -33,19 +33,19 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
   // The app (React, Ink) is loaded only by the commands that show it: check and run start
   // faster without it, which matters most on slow machines and emulated guests.
   const { importForTerminal } = await import('../app/interactiveImport.js');
-  const [{ createElement }, { WorkshopApp }, { runInkApp }, { runPlain }, { Workshop }] = await importForTerminal(() =>
+  const [{ createElement }, { WorkshopApp }, { runInkApp }, { runPlain }, { WorkshopSession }] = await importForTerminal(() =>
     Promise.all([
       import('react'),
       import('../app/components/WorkshopApp.js'),
       import('../app/inkRunner.js'),
       import('../app/plainWorkshop.js'),
-      import('../app/workshop.js'),
+      import('../app/workshopSession.js'),
     ]),
   );
   const file = learnerFile(fileArg);
   const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
   const plain = options.plain || !process.stdout.isTTY || !process.stdin.isTTY;
-  const workshop = new Workshop({ file, level, attach: options.attach, poll: options.poll, autoTraffic: plain && !process.stdin.isTTY });
+  const workshop = new WorkshopSession({ file, level, attach: options.attach, poll: options.poll, autoTraffic: plain && !process.stdin.isTTY });
 
   if (plain) {
     const plainRun = runPlain(workshop, { commands: process.stdin.isTTY });

@@ -1,6 +1,6 @@
 // The verifier and LLVM name the function they compiled, which in tracepoint mode is the
 // adapter's `tracepoint__syscalls__sys_exit_read`, not the learner's `syscall__probe_ret_read`.
-import { hookName } from '../attach/hookNames.js';
+import { hookName } from '../hooks/hookNames.js';
 
 const TRACEPOINT_PROGRAM = /^tracepoint__syscalls__sys_(enter|exit)_([A-Za-z0-9_]+)$/;
 

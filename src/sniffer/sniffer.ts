@@ -4,10 +4,10 @@
 // kprobe mode: the tutorial's way — BCC reads a `syscall__` function's parameters from the
 // syscall's registers, and the function attaches to the kernel's syscall entry point.
 // tracepoint mode (kernels without kprobes): the source is rewritten so each hook runs on
-// `syscalls:sys_enter_<x>` / `sys_exit_<x>` (src/attach/tracepointAdapter.ts).
-import { adaptToTracepoints } from '../attach/tracepointAdapter.js';
-import { findHookDefinitions, type HookDefinition, type HookKind } from '../attach/hookNames.js';
-import { readSyscallFormat } from '../attach/tracepointFormat.js';
+// `syscalls:sys_enter_<x>` / `sys_exit_<x>` (src/hooks/tracepointAdapter.ts).
+import { adaptToTracepoints } from '../hooks/tracepointAdapter.js';
+import { findHookDefinitions, type HookDefinition, type HookKind } from '../hooks/hookNames.js';
+import { readSyscallFormat } from '../hooks/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
 import { batchHandler, type PerfOutput } from '../engine/perfOutput.js';
 import { onlineCpus } from '../engine/cpus.js';

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { solutionFile } from '../../src/workshop/levels.js';
+import { solutionFile } from '../../src/tracks/levels.js';
 import { checkById, makeWorkspace, runCheck, runCli, STACK_TRACE, type Workspace } from '../helpers/cli.js';
 import { liveKernel } from '../helpers/kernel.js';
 

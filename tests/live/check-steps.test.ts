@@ -5,7 +5,7 @@
 import t, { type Test } from 'tap';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanFile, hooksUpTo, levelById, loadLevels, mapsUpTo, perfOutputsUpTo, stepFile } from '../../src/workshop/levels.js';
+import { cleanFile, hooksUpTo, levelById, loadLevels, mapsUpTo, perfOutputsUpTo, stepFile } from '../../src/tracks/levels.js';
 import { checkById, failedChecks, makeWorkspace, runCheck, STACK_TRACE, type Workspace } from '../helpers/cli.js';
 import { liveKernel } from '../helpers/kernel.js';
 

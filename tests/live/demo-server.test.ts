@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import { DemoServer } from '../../src/server/demoServer.js';
-import { sendRequests, sendTutorialRequest } from '../../src/server/traffic.js';
+import { NativeServer } from '../../src/targets/nativeServer.js';
+import { sendRequests, sendTutorialRequest } from '../../src/targets/traffic.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
@@ -106,11 +106,11 @@ function uidsOf(pid: number): number[] {
 }
 
 t.test('the demo server binary is built', async (t) => {
-  t.ok(existsSync(DemoServer.binary()), `${DemoServer.binary()} exists (npx cmake-js compile builds it)`);
+  t.ok(existsSync(NativeServer.binary()), `${NativeServer.binary()} exists (npx cmake-js compile builds it)`);
 });
 
 t.test('a running server', async (t) => {
-  const server = await DemoServer.start({ port: 0 });
+  const server = await NativeServer.start({ port: 0 });
   t.teardown(() => server.stop());
 
   t.test('reports where it listens', async (t) => {
@@ -273,9 +273,9 @@ t.test('a running server', async (t) => {
 });
 
 t.test('the next port is taken when the one asked for is busy', async (t) => {
-  const first = await DemoServer.start({ port: 0 });
+  const first = await NativeServer.start({ port: 0 });
   t.teardown(() => first.stop());
-  const second = await DemoServer.start({ port: first.port });
+  const second = await NativeServer.start({ port: first.port });
   t.teardown(() => second.stop());
   t.ok(second.port > first.port && second.port < first.port + 20, `asked for ${first.port}, got ${second.port}`);
   const reply = await sendTutorialRequest({ host: second.host, port: second.port, size: 3 });
@@ -283,7 +283,7 @@ t.test('the next port is taken when the one asked for is busy', async (t) => {
 });
 
 t.test('an idle connection is closed after the idle timeout', async (t) => {
-  const child = spawn(DemoServer.binary(), ['--port', '0', '--idle-timeout', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(NativeServer.binary(), ['--port', '0', '--idle-timeout', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => {
     child.kill('SIGKILL');
   });
@@ -305,7 +305,7 @@ t.test('an idle connection is closed after the idle timeout', async (t) => {
 });
 
 t.test('stop() ends the process with exit code 0 and leaves nothing behind', async (t) => {
-  const server = await DemoServer.start({ port: 0 });
+  const server = await NativeServer.start({ port: 0 });
   const { pid, port } = server;
   await server.stop();
   t.notOk(processExists(pid), `process ${pid} is gone`);
@@ -315,7 +315,7 @@ t.test('stop() ends the process with exit code 0 and leaves nothing behind', asy
 });
 
 t.test('a server that cannot start is reported with its stderr', async (t) => {
-  await t.rejects(DemoServer.start({ host: '256.0.0.1', port: 0 }), {
+  await t.rejects(NativeServer.start({ host: '256.0.0.1', port: 0 }), {
     message: /the demo server exited with code 1 before listening: demo-server: cannot resolve --host '256\.0\.0\.1'/,
   });
 });
@@ -323,8 +323,8 @@ t.test('a server that cannot start is reported with its stderr', async (t) => {
 t.test('the server dies with the process that started it', async (t) => {
   // A child Node process starts a server and then is killed outright: no exit handler runs.
   const script = `
-    import { DemoServer } from ${JSON.stringify(path.resolve('src/server/demoServer.ts'))};
-    const server = await DemoServer.start({ port: 0 });
+    import { NativeServer } from ${JSON.stringify(path.resolve('src/targets/nativeServer.ts'))};
+    const server = await NativeServer.start({ port: 0 });
     process.stdout.write(server.pid + '\\n');
     setInterval(() => {}, 1000);
   `;
@@ -341,8 +341,8 @@ t.test('the server dies with the process that started it', async (t) => {
 
 t.test('the server dies when its starter exits without stopping it', async (t) => {
   const script = `
-    import { DemoServer } from ${JSON.stringify(path.resolve('src/server/demoServer.ts'))};
-    const server = await DemoServer.start({ port: 0 });
+    import { NativeServer } from ${JSON.stringify(path.resolve('src/targets/nativeServer.ts'))};
+    const server = await NativeServer.start({ port: 0 });
     process.stdout.write(server.pid + '\\n');
     process.exit(0);
   `;
@@ -364,24 +364,24 @@ t.test('under sudo the server runs as the invoking user', { skip: !isRoot && 'ne
   process.env.SUDO_UID = '65534';
   process.env.SUDO_GID = '65534';
 
-  const server = await DemoServer.start({ port: 0 });
+  const server = await NativeServer.start({ port: 0 });
   t.teardown(() => server.stop());
   t.same(uidsOf(server.pid), [65534, 65534, 65534, 65534], 'real, effective, saved and filesystem uid');
   t.match(readFileSync(`/proc/${server.pid}/status`, 'utf8'), /^Groups:\s*65534\s*$/m, 'no root groups left');
   const reply = await sendTutorialRequest({ host: server.host, port: server.port, size: 4 });
   t.equal(reply.status, 200, 'it still answers');
 
-  const asRoot = await DemoServer.start({ port: 0, runAs: null });
+  const asRoot = await NativeServer.start({ port: 0, runAs: null });
   t.teardown(() => asRoot.stop());
   t.equal(uidsOf(asRoot.pid)[0], 0, 'runAs: null keeps our own user');
 
-  const explicit = await DemoServer.start({ port: 0, runAs: { uid: 1, gid: 1 } });
+  const explicit = await NativeServer.start({ port: 0, runAs: { uid: 1, gid: 1 } });
   t.teardown(() => explicit.stop());
   t.equal(uidsOf(explicit.pid)[0], 1, 'runAs picks the user');
 });
 
 t.test('started directly as root under sudo, the binary drops to SUDO_UID itself', { skip: !isRoot && 'needs root' }, async (t) => {
-  const child = spawn(DemoServer.binary(), ['--port', '0'], {
+  const child = spawn(NativeServer.binary(), ['--port', '0'], {
     env: { ...process.env, SUDO_UID: '65534', SUDO_GID: '65534' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -397,7 +397,7 @@ t.test('the syscall profile is what the tutorial hooks', { skip: !hasStrace && '
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const log = path.join(dir, 'trace'); // -ff: one file per thread, trace.<tid>, so no call is split in two
   const syscalls = 'accept,accept4,read,readv,recvfrom,recvmsg,write,writev,sendto,sendmsg,sendfile,close';
-  const strace = spawn('strace', ['-ff', '-qq', '-s', '256', '-e', `trace=${syscalls}`, '-o', log, DemoServer.binary(), '--port', '0'], {
+  const strace = spawn('strace', ['-ff', '-qq', '-s', '256', '-e', `trace=${syscalls}`, '-o', log, NativeServer.binary(), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.teardown(() => {

@@ -7,8 +7,8 @@ import { mkdtempSync, openSync, closeSync, readFileSync, readSync, rmSync, write
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { adaptToTracepoints } from '../../src/attach/tracepointAdapter.js';
-import { readSyscallFormat } from '../../src/attach/tracepointFormat.js';
+import { adaptToTracepoints } from '../../src/hooks/tracepointAdapter.js';
+import { readSyscallFormat } from '../../src/hooks/tracepointFormat.js';
 import { onlineCpus } from '../../src/engine/cpus.js';
 import { addon } from '../../src/native/addon.js';
 import { BpfProgram, CompileError } from '../../src/engine/bpfProgram.js';

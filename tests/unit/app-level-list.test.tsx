@@ -4,7 +4,7 @@ import t from 'tap';
 import { render } from 'ink-testing-library';
 import { LevelList } from '../../src/app/components/LevelList.js';
 import { setColorEnabled } from '../../src/app/theme.js';
-import { loadLevels } from '../../src/workshop/levels.js';
+import { loadLevels } from '../../src/tracks/levels.js';
 
 setColorEnabled(false);
 const levels = loadLevels();

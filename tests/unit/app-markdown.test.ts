@@ -1,6 +1,6 @@
 import t from 'tap';
 import { inlineSpans, lineText, parseBlocks, renderMarkdown, wrapSpans } from '../../src/app/markdown.js';
-import { instructionsText, loadLevels } from '../../src/workshop/levels.js';
+import { instructionsText, loadLevels } from '../../src/tracks/levels.js';
 
 t.test('blocks: headings, paragraphs joined, list items with continuations, fences, tables', async (t) => {
   const md = [

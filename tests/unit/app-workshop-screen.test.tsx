@@ -9,9 +9,9 @@ import { ConnectionLog } from '../../src/app/connectionLog.js';
 import { ThrottledStore } from '../../src/app/store.js';
 import { setColorEnabled } from '../../src/app/theme.js';
 import { initialWatchState } from '../../src/app/watchMachine.js';
-import type { WorkshopSnapshot } from '../../src/app/workshop.js';
-import { fail } from '../../src/workshop/checkReport.js';
-import { loadLevels } from '../../src/workshop/levels.js';
+import type { WorkshopSnapshot } from '../../src/app/workshopSession.js';
+import { fail } from '../../src/check/checkReport.js';
+import { loadLevels } from '../../src/tracks/levels.js';
 
 setColorEnabled(false);
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isError, parseClangDiagnostics, type Diagnostic } from '../../src/engine/diagnostics.js';
 import { explainCompileError } from '../../src/diagnose/index.js';
-import { contractNames } from '../../src/workshop/contract.js';
+import { contractNames } from '../../src/tracks/contract.js';
 import { fixtureText } from '../helpers/fixtures.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'clang-mistakes');

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { didYouMean, editDistance, suggestHookName, suggestionBudget } from '../../src/diagnose/index.js';
 import { BPF_HELPER_NAMES } from '../../src/diagnose/bpfHelpers.js';
-import { contractNames } from '../../src/workshop/contract.js';
-import { loadLevels } from '../../src/workshop/levels.js';
+import { contractNames } from '../../src/tracks/contract.js';
+import { loadLevels } from '../../src/tracks/levels.js';
 
 const hookNames = loadLevels().flatMap((level) => level.spec.hooks.map((hook) => hook.name));
 

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findHookDefinitions, hookName, parseHookName } from '../../src/attach/hookNames.js';
+import { findHookDefinitions, hookName, parseHookName } from '../../src/hooks/hookNames.js';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'adapter');
 const shapes = readFileSync(path.join(fixtures, 'hook-shapes.c'), 'utf8');

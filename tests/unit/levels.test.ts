@@ -12,8 +12,8 @@ import {
   perfOutputsUpTo,
   solutionFile,
   stepFile,
-} from '../../src/workshop/levels.js';
-import { levelSchema, manifestSchema } from '../../src/workshop/levelSpec.js';
+} from '../../src/tracks/levels.js';
+import { levelSchema, manifestSchema } from '../../src/tracks/levelSpec.js';
 
 const levels = loadLevels();
 const read = (file: string) => readFileSync(file, 'utf8');

@@ -3,9 +3,9 @@
 import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { adaptToTracepoints, TracepointAdaptError, type SyscallFormatLookup } from '../../src/attach/tracepointAdapter.js';
-import { findHookDefinitions } from '../../src/attach/hookNames.js';
-import { parseTracepointFormat, syscallFormatFromText } from '../../src/attach/tracepointFormat.js';
+import { adaptToTracepoints, TracepointAdaptError, type SyscallFormatLookup } from '../../src/hooks/tracepointAdapter.js';
+import { findHookDefinitions } from '../../src/hooks/hookNames.js';
+import { parseTracepointFormat, syscallFormatFromText } from '../../src/hooks/tracepointFormat.js';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'adapter');
 const tutorial = readFileSync(path.join(fixtures, 'http-capture.c'), 'utf8');

@@ -1,7 +1,7 @@
 // One item of the demo's log, laid out to be read from the back of a room: a blank line
 // around each, headings in bold, payloads line by line.
 import { Box, Text } from 'ink';
-import { clientText } from '../../run/format.js';
+import { clientText } from '../../capture/format.js';
 import type { DemoItem } from '../demo.js';
 import { tone } from '../theme.js';
 

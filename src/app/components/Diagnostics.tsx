@@ -1,8 +1,8 @@
 // Why the learner's file is not attached: the first failure at file:line with the code
 // around it and a hint, then the other failures one line each, as many as fit.
 import { Box, Text } from 'ink';
-import type { Problem } from '../../run/problem.js';
-import type { CheckResult } from '../../workshop/checkReport.js';
+import type { Problem } from '../../errors/problem.js';
+import type { CheckResult } from '../../check/checkReport.js';
 import { codeExcerpt } from '../codeExcerpt.js';
 import { tone } from '../theme.js';
 

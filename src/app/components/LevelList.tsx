@@ -1,6 +1,6 @@
 // The levels 0–4: done (✓), the one being worked on (▶), and the ones ahead.
 import { Box, Text } from 'ink';
-import type { Level } from '../../workshop/levelSpec.js';
+import type { Level } from '../../tracks/levelSpec.js';
 import { tone } from '../theme.js';
 
 export interface LevelListProps {

@@ -1,6 +1,6 @@
 // One line: has the level passed? If not, the first live check that fails, and what to do.
 import { Text } from 'ink';
-import type { LiveVerdict as Verdict } from '../workshop.js';
+import type { LiveVerdict as Verdict } from '../workshopSession.js';
 import { tone } from '../theme.js';
 
 export interface LiveVerdictProps {

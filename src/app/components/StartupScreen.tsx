@@ -2,7 +2,7 @@
 // failure is shown as a Problem (what happened, what to do), never a stack.
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import type { Problem } from '../../run/problem.js';
+import type { Problem } from '../../errors/problem.js';
 import { tone } from '../theme.js';
 
 export function StartupScreen({ step, fatal, width }: { step: string; fatal: Problem | null; width: number }) {

@@ -2,9 +2,9 @@
 // through a ConnectionTracker into exchanges. Listeners get events in batches, never one
 // call per event, so a busy machine cannot flood the UI.
 import { EventEmitter } from 'node:events';
-import { ConnectionTracker, type Exchange, type TrackerOptions } from '../capture/connectionTracker.js';
-import type { CaptureEvent } from '../capture/events.js';
-import { monotonicNowNs, ReorderBuffer } from '../capture/reorderBuffer.js';
+import { ConnectionTracker, type Exchange, type TrackerOptions } from './connectionTracker.js';
+import type { CaptureEvent } from './events.js';
+import { monotonicNowNs, ReorderBuffer } from './reorderBuffer.js';
 import type { PerfBufferOptions, PerfBufferStats } from '../native/bccAddon.js';
 import type { CaptureCounters, Sniffer } from '../sniffer/sniffer.js';
 

@@ -1,9 +1,9 @@
 // What can be checked without attaching anything: the file is C text, it compiles for this
 // kernel, it has the level's hooks, maps and perf outputs with the right shapes, and the
 // verifier accepts every hook. Each check names the learner's line where one applies.
-import { findHookDefinitions } from '../attach/hookNames.js';
-import { readSyscallFormat } from '../attach/tracepointFormat.js';
-import { TracepointAdaptError } from '../attach/tracepointAdapter.js';
+import { findHookDefinitions } from '../hooks/hookNames.js';
+import { readSyscallFormat } from '../hooks/tracepointFormat.js';
+import { TracepointAdaptError } from '../hooks/tracepointAdapter.js';
 import { CompileError, LoadError } from '../engine/bpfProgram.js';
 import { isError } from '../engine/diagnostics.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
@@ -12,8 +12,8 @@ import { Sniffer } from '../sniffer/sniffer.js';
 import { didYouMean, explainCompileError, summarizeVerifierLog } from '../diagnose/index.js';
 import { LearnerSource } from '../diagnose/learnerSource.js';
 import { fail, pass, skip, type CheckResult } from './checkReport.js';
-import { hooksUpTo, mapsUpTo, perfOutputsUpTo } from './levels.js';
-import { contractNames } from './contract.js';
+import { hooksUpTo, mapsUpTo, perfOutputsUpTo } from '../tracks/levels.js';
+import { contractNames } from '../tracks/contract.js';
 
 export interface StaticInput {
   /** The file as the learner named it (used in messages and locations). */

@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { prepareKernel, type AttachRequest, type KernelEnvironment } from '../kernel/environment.js';
-import { DemoServer } from '../server/demoServer.js';
-import { sendRequests } from '../server/traffic.js';
+import { NativeServer } from '../targets/nativeServer.js';
+import { sendRequests } from '../targets/traffic.js';
 import { Sniffer, type AttachedHook } from '../sniffer/sniffer.js';
-import { hooksUpTo } from '../workshop/levels.js';
+import { hooksUpTo } from '../tracks/levels.js';
 import { onShutdown } from '../engine/shutdown.js';
-import { Capture, type CaptureOptions } from './capture.js';
+import { Capture, type CaptureOptions } from '../capture/capture.js';
 
 export interface LiveSessionOptions {
   file: string;
@@ -18,7 +18,7 @@ export interface LiveSessionOptions {
   /** Show every process's traffic, not only the demo server's. */
   allProcesses?: boolean;
   /** Share a running demo server (the app runs two sessions on one); else one is started. */
-  server?: DemoServer;
+  server?: NativeServer;
   host?: string;
   port?: number;
   perfBuffer?: CaptureOptions['perfBuffer'];
@@ -32,7 +32,7 @@ export class LiveSession {
 
   private constructor(
     readonly environment: KernelEnvironment,
-    readonly server: DemoServer,
+    readonly server: NativeServer,
     private readonly ownsServer: boolean,
     readonly sniffer: Sniffer,
     readonly hooks: AttachedHook[],
@@ -58,7 +58,7 @@ export class LiveSession {
     try {
       if (!server) {
         progress('starting the demo server');
-        server = await DemoServer.start({ host: options.host, port: options.port });
+        server = await NativeServer.start({ host: options.host, port: options.port });
       }
       const attach = options.level > 0;
       if (attach) progress('attaching the hooks'); // level 0 attaches nothing: compiling loaded them

@@ -1,7 +1,7 @@
 // How `run` prints what it captured: readable lines for people, one JSON object per line
 // for scripts. Payloads are shown as text with control characters made visible.
-import type { Exchange } from '../capture/connectionTracker.js';
-import type { CaptureEvent, ClientAddress } from '../capture/events.js';
+import type { Exchange } from './connectionTracker.js';
+import type { CaptureEvent, ClientAddress } from './events.js';
 
 export function payloadText(bytes: Buffer): string {
   return bytes.toString('latin1');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { nativeBinDir } from '../native/addon.js';
 import { invokingUser } from '../util/invokingUser.js';
 
-export interface DemoServerOptions {
+export interface NativeServerOptions {
   /** Address to listen on; loopback unless asked otherwise. */
   host?: string;
   /** Port to try first (the next ones are tried if busy); 0 picks any free port. */
@@ -17,16 +17,16 @@ export interface DemoServerOptions {
   startTimeoutMs?: number;
 }
 
-export interface DemoServerExit {
+export interface NativeServerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
 
 /** A failure to run or reach the demo server; the message says what to do next. */
-export class DemoServerError extends Error {
+export class NativeServerError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'DemoServerError';
+    this.name = 'NativeServerError';
   }
 }
 
@@ -45,7 +45,7 @@ function killRunningOnExit(): void {
   });
 }
 
-export class DemoServer {
+export class NativeServer {
   private constructor(
     private readonly child: ChildProcess,
     readonly pid: number,
@@ -53,7 +53,7 @@ export class DemoServer {
     readonly host: string,
     readonly port: number,
     /** Settles when the server process ends, however that happens. */
-    readonly exited: Promise<DemoServerExit>,
+    readonly exited: Promise<NativeServerExit>,
   ) {}
 
   get url(): string {
@@ -69,10 +69,10 @@ export class DemoServer {
     return path.join(nativeBinDir, 'demo-server');
   }
 
-  static async start(opts: DemoServerOptions = {}): Promise<DemoServer> {
-    const binary = DemoServer.binary();
+  static async start(opts: NativeServerOptions = {}): Promise<NativeServer> {
+    const binary = NativeServer.binary();
     if (!existsSync(binary)) {
-      throw new DemoServerError(
+      throw new NativeServerError(
         `the demo server is not built (${binary} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build\``,
       );
     }
@@ -96,7 +96,7 @@ export class DemoServer {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_KEPT);
     });
-    const exited = new Promise<DemoServerExit>((resolve) => {
+    const exited = new Promise<NativeServerExit>((resolve) => {
       // 'close' rather than 'exit': by then its stderr has been read to the end.
       child.once('close', (code, signal) => {
         running.delete(child);
@@ -116,7 +116,7 @@ export class DemoServer {
         let stdout = '';
         let listening = false;
         const timer = setTimeout(
-          () => reject(new DemoServerError(`the demo server did not start listening within ${timeoutMs / 1000} s${detail(stderr)}`)),
+          () => reject(new NativeServerError(`the demo server did not start listening within ${timeoutMs / 1000} s${detail(stderr)}`)),
           timeoutMs,
         );
         child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -131,12 +131,12 @@ export class DemoServer {
         });
         child.once('error', (error: NodeJS.ErrnoException) => {
           clearTimeout(timer);
-          reject(new DemoServerError(`could not run the demo server ${binary} (${error.code ?? error.message}): rebuild it with \`npm run build\``));
+          reject(new NativeServerError(`could not run the demo server ${binary} (${error.code ?? error.message}): rebuild it with \`npm run build\``));
         });
         void exited.then(({ code, signal }) => {
           clearTimeout(timer);
           const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          reject(new DemoServerError(`the demo server ${how} before listening${detail(stderr)}`));
+          reject(new NativeServerError(`the demo server ${how} before listening${detail(stderr)}`));
         });
       });
     } catch (error) {
@@ -144,7 +144,7 @@ export class DemoServer {
       await exited;
       throw error;
     }
-    return new DemoServer(child, child.pid!, address.host, address.port, exited);
+    return new NativeServer(child, child.pid!, address.host, address.port, exited);
   }
 
   /** SIGTERM, then SIGKILL if it has not exited after graceMs. Safe to call more than once. */

@@ -2,7 +2,7 @@
 // '{"size": N}'`, sent from Node. Each request has its own IPv4 connection, closed after the
 // answer, so the server goes through accept4, read, write and close for every one.
 import http from 'node:http';
-import { DemoServerError } from './demoServer.js';
+import { NativeServerError } from './nativeServer.js';
 
 export interface TutorialRequest {
   host: string;
@@ -50,7 +50,7 @@ export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialRepl
       },
     );
     request.setTimeout(timeoutMs, () => {
-      request.destroy(new DemoServerError(`the demo server at ${where} did not answer within ${timeoutMs / 1000} s`));
+      request.destroy(new NativeServerError(`the demo server at ${where} did not answer within ${timeoutMs / 1000} s`));
     });
     request.on('error', (error) => reject(requestError(error, where)));
     request.end(body);
@@ -59,10 +59,10 @@ export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialRepl
 
 function requestError(error: NodeJS.ErrnoException, where: string): Error {
   if (error.code === 'ECONNREFUSED') {
-    return new DemoServerError(`nothing is listening on ${where}: is the demo server running? (\`ebpf-workshop server\` starts it)`);
+    return new NativeServerError(`nothing is listening on ${where}: is the demo server running? (\`ebpf-workshop server\` starts it)`);
   }
-  if (error.code === 'ECONNRESET') return new DemoServerError(`the demo server at ${where} closed the connection without answering`);
-  if (error.code) return new DemoServerError(`the request to the demo server at ${where} failed (${error.code}): ${error.message}`);
+  if (error.code === 'ECONNRESET') return new NativeServerError(`the demo server at ${where} closed the connection without answering`);
+  if (error.code) return new NativeServerError(`the request to the demo server at ${where} failed (${error.code}): ${error.message}`);
   return error;
 }
 

@@ -3,11 +3,11 @@
 // kernel is left as it was found.
 import { readFile } from 'node:fs/promises';
 import { prepareKernel, type AttachRequest } from '../kernel/environment.js';
-import { DemoServer } from '../server/demoServer.js';
+import { NativeServer } from '../targets/nativeServer.js';
 import { checkText, staticChecks } from './staticChecks.js';
 import { liveChecks } from './liveChecks.js';
 import { locateLiveFailures } from './liveLocations.js';
-import { hooksUpTo, levelById } from './levels.js';
+import { hooksUpTo, levelById } from '../tracks/levels.js';
 import { skip, type CaptureReport, type CheckReport, type CheckResult } from './checkReport.js';
 
 export interface VerifyOptions {
@@ -15,7 +15,7 @@ export interface VerifyOptions {
   level: number;
   attach?: AttachRequest;
   /** A running demo server to use (the app shares one); else one is started and stopped. */
-  server?: DemoServer;
+  server?: NativeServer;
   onProgress?: (step: string) => void;
 }
 
@@ -54,7 +54,7 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
     return report(checks);
   }
 
-  const server = options.server ?? (progress('starting the demo server'), await DemoServer.start());
+  const server = options.server ?? (progress('starting the demo server'), await NativeServer.start());
   try {
     progress('attaching and sending requests');
     // A level-N run attaches only the hooks of levels ≤ N, as the tutorial's runner did.

@@ -2,7 +2,7 @@
 // write, and what a check of that level expects to find in the compiled program and in a
 // live run. The manifest is data; this schema is what makes it trustworthy.
 import { z } from 'zod';
-import { hookName, type HookKind } from '../attach/hookNames.js';
+import { hookName, type HookKind } from '../hooks/hookNames.js';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a C identifier');
 const hookKinds = ['entry', 'return'] as const satisfies readonly HookKind[];

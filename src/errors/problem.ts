@@ -4,10 +4,10 @@ import { AttachError, CompileError, LoadError } from '../engine/bpfProgram.js';
 import { isError, type Diagnostic } from '../engine/diagnostics.js';
 import { EnvironmentError } from '../kernel/checks.js';
 import { AttachModeError } from '../kernel/features.js';
-import { TracepointAdaptError } from '../attach/tracepointAdapter.js';
+import { TracepointAdaptError } from '../hooks/tracepointAdapter.js';
 import { EventLayoutError } from '../capture/decoder.js';
 import { HookAttachError } from '../sniffer/sniffer.js';
-import { DemoServerError } from '../server/demoServer.js';
+import { NativeServerError } from '../targets/nativeServer.js';
 import { NativeBuildError } from '../native/build.js';
 
 export interface Location {
@@ -78,7 +78,7 @@ export function describeProblem(error: unknown): Problem {
   if (error instanceof NativeBuildError) {
     return { kind: 'environment', message: error.message, hint: 'sudo ./scripts/setup.sh', location: null, raw: error.output };
   }
-  if (error instanceof DemoServerError) {
+  if (error instanceof NativeServerError) {
     return { kind: 'environment', message: error.message, hint: null, location: null, raw: null };
   }
   if (error instanceof EventLayoutError) {

@@ -4,11 +4,11 @@
 // message says what arrived instead (a swapped direction, an empty address, nothing at all).
 import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent, DataEvent, OpenEvent } from '../capture/events.js';
-import type { DemoServer } from '../server/demoServer.js';
-import { sendTutorialRequest } from '../server/traffic.js';
-import { Capture } from '../run/capture.js';
+import type { NativeServer } from '../targets/nativeServer.js';
+import { sendTutorialRequest } from '../targets/traffic.js';
+import { Capture } from '../capture/capture.js';
 import type { Sniffer } from '../sniffer/sniffer.js';
-import type { ExpectedEvents } from './levelSpec.js';
+import type { ExpectedEvents } from '../tracks/levelSpec.js';
 import { fail, pass, type CaptureReport, type CheckResult } from './checkReport.js';
 
 export interface LiveCheckOptions {
@@ -22,7 +22,7 @@ const RESPONSE = /^HTTP\/1\.[01] 200/;
 
 export async function liveChecks(
   sniffer: Sniffer,
-  server: DemoServer,
+  server: NativeServer,
   expected: ExpectedEvents,
   options: LiveCheckOptions = {},
 ): Promise<{ checks: CheckResult[]; capture: CaptureReport }> {

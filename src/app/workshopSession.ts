@@ -10,17 +10,17 @@ import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent } from '../capture/events.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
-import { describeProblem, type Problem } from '../run/problem.js';
-import { DemoServer } from '../server/demoServer.js';
+import { describeProblem, type Problem } from '../errors/problem.js';
+import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
 import { giveToInvokingUser } from '../util/invokingUser.js';
-import type { CheckResult } from '../workshop/checkReport.js';
-import { evaluate } from '../workshop/liveChecks.js';
-import type { Level } from '../workshop/levelSpec.js';
-import { cleanFile, hooksUpTo, levelById, loadLevels, solutionFile, stepFile } from '../workshop/levels.js';
-import { markCompleted, readProgress } from '../workshop/progress.js';
-import { checkText, staticChecks } from '../workshop/staticChecks.js';
+import type { CheckResult } from '../check/checkReport.js';
+import { evaluate } from '../check/liveChecks.js';
+import type { Level } from '../tracks/levelSpec.js';
+import { cleanFile, hooksUpTo, levelById, loadLevels, solutionFile, stepFile } from '../tracks/levels.js';
+import { markCompleted, readProgress } from '../tracks/progress.js';
+import { checkText, staticChecks } from '../check/staticChecks.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { ConnectionLog } from './connectionLog.js';
 import { FileWatcher, type WatchMode } from './fileWatcher.js';
@@ -87,7 +87,7 @@ const EVALUATE_EVERY_MS = 250;
 /** How long an expected event waits for the learner's before it is flagged missing. */
 export const GRACE_MS = 800;
 
-export class Workshop {
+export class WorkshopSession {
   readonly store: ThrottledStore<WorkshopSnapshot>;
   readonly traffic: TrafficDriver;
   private readonly levels = loadLevels();
@@ -97,7 +97,7 @@ export class Workshop {
   private fatal: Problem | null = null;
   private attachMode: AttachMode | null = null;
   private warnings: string[] = [];
-  private server: DemoServer | null = null;
+  private server: NativeServer | null = null;
   private watcher: FileWatcher | null = null;
   private watchMode: WatchMode;
   private watchNote = '';
@@ -192,7 +192,7 @@ export class Workshop {
       this.attachMode = environment.attachMode;
       this.warnings = environment.warnings;
       this.setStep('starting the demo server');
-      this.server = await DemoServer.start();
+      this.server = await NativeServer.start();
       if (this.closing) return void (await this.server.stop()); // quit while it was starting
       this.watcher = new FileWatcher(this.absFile, { poll: this.options.poll });
       this.watcher.on('mode', (mode, why) => {
