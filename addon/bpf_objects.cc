@@ -1,5 +1,6 @@
 #include "bpf_objects.h"
 
+#include <bcc/bcc_syms.h>
 #include <bcc/libbpf.h>
 #include <errno.h>
 #include <unistd.h>
@@ -18,6 +19,9 @@ Napi::Function BpfObjects::Init(Napi::Env env) {
                      {
                          InstanceMethod("attachKprobe", &BpfObjects::AttachKprobe),
                          InstanceMethod("attachTracepoint", &BpfObjects::AttachTracepoint),
+                         InstanceMethod("attachUprobe", &BpfObjects::AttachUprobe),
+                         InstanceMethod("updateElement", &BpfObjects::UpdateElement),
+                         InstanceMethod("lookupElement", &BpfObjects::LookupElement),
                          InstanceMethod("detach", &BpfObjects::Detach),
                          InstanceMethod("close", &BpfObjects::Close),
                      });
@@ -40,10 +44,10 @@ BpfObjects::~BpfObjects() {
 
 void BpfObjects::DetachOne(const Attachment& a) {
   close(a.fd);
-  if (!a.kprobe_event.empty()) {
-    StderrCapture quiet;  // libbcc complains on stderr when the event is already gone
-    bpf_detach_kprobe(a.kprobe_event.c_str());
-  }
+  if (a.kind == Kind::kTracepoint) return;
+  StderrCapture quiet;  // libbcc complains on stderr when the event is already gone (PMU probes)
+  if (a.kind == Kind::kKprobe) bpf_detach_kprobe(a.event.c_str());
+  else bpf_detach_uprobe(a.event.c_str());
 }
 
 void BpfObjects::Release() {
@@ -59,14 +63,14 @@ int BpfObjects::RequireOwnFd(Napi::Env env, const Napi::Value& value) const {
   if (closed_) throw Napi::Error::New(env, "these BPF objects are closed");
   int fd = value.As<Napi::Number>().Int32Value();
   if (std::find(fds_.begin(), fds_.end(), fd) == fds_.end()) {
-    throw Napi::Error::New(env, "fd " + std::to_string(fd) + " is not a program of these BPF objects");
+    throw Napi::Error::New(env, "fd " + std::to_string(fd) + " is not a map or program of these BPF objects");
   }
   return fd;
 }
 
 Napi::Value BpfObjects::AttachResult(Napi::Env env, int fd, int err, const std::string& stderr_text,
-                                     const std::string& kprobe_event) {
-  if (fd >= 0) attachments_.push_back({fd, kprobe_event});
+                                     Kind kind, const std::string& event) {
+  if (fd >= 0) attachments_.push_back({fd, kind, event});
   Napi::Object result = Napi::Object::New(env);
   result.Set("fd", fd);
   result.Set("errno", fd < 0 ? err : 0);
@@ -87,7 +91,7 @@ Napi::Value BpfObjects::AttachKprobe(const Napi::CallbackInfo& info) {
   int fd = bpf_attach_kprobe(prog_fd, is_return ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY,
                              event.c_str(), kernel_fn.c_str(), 0, 0);
   int err = errno;
-  return AttachResult(env, fd, err, capture.Finish(), event);
+  return AttachResult(env, fd, err, capture.Finish(), Kind::kKprobe, event);
 }
 
 Napi::Value BpfObjects::AttachTracepoint(const Napi::CallbackInfo& info) {
@@ -100,7 +104,34 @@ Napi::Value BpfObjects::AttachTracepoint(const Napi::CallbackInfo& info) {
   errno = 0;
   int fd = bpf_attach_tracepoint(prog_fd, category.c_str(), name.c_str());
   int err = errno;
-  return AttachResult(env, fd, err, capture.Finish(), "");
+  return AttachResult(env, fd, err, capture.Finish(), Kind::kTracepoint, "");
+}
+
+// attachUprobe(progFd, isReturn, event, binaryPath, symbol, pid): the symbol's file offset comes
+// from libbcc's ELF reader, as BCC's own front ends find it; pid -1 probes every process that
+// maps the binary.
+Napi::Value BpfObjects::AttachUprobe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int prog_fd = RequireOwnFd(env, info[0]);
+  bool is_return = info[1].As<Napi::Boolean>();
+  std::string event = info[2].As<Napi::String>();
+  std::string binary = info[3].As<Napi::String>();
+  std::string symbol = info[4].As<Napi::String>();
+  int pid = info[5].As<Napi::Number>().Int32Value();
+  std::lock_guard<std::mutex> guard(BccLock());
+  StderrCapture capture;
+  struct bcc_symbol found = {};
+  if (bcc_resolve_symname(binary.c_str(), symbol.c_str(), 0, pid < 0 ? 0 : pid, nullptr, &found) < 0) {
+    // libbcc sets no errno here: the symbol is not in the binary's symbol tables (or no binary).
+    return AttachResult(env, -1, ENOENT, capture.Finish(), Kind::kUprobe, event);
+  }
+  std::string module = found.module ? found.module : binary;
+  bcc_procutils_free(found.module);
+  errno = 0;
+  int fd = bpf_attach_uprobe(prog_fd, is_return ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY, event.c_str(),
+                             module.c_str(), found.offset, pid, 0);
+  int err = errno;
+  return AttachResult(env, fd, err, capture.Finish(), Kind::kUprobe, event);
 }
 
 Napi::Value BpfObjects::Detach(const Napi::CallbackInfo& info) {

@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "demo_server_tls.h"
+
 #define MAX_HEADER_BYTES (64 * 1024)
 #define MAX_BODY_BYTES (1024 * 1024)
 #define MAX_ANSWER_SIZE 10485760LL /* 10 MiB */
@@ -601,7 +603,7 @@ static void drain_before_close(int fd) {
 // How long a connection may sit without a request (--idle-timeout).
 static long idle_timeout_seconds = 30;
 
-static void *connection_thread(void *arg) {
+void *connection_thread(void *arg) {
   struct connection c = {.fd = (int)(intptr_t)arg};
   // Idle connections time out: a read() waiting longer than this fails with EAGAIN. Writes get
   // the same bound so a client that stops reading cannot hold a thread forever.
@@ -635,7 +637,9 @@ static void usage(FILE *out) {
           "                     0 picks any free port)\n"
           "  --user UID:GID     when started as root, switch to this user after binding\n"
           "  --idle-timeout S   close a connection that sends nothing for S seconds (default 30)\n"
-          "  --exit-with-parent stop when the process that started us exits\n",
+          "  --exit-with-parent stop when the process that started us exits\n"
+          "  --tls              serve HTTPS (a key and self-signed certificate made at start, in memory)\n"
+          "  --print-self-signed  print a fresh key and self-signed certificate (PEM) and exit\n",
           PORT_TRIES);
 }
 
@@ -703,7 +707,7 @@ int main(int argc, char **argv) {
   pid_t parent = getppid();  // for --exit-with-parent
   const char *host = "127.0.0.1";
   long port = 8080;
-  bool switch_user = false, exit_with_parent = false;
+  bool switch_user = false, exit_with_parent = false, tls = false;
   long uid = 0, gid = 0;
 
   for (int i = 1; i < argc; i++) {
@@ -714,6 +718,10 @@ int main(int argc, char **argv) {
       return 0;
     } else if (strcmp(arg, "--exit-with-parent") == 0) {
       exit_with_parent = true;
+    } else if (strcmp(arg, "--tls") == 0) {
+      tls = true;
+    } else if (strcmp(arg, "--print-self-signed") == 0) {
+      return tls_print_self_signed(stdout) ? 0 : 1;
     } else if (strcmp(arg, "--host") == 0 && value) {
       host = value, i++;
     } else if (strcmp(arg, "--port") == 0 && value) {
@@ -760,6 +768,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "demo-server: --user %ld:%ld needs root to switch users; run without --user\n", uid, gid);
     return 2;
   }
+
+  if (tls && !tls_init()) return 1;
 
   struct sockaddr_storage addr;
   socklen_t addr_len;
@@ -838,7 +848,8 @@ int main(int argc, char **argv) {
       continue;  // EAGAIN (the client left before we accepted), ECONNABORTED, ...
     }
     pthread_t thread;
-    if (pthread_create(&thread, &attr, connection_thread, (void *)(intptr_t)fd) != 0) close(fd);
+    void *(*serve)(void *) = tls ? tls_connection_thread : connection_thread;
+    if (pthread_create(&thread, &attr, serve, (void *)(intptr_t)fd) != 0) close(fd);
   }
   close(listen_fd);
   return 0;

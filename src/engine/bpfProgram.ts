@@ -1,8 +1,11 @@
 // A compiled BCC program and everything loaded and attached from it. The one class the rest
 // of the project uses to talk to libbcc: it turns the addon's raw results into typed values
 // and clear errors, and guarantees that close() — or any exit — leaves nothing in the kernel.
+import os from 'node:os';
+import path from 'node:path';
 import type { BpfObjects, PerfBufferOptions } from '../native/bccAddon.js';
 import { addon } from '../native/addon.js';
+import { possibleCpuCount } from './cpus.js';
 import { buildInChild, type BuiltModule } from './buildInChild.js';
 import { type Diagnostic, isError, parseClangDiagnostics, unlocatedMessages } from './diagnostics.js';
 import { mapKind, ProgramType, type MapKind, type ProgramTypeName } from './mapTypes.js';
@@ -163,6 +166,56 @@ export class BpfProgram {
     return { fd: result.fd, target };
   }
 
+  /**
+   * Attaches a uprobe (uretprobe when isReturn) on `symbol` of the ELF file `binary` — a path
+   * as the target process maps it. pid -1 probes every process mapping that file.
+   */
+  attachUprobe(programFd: number, binary: string, symbol: string, isReturn: boolean, pid = -1): Attachment {
+    const event = `${isReturn ? 'r' : 'p'}_ws_${process.pid}_${path.basename(binary).replace(/[^A-Za-z0-9_]/g, '_')}_${symbol}`;
+    const target = `${isReturn ? 'uretprobe' : 'uprobe'}:${binary}:${symbol}`;
+    const result = this.requireOpen().attachUprobe(programFd, isReturn, event, binary, symbol, pid);
+    if (result.fd < 0) {
+      const reason = result.errno === 2 && !result.stderr.trim() ? `${path.basename(binary)} has no symbol ${symbol}` : attachReason(result);
+      throw new AttachError(target, result.errno, reason, result.stderr);
+    }
+    return { fd: result.fd, target };
+  }
+
+  /**
+   * Writes `value` for `key` into every CPU's copy of a per-CPU array or hash (the kernel
+   * takes one value per possible CPU, each padded to 8 bytes).
+   */
+  writePerCpu(tableName: string, key: Buffer, value: Buffer): void {
+    const table = this.requirePerCpuTable(tableName, key, value);
+    const stride = roundUp8(table.leafSize);
+    const values = Buffer.alloc(stride * possibleCpuCount());
+    for (let offset = 0; offset < values.length; offset += stride) value.copy(values, offset);
+    const errno = this.requireOpen().updateElement(table.fd, key, values);
+    if (errno !== 0) throw new Error(`cannot write ${tableName}[${key.toString('hex')}]: ${errnoName(errno)}`);
+  }
+
+  /** Every possible CPU's value of `key` in a per-CPU table, in CPU order; [] when absent. */
+  readPerCpu(tableName: string, key: Buffer): Buffer[] {
+    const table = this.requirePerCpuTable(tableName, key);
+    const stride = roundUp8(table.leafSize);
+    const cpus = possibleCpuCount();
+    const all = this.requireOpen().lookupElement(table.fd, key, stride * cpus);
+    if (!all) return [];
+    return Array.from({ length: cpus }, (_, cpu) => all.subarray(cpu * stride, cpu * stride + table.leafSize));
+  }
+
+  private requirePerCpuTable(tableName: string, key: Buffer, value?: Buffer): TableInfo {
+    this.requireOpen();
+    const table = this.table(tableName);
+    if (!table) throw new Error(`the program has no table named ${tableName}`);
+    if (table.kind !== 'percpu_array' && table.kind !== 'percpu_hash' && table.kind !== 'lru_percpu_hash') {
+      throw new Error(`${tableName} is a ${table.kind} table, not a per-CPU one`);
+    }
+    if (key.length !== table.keySize) throw new Error(`${tableName}'s key is ${table.keySize} bytes, not ${key.length}`);
+    if (value && value.length !== table.leafSize) throw new Error(`${tableName}'s value is ${table.leafSize} bytes, not ${value.length}`);
+    return table;
+  }
+
   detach(attachment: Attachment): void {
     this.objects?.detach(attachment.fd);
   }
@@ -192,6 +245,15 @@ export class BpfProgram {
   get closed(): boolean {
     return this.objects === undefined;
   }
+}
+
+function roundUp8(size: number): number {
+  return Math.ceil(size / 8) * 8;
+}
+
+function errnoName(errno: number): string {
+  const name = Object.entries(os.constants.errno).find(([, value]) => value === errno)?.[0];
+  return name ? `${name} (errno ${errno})` : `errno ${errno}`;
 }
 
 function attachReason(result: { error: string; stderr: string }): string {

@@ -22,6 +22,16 @@ export declare class BpfObjects {
   /** Attaches program `progFd` (one of ours) as a kprobe (isReturn = kretprobe) on `kernelFn`, named `event`. */
   attachKprobe(progFd: number, isReturn: boolean, event: string, kernelFn: string): NativeFdResult;
   attachTracepoint(progFd: number, category: string, name: string): NativeFdResult;
+  /**
+   * Attaches program `progFd` as a uprobe (isReturn = uretprobe) on `symbol` of the ELF file
+   * `binaryPath`, named `event`; pid -1 probes every process mapping that file. A symbol the
+   * file does not have fails with errno ENOENT.
+   */
+  attachUprobe(progFd: number, isReturn: boolean, event: string, binaryPath: string, symbol: string, pid: number): NativeFdResult;
+  /** Writes one element of map `mapFd` (one of ours): the errno, 0 on success. */
+  updateElement(mapFd: number, key: Buffer, value: Buffer): number;
+  /** Reads one element of map `mapFd`: `valueSize` bytes, or null when the key is absent. */
+  lookupElement(mapFd: number, key: Buffer, valueSize: number): Buffer | null;
   /** Detaches one attachment by the fd an attach call returned. */
   detach(linkFd: number): boolean;
   /** Detaches everything and closes every fd. Safe to call twice. */
