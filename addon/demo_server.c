@@ -10,19 +10,26 @@
 //   POST /customResponse  {"size": N}  ->  200 {"answer": "<N random alphanumerics>"}
 //
 // One detached thread per connection keeps the code straight-line; the main thread only
-// accepts. Usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--idle-timeout S]
-// [--exit-with-parent]
+// accepts. Usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--request-timeout S]
+// [--max-connections N] [--exit-with-parent]
+//
+// It faces whatever a learner (or a fuzzer) sends: the head must be text, every request must
+// arrive whole within the request timeout however slowly it trickles in, at most
+// --max-connections are served at once (503 beyond), and it never keeps root.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +51,30 @@
 #define PORT_TRIES 20
 #define JSON_MAX_DEPTH 64
 #define THREAD_STACK_BYTES (256 * 1024)
+#define DRAIN_SECONDS 1
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines. Each connection has its own thread, so its deadline is thread state (like
+// rng_state below): every read and write on the connection must finish before it. A per-read
+// timeout would let a client that sends a byte every few seconds hold a thread forever.
+
+static _Thread_local struct timespec io_deadline;
+
+static void set_deadline(long seconds) {
+  clock_gettime(CLOCK_MONOTONIC, &io_deadline);
+  io_deadline.tv_sec += seconds;
+}
+
+// Arms the socket's timeout (SO_RCVTIMEO or SO_SNDTIMEO) with what is left before the
+// deadline, so the next blocking read() or write() cannot outlast it. False once it has passed.
+static bool arm_timeout(int fd, int option) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long left_us = (long long)(io_deadline.tv_sec - now.tv_sec) * 1000000 + (io_deadline.tv_nsec - now.tv_nsec) / 1000;
+  if (left_us <= 0) return false;
+  struct timeval left = {.tv_sec = (time_t)(left_us / 1000000), .tv_usec = (suseconds_t)(left_us % 1000000)};
+  return setsockopt(fd, SOL_SOCKET, option, &left, sizeof left) == 0;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Writing responses
@@ -51,6 +82,7 @@
 // write() until everything is out: sockets may take a large response in several pieces.
 static bool write_all(int fd, const char *data, size_t len) {
   while (len > 0) {
+    if (!arm_timeout(fd, SO_SNDTIMEO)) return false;
     ssize_t n = write(fd, data, len);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -68,10 +100,12 @@ static const char *reason_phrase(int status) {
     case 200: return "OK";
     case 400: return "Bad Request";
     case 404: return "Not Found";
+    case 408: return "Request Timeout";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
     case 431: return "Request Header Fields Too Large";
     case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
     default: return "Internal Server Error";
   }
@@ -389,7 +423,7 @@ struct connection {
   size_t cap;
 };
 
-enum read_result { READ_OK, READ_CLOSED, READ_FAILED };
+enum read_result { READ_OK, READ_CLOSED, READ_FAILED, READ_TIMED_OUT };
 
 // One read() appended to the connection's buffer, growing it as needed.
 static enum read_result read_more(struct connection *c, size_t limit) {
@@ -403,6 +437,7 @@ static enum read_result read_more(struct connection *c, size_t limit) {
     c->cap = cap;
   }
   for (;;) {
+    if (!arm_timeout(c->fd, SO_RCVTIMEO)) return READ_TIMED_OUT;
     ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len);
     if (n > 0) {
       c->len += (size_t)n;
@@ -410,7 +445,7 @@ static enum read_result read_more(struct connection *c, size_t limit) {
     }
     if (n == 0) return READ_CLOSED;
     if (errno == EINTR) continue;
-    return READ_FAILED;  // includes EAGAIN: the idle timeout (SO_RCVTIMEO) ran out
+    return errno == EAGAIN || errno == EWOULDBLOCK ? READ_TIMED_OUT : READ_FAILED;
   }
 }
 
@@ -439,10 +474,33 @@ static bool has_token(const char *value, const char *token) {
   return false;
 }
 
+// The head is text: lines end in CRLF, and the only control byte inside a line is a tab. A NUL
+// or any other (a lone CR or LF included) gets a 400 before the string functions below see it.
+static const char *head_bytes_problem(const char *head, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    unsigned char b = (unsigned char)head[i];
+    if (b == '\r' && i + 1 < len && head[i + 1] == '\n') {
+      i++;
+    } else if (b == '\r' || b == '\n') {
+      return "a line of the request head does not end in CRLF: end every line with \\r\\n";
+    } else if (b == '\0') {
+      return "the request head holds a NUL byte: headers must be text";
+    } else if ((b < 0x20 && b != '\t') || b == 0x7f) {
+      return "the request head holds a control byte: headers must be text";
+    }
+  }
+  return NULL;
+}
+
 // Parses the head in c->buf[0..head_len). Returns 0 or the status to reject the request with.
 static int parse_head(const struct connection *c, size_t head_len, struct request *r, const char **why) {
   memset(r, 0, sizeof *r);
   r->head_len = head_len;
+  const char *bad_bytes = head_bytes_problem(c->buf, head_len);
+  if (bad_bytes) {
+    *why = bad_bytes;
+    return 400;
+  }
   // Work on a NUL-terminated copy so the string functions stay simple.
   char *head = malloc(head_len + 1);
   if (!head) return 500;
@@ -450,7 +508,12 @@ static int parse_head(const struct connection *c, size_t head_len, struct reques
   head[head_len] = '\0';
   int status = 0;
 
+  // head_bytes_problem() guarantees every line ends in CRLF; checked anyway, never written through NULL.
   char *line_end = strstr(head, "\r\n");
+  if (!line_end) {
+    status = 400, *why = "the request line must end in CRLF";
+    goto done;
+  }
   *line_end = '\0';
   char method[32], target[2048], version[16];
   char extra;
@@ -472,6 +535,10 @@ static int parse_head(const struct connection *c, size_t head_len, struct reques
 
   for (char *line = line_end + 2; *line && !(line[0] == '\r' && line[1] == '\n');) {
     char *end = strstr(line, "\r\n");
+    if (!end) {
+      status = 400, *why = "a header line must end in CRLF";
+      goto done;
+    }
     *end = '\0';
     char *colon = strchr(line, ':');
     if (!colon || colon == line) {
@@ -556,14 +623,30 @@ static enum next_step handle_request(struct connection *c, const struct request 
   return after_send(send_answer(c->fd, r->keep_alive, (size_t)size), r->keep_alive);
 }
 
+// Each request must arrive whole within this many seconds of the connection opening or of the
+// previous answer (--request-timeout); an idle connection is closed after it too.
+static long request_timeout_seconds = 30;
+
+// After read_more() failed: a request cut short by its deadline is told so (408); an idle
+// connection, or one the client closed, just ends.
+static enum next_step after_read_failure(struct connection *c, enum read_result result) {
+  if (result != READ_TIMED_OUT || c->len == 0) return CLOSE_NOW;
+  set_deadline(DRAIN_SECONDS);
+  char message[128];
+  snprintf(message, sizeof message, "the request did not arrive whole within %ld s", request_timeout_seconds);
+  return after_send(send_error(c->fd, 408, false, NULL, message), false);
+}
+
 // Reads one request into c->buf and answers it.
 static enum next_step serve_one(struct connection *c) {
+  set_deadline(request_timeout_seconds);
   const char *blank;
+  enum read_result result;
   while (!(blank = find_blank_line(c->buf, c->len))) {
     if (c->len >= MAX_HEADER_BYTES) {
       return after_send(send_error(c->fd, 431, false, NULL, "the request headers are larger than 64 KiB"), false);
     }
-    if (read_more(c, MAX_HEADER_BYTES) != READ_OK) return CLOSE_NOW;
+    if ((result = read_more(c, MAX_HEADER_BYTES)) != READ_OK) return after_read_failure(c, result);
   }
   size_t head_len = (size_t)(blank - c->buf) + 4;
   struct request r;
@@ -577,8 +660,9 @@ static enum next_step serve_one(struct connection *c) {
     if (!write_all(c->fd, go_on, sizeof go_on - 1)) return CLOSE_NOW;
   }
   while (c->len < total) {
-    if (read_more(c, total > c->cap ? total : c->cap) != READ_OK) return CLOSE_NOW;
+    if ((result = read_more(c, total > c->cap ? total : c->cap)) != READ_OK) return after_read_failure(c, result);
   }
+  set_deadline(request_timeout_seconds);  // the answer gets its own time
   enum next_step next = handle_request(c, &r);
   // Keep whatever followed this request: it is the start of the next one.
   memmove(c->buf, c->buf + total, c->len - total);
@@ -590,33 +674,47 @@ static enum next_step serve_one(struct connection *c) {
 // destroy the response we just wrote before the client reads it. So when we are the side that
 // ends the connection, say so (shutdown), read away what the client still sends for a moment,
 // and only then close.
+// The drain has one deadline for all its reads, like a request.
 static void drain_before_close(int fd) {
   shutdown(fd, SHUT_WR);
-  struct timeval linger = {.tv_sec = 1};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &linger, sizeof linger);
+  set_deadline(DRAIN_SECONDS);
   char sink[4096];
   size_t drained = 0;
   ssize_t n;
-  while (drained < MAX_BODY_BYTES && (n = read(fd, sink, sizeof sink)) > 0) drained += (size_t)n;
+  while (drained < MAX_BODY_BYTES && arm_timeout(fd, SO_RCVTIMEO) && (n = read(fd, sink, sizeof sink)) > 0) drained += (size_t)n;
 }
 
-// How long a connection may sit without a request (--idle-timeout).
-static long idle_timeout_seconds = 30;
+// Connections being served now, at most max_connections (--max-connections); beyond that a
+// client gets a 503 from the main thread and no thread of its own.
+static atomic_long open_connections;
+static long max_connections = 256;
 
 void *connection_thread(void *arg) {
   struct connection c = {.fd = (int)(intptr_t)arg};
-  // Idle connections time out: a read() waiting longer than this fails with EAGAIN. Writes get
-  // the same bound so a client that stops reading cannot hold a thread forever.
-  struct timeval idle = {.tv_sec = idle_timeout_seconds};
-  setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
-  setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
   enum next_step next;
   while ((next = serve_one(&c)) == NEXT_REQUEST) {
   }
   if (next == CLOSE_AFTER_RESPONSE) drain_before_close(c.fd);
   close(c.fd);
   free(c.buf);
+  atomic_fetch_sub(&open_connections, 1);
   return NULL;
+}
+
+// Answers 503 without blocking the accept loop: the socket is made non-blocking, the answer (a
+// few hundred bytes, which a fresh socket always has room for) is written, what the client
+// already sent is read away so the close is not a reset, and the connection ends.
+static void refuse_busy(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  set_deadline(DRAIN_SECONDS);
+  char message[128];
+  snprintf(message, sizeof message, "the demo server is busy: it serves at most %ld connections at once; try again", max_connections);
+  send_error(fd, 503, false, "Retry-After: 1\r\n", message);
+  shutdown(fd, SHUT_WR);
+  char sink[4096];
+  for (int i = 0; i < 16 && read(fd, sink, sizeof sink) > 0; i++) {
+  }
+  close(fd);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,14 +729,19 @@ static void on_stop_signal(int sig) {
 
 static void usage(FILE *out) {
   fprintf(out,
-          "usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--idle-timeout S] [--exit-with-parent]\n"
-          "  --host ADDR        address to listen on (default 127.0.0.1)\n"
-          "  --port N           port to listen on (default 8080; if busy, the next free one of %d;\n"
-          "                     0 picks any free port)\n"
-          "  --user UID:GID     when started as root, switch to this user after binding\n"
-          "  --idle-timeout S   close a connection that sends nothing for S seconds (default 30)\n"
-          "  --exit-with-parent stop when the process that started us exits\n"
-          "  --tls              serve HTTPS (a key and self-signed certificate made at start, in memory)\n"
+          "usage: demo-server [--host ADDR] [--port N] [--user UID:GID] [--request-timeout S]\n"
+          "                   [--max-connections N] [--exit-with-parent]\n"
+          "  --host ADDR          address to listen on (default 127.0.0.1)\n"
+          "  --port N             port to listen on (default 8080; if busy, the next free one of %d;\n"
+          "                       0 picks any free port)\n"
+          "  --user UID:GID       when started as root, switch to this user after binding (default:\n"
+          "                       SUDO_UID:SUDO_GID under sudo, else nobody; it never keeps root)\n"
+          "  --request-timeout S  each request must arrive whole within S seconds of the connection\n"
+          "                       opening or of the previous answer; idle connections close then too\n"
+          "                       (default 30)\n"
+          "  --max-connections N  serve at most N connections at once, answer 503 beyond (default 256)\n"
+          "  --exit-with-parent   stop when the process that started us exits\n"
+          "  --tls                serve HTTPS (a key and self-signed certificate made at start, in memory)\n"
           "  --print-self-signed  print a fresh key and self-signed certificate (PEM) and exit\n",
           PORT_TRIES);
 }
@@ -730,9 +833,15 @@ int main(int argc, char **argv) {
         return 2;
       }
       i++;
-    } else if (strcmp(arg, "--idle-timeout") == 0 && value) {
-      if (!parse_number(value, 86400, &idle_timeout_seconds) || idle_timeout_seconds == 0) {
-        fprintf(stderr, "demo-server: --idle-timeout must be a number of seconds from 1 to 86400, not '%s'\n", value);
+    } else if (strcmp(arg, "--request-timeout") == 0 && value) {
+      if (!parse_number(value, 86400, &request_timeout_seconds) || request_timeout_seconds == 0) {
+        fprintf(stderr, "demo-server: --request-timeout must be a number of seconds from 1 to 86400, not '%s'\n", value);
+        return 2;
+      }
+      i++;
+    } else if (strcmp(arg, "--max-connections") == 0 && value) {
+      if (!parse_number(value, 65536, &max_connections) || max_connections == 0) {
+        fprintf(stderr, "demo-server: --max-connections must be a number from 1 to 65536, not '%s'\n", value);
         return 2;
       }
       i++;
@@ -757,12 +866,20 @@ int main(int argc, char **argv) {
     }
   }
 
-  // Under sudo without --user, fall back to the invoking user: the demo server never needs root.
+  // As root without --user: the user behind sudo, else nobody. The demo server never needs
+  // root, so a root login, `su -` or a container does not leave it root either.
   if (!switch_user && geteuid() == 0) {
     const char *sudo_uid = getenv("SUDO_UID"), *sudo_gid = getenv("SUDO_GID");
-    if (sudo_uid && sudo_gid && parse_number(sudo_uid, INT_MAX, &uid) && parse_number(sudo_gid, INT_MAX, &gid)) {
-      switch_user = true;
+    if (!(sudo_uid && sudo_gid && parse_number(sudo_uid, INT_MAX, &uid) && parse_number(sudo_gid, INT_MAX, &gid) && uid != 0)) {
+      const struct passwd *nobody = getpwnam("nobody");
+      uid = nobody ? (long)nobody->pw_uid : 65534;
+      gid = nobody ? (long)nobody->pw_gid : 65534;
     }
+    switch_user = true;
+  }
+  if (switch_user && uid == 0) {
+    fprintf(stderr, "demo-server: --user 0 would keep root, which the demo server never needs: give another user\n");
+    return 2;
   }
   if (switch_user && geteuid() != 0 && (uid_t)uid != geteuid()) {
     fprintf(stderr, "demo-server: --user %ld:%ld needs root to switch users; run without --user\n", uid, gid);
@@ -847,9 +964,17 @@ int main(int argc, char **argv) {
       }
       continue;  // EAGAIN (the client left before we accepted), ECONNABORTED, ...
     }
+    if (atomic_fetch_add(&open_connections, 1) >= max_connections) {
+      atomic_fetch_sub(&open_connections, 1);
+      refuse_busy(fd);
+      continue;
+    }
     pthread_t thread;
     void *(*serve)(void *) = tls ? tls_connection_thread : connection_thread;
-    if (pthread_create(&thread, &attr, serve, (void *)(intptr_t)fd) != 0) close(fd);
+    if (pthread_create(&thread, &attr, serve, (void *)(intptr_t)fd) != 0) {
+      atomic_fetch_sub(&open_connections, 1);
+      refuse_busy(fd);
+    }
   }
   close(listen_fd);
   return 0;
