@@ -181,7 +181,7 @@ if (values.wrk && runnable.some((c) => c.key === 'runner')) {
     notes.push('the demo server was not measured: wrk is not installed');
   } else {
     progress(`demo server under wrk, ${wrkSeconds} s per round: bare, runner ×2, C floor (paced) ×2, bare`);
-    const demo = await NativeServer.start({ port: 0, runAs: null });
+    const demo = await NativeServer.start({ port: 0 });
     try {
       const script = path.join(packageRoot, 'bench', 'wrk-post.lua');
       const url = `${demo.url}/customResponse`;

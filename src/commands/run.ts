@@ -2,9 +2,11 @@
 // rebuilt on the engine. Starts the demo server, compiles the learner's file for this
 // kernel, attaches the hooks of levels ≤ N, and prints what they capture.
 import type { Command } from 'commander';
+import { setTimeout as delay } from 'node:timers/promises';
 import { LiveSession } from '../pipeline/liveSession.js';
 import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../capture/format.js';
 import { onShutdown } from '../engine/shutdown.js';
+import { NativeServerError } from '../targets/nativeServer.js';
 import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
 
@@ -109,16 +111,33 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
     out(`try: curl -4 -X POST localhost:${server.port}/customResponse -d '{"size": ${options.size}}'`);
     out(options.duration ? `capturing for ${options.duration} s…` : 'capturing; Ctrl-C stops');
   }
-  if (options.traffic > 0) {
-    const replies = await session.sendTraffic(options.traffic, options.size);
-    const bad = replies.filter((r) => r.status !== 200);
-    if (bad.length && !options.json) process.stderr.write(`warning: ${bad.length} requests did not get a 200\n`);
-    if (!options.json && options.verbose) out(`sent ${replies.length} requests to ${clientText({ family: 'ipv4', address: server.host, port: server.port })}`);
-  }
-  if (options.duration) {
-    await new Promise((resolve) => setTimeout(resolve, options.duration! * 1000));
+  // A server that dies under the capture ends the run: said in one line, exit code 2.
+  let durationTimer: NodeJS.Timeout | undefined;
+  const serverDied = new Promise<never>((_, reject) => {
+    server.onUnexpectedExit((_exit, description) => {
+      clearTimeout(durationTimer);
+      reject(new NativeServerError(`${description} during the run, so nothing more can be captured: run the command again`));
+    });
+  });
+  const capturing = async () => {
+    if (options.traffic > 0) {
+      const sent = await session.sendTraffic(options.traffic, options.size);
+      if (sent.failed && !options.json) process.stderr.write(`warning: ${sent.failed} requests did not get a 200\n`);
+      if (!options.json && options.verbose) out(`sent ${sent.count} requests to ${clientText({ family: 'ipv4', address: server.host, port: server.port })}`);
+    }
+    if (options.duration) {
+      await new Promise((resolve) => (durationTimer = setTimeout(resolve, options.duration! * 1000)));
+      await finish();
+    } else {
+      await new Promise(() => {}); // until a signal: the shutdown hooks finish and exit
+    }
+  };
+  try {
+    await Promise.race([capturing(), serverDied]);
+  } catch (error) {
+    // A request that failed because the server died: what to say is that it died.
+    const died = error instanceof NativeServerError ? await Promise.race([serverDied.catch((e: unknown) => e), delay(500)]) : undefined;
     await finish();
-  } else {
-    await new Promise(() => {}); // until a signal: the shutdown hooks finish and exit
+    throw died ?? error;
   }
 }

@@ -2,6 +2,7 @@
 // program whose accept4/read/write/close calls the learner's hooks capture.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { nativeBinDir } from '../native/addon.js';
 import { invokingUser } from '../util/invokingUser.js';
@@ -11,8 +12,11 @@ export interface NativeServerOptions {
   host?: string;
   /** Port to try first (the next ones are tried if busy); 0 picks any free port. */
   port?: number;
-  /** Who the server runs as when we are root; defaults to the user behind sudo. null: stay as we are. */
-  runAs?: { uid: number; gid: number } | null;
+  /**
+   * Who the server runs as when we are root; defaults to the user behind sudo, and without sudo
+   * the server switches to nobody itself. It never keeps root.
+   */
+  runAs?: { uid: number; gid: number };
   /** How long to wait for the server to say it is listening. */
   startTimeoutMs?: number;
 }
@@ -45,7 +49,18 @@ function killRunningOnExit(): void {
   });
 }
 
+/** One line saying how the server ended: "the demo server was killed by SIGSEGV (signal 11)". */
+export function describeExit(exit: NativeServerExit): string {
+  if (exit.signal) {
+    const number = osConstants.signals[exit.signal];
+    return `the demo server was killed by ${exit.signal}${number ? ` (signal ${number})` : ''}`;
+  }
+  return exit.code === null ? 'the demo server could not be run' : `the demo server exited with code ${exit.code}`;
+}
+
 export class NativeServer {
+  private stopRequested = false;
+
   private constructor(
     private readonly child: ChildProcess,
     readonly pid: number,
@@ -59,6 +74,20 @@ export class NativeServer {
   get url(): string {
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
     return `http://${host}:${this.port}`;
+  }
+
+  /**
+   * Calls listener once if the server ends without stop() having been called (a crash, a kill
+   * from outside). Returns the function that stops listening.
+   */
+  onUnexpectedExit(listener: (exit: NativeServerExit, description: string) => void): () => void {
+    let listening = true;
+    void this.exited.then((exit) => {
+      if (listening && !this.stopRequested) listener(exit, describeExit(exit));
+    });
+    return () => {
+      listening = false;
+    };
   }
 
   get running(): boolean {
@@ -78,13 +107,14 @@ export class NativeServer {
     }
     const host = opts.host ?? '127.0.0.1';
     const port = opts.port ?? 8080;
-    const runAs = opts.runAs === undefined ? invokingUser() : opts.runAs;
+    const runAs = opts.runAs ?? invokingUser();
 
     const args = ['--host', host, '--port', String(port), '--exit-with-parent'];
     // The server binds as root and then switches user itself, rather than being spawned as that
     // user: under `sudo npx` the binary sits in root's npm cache, which the user cannot reach.
     if (runAs && process.getuid?.() === 0 && runAs.uid !== 0) args.push('--user', `${runAs.uid}:${runAs.gid}`);
-    // Whom it runs as is decided here, so the server's own fallback to SUDO_UID must not apply.
+    // Whom it runs as is decided here (or, with no one to run as, by the server's fallback to
+    // nobody), so the server's own fallback to SUDO_UID must not apply.
     const env = { ...process.env };
     delete env.SUDO_UID;
     delete env.SUDO_GID;
@@ -149,6 +179,7 @@ export class NativeServer {
 
   /** SIGTERM, then SIGKILL if it has not exited after graceMs. Safe to call more than once. */
   async stop(graceMs = 3000): Promise<void> {
+    this.stopRequested = true;
     if (!this.running) {
       await this.exited;
       return;

@@ -66,16 +66,29 @@ function requestError(error: NodeJS.ErrnoException, where: string): Error {
   return error;
 }
 
-/** count requests, at most concurrency at a time (1 by default); replies come back in order. */
-export async function sendRequests(opts: TutorialRequest & { count: number; concurrency?: number }): Promise<TutorialReply[]> {
-  const replies: TutorialReply[] = new Array(opts.count);
+/** What a batch of requests got back. The bodies are not kept: 100 000 answers of 10 MiB would not fit. */
+export interface TrafficSummary {
+  /** Requests answered. */
+  count: number;
+  /** Answers that were not a 200. */
+  failed: number;
+  /** Body bytes received, over all answers. */
+  bodyBytes: number;
+}
+
+/** count requests, at most concurrency at a time (1 by default); each body is dropped once counted. */
+export async function sendRequests(opts: TutorialRequest & { count: number; concurrency?: number }): Promise<TrafficSummary> {
+  const summary: TrafficSummary = { count: 0, failed: 0, bodyBytes: 0 };
   let next = 0;
   let failed = false;
   const worker = async () => {
     while (next < opts.count && !failed) {
-      const index = next++;
+      next++;
       try {
-        replies[index] = await sendTutorialRequest(opts);
+        const reply = await sendTutorialRequest(opts);
+        summary.count++;
+        if (reply.status !== 200) summary.failed++;
+        summary.bodyBytes += Buffer.byteLength(reply.body);
       } catch (error) {
         failed = true; // the other workers stop too: one failure is the answer
         throw error;
@@ -84,5 +97,5 @@ export async function sendRequests(opts: TutorialRequest & { count: number; conc
   };
   const workers = Math.max(1, Math.min(opts.concurrency ?? 1, opts.count));
   await Promise.all(Array.from({ length: workers }, worker));
-  return replies;
+  return summary;
 }

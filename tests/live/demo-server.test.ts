@@ -2,7 +2,7 @@
 // rejects bad ones with clear JSON errors, keeps connections alive, copes with 50 at once,
 // stops without leaving a process, makes only the syscalls the tutorial hooks, and never
 // keeps root when it was started through sudo.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import net from 'node:net';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -11,85 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeServer } from '../../src/targets/nativeServer.js';
 import { sendRequests, sendTutorialRequest } from '../../src/targets/traffic.js';
+import { parseResponses, post, rawExchange } from '../helpers/rawHttp.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Parses every complete HTTP response at the start of text; returns them and the rest. */
-function parseResponses(text: string): { responses: RawResponse[]; rest: string } {
-  const responses: RawResponse[] = [];
-  for (;;) {
-    const headEnd = text.indexOf('\r\n\r\n');
-    if (headEnd < 0) break;
-    const [statusLine, ...lines] = text.slice(0, headEnd).split('\r\n');
-    const headers: Record<string, string> = {};
-    for (const line of lines) {
-      const colon = line.indexOf(':');
-      headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-    }
-    const length = Number(headers['content-length'] ?? 0);
-    if (text.length < headEnd + 4 + length) break;
-    responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: text.slice(headEnd + 4, headEnd + 4 + length) });
-    text = text.slice(headEnd + 4 + length);
-  }
-  return { responses, rest: text };
-}
-
-/**
- * Raw HTTP over one TCP connection: sends each piece (pausing between them so they arrive in
- * separate reads), then collects responses until `expect` have arrived or the server closes.
- */
-async function rawExchange(
-  port: number,
-  pieces: string[],
-  expect: number,
-  pauseMs = 100,
-): Promise<{ responses: RawResponse[]; serverClosed: boolean }> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await once(socket, 'connect');
-  let received = '';
-  let serverClosed = false;
-  const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${expect} responses within 5 s; got: ${received.slice(0, 300)}`)), 5000);
-    const check = () => {
-      if (serverClosed || parseResponses(received).responses.length >= expect) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      check();
-    });
-    socket.on('end', () => {
-      serverClosed = true;
-      check();
-    });
-    socket.on('error', reject);
-  });
-  for (const [i, piece] of pieces.entries()) {
-    if (i > 0) await new Promise((r) => setTimeout(r, pauseMs));
-    socket.write(piece);
-  }
-  await done;
-  if (!serverClosed) {
-    // Give a server that means to close a moment to do it.
-    await Promise.race([once(socket, 'end').then(() => (serverClosed = true)), new Promise((r) => setTimeout(r, 200))]);
-  }
-  socket.destroy();
-  return { responses: parseResponses(received).responses, serverClosed };
-}
-
-function post(body: string, extraHeaders = ''): string {
-  return `POST /customResponse HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n${body}`;
-}
 
 function processExists(pid: number): boolean {
   try {
@@ -258,15 +183,13 @@ t.test('a running server', async (t) => {
   });
 
   t.test('answers 50 concurrent requests, all 200', async (t) => {
-    const replies = await sendRequests({ host: server.host, port: server.port, size: 30, count: 200, concurrency: 50 });
-    t.equal(replies.length, 200);
-    t.ok(replies.every((r) => r.status === 200), 'every reply is 200');
-    t.ok(replies.every((r) => (JSON.parse(r.body) as { answer: string }).answer.length === 30));
+    const sent = await sendRequests({ host: server.host, port: server.port, size: 30, count: 200, concurrency: 50 });
+    t.same(sent, { count: 200, failed: 0, bodyBytes: 200 * '{"answer": ""}'.length + 200 * 30 }, 'every reply is a 200 with 30 characters');
   });
 
   t.test('still holds 50 open keep-alive connections at once', async (t) => {
     const exchanges = await Promise.all(
-      Array.from({ length: 50 }, () => rawExchange(server.port, [post('{"size": 5}'), post('{"size": 6}')], 2, 50)),
+      Array.from({ length: 50 }, () => rawExchange(server.port, [post('{"size": 5}'), post('{"size": 6}')], 2, { pauseMs: 50 })),
     );
     t.ok(exchanges.every((e) => e.responses.length === 2 && e.responses.every((r) => r.status === 200)));
   });
@@ -282,13 +205,18 @@ t.test('the next port is taken when the one asked for is busy', async (t) => {
   t.equal(reply.status, 200);
 });
 
-t.test('an idle connection is closed after the idle timeout', async (t) => {
-  const child = spawn(NativeServer.binary(), ['--port', '0', '--idle-timeout', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the binary itself with extra flags; resolves with its port once it listens. */
+async function startBinary(t: Test, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(NativeServer.binary(), ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   t.teardown(() => {
     child.kill('SIGKILL');
   });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const port = Number(/:(\d+)/.exec(line.toString())![1]);
+  return { child, port: Number(/:(\d+)/.exec(line.toString())![1]) };
+}
+
+t.test('each request must arrive whole within the request timeout', async (t) => {
+  const { port } = await startBinary(t, ['--request-timeout', '1']);
 
   const socket = net.connect({ host: '127.0.0.1', port });
   await once(socket, 'connect');
@@ -297,11 +225,39 @@ t.test('an idle connection is closed after the idle timeout', async (t) => {
   await once(socket, 'end');
   const waited = Date.now() - opened;
   socket.destroy();
-  t.ok(waited >= 800 && waited < 3000, `closed by the server after ${waited} ms of silence`);
+  t.ok(waited >= 800 && waited < 3000, `an idle connection is closed after ${waited} ms of silence`);
+
+  // A byte every 300 ms is not a way to hold the connection: the whole request has 1 s.
+  const request = post('{"size": 1}');
+  const drip = Array.from(request, (c) => c);
+  const started = Date.now();
+  const { responses, serverClosed } = await rawExchange(port, drip, 1, { pauseMs: 300, timeoutMs: 6000 });
+  t.equal(responses[0]?.status, 408, 'a request trickling in is cut off with 408 Request Timeout');
+  t.ok(serverClosed, 'and the connection closed');
+  t.ok(Date.now() - started < 3000, `within ${Date.now() - started} ms, not ${drip.length * 300} ms`);
 
   // A connection that keeps talking is not cut off.
-  const { responses } = await rawExchange(port, [post('{"size": 1}'), post('{"size": 2}'), post('{"size": 3}')], 3, 600);
-  t.equal(responses.length, 3, 'three requests 600 ms apart on one connection all answered');
+  const talking = await rawExchange(port, [post('{"size": 1}'), post('{"size": 2}'), post('{"size": 3}')], 3, { pauseMs: 600 });
+  t.equal(talking.responses.length, 3, 'three requests 600 ms apart on one connection all answered');
+});
+
+t.test('beyond --max-connections a client gets 503, and is served again once others leave', async (t) => {
+  const { port } = await startBinary(t, ['--max-connections', '2']);
+  const held = await Promise.all([0, 1].map(async () => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    await once(socket, 'connect');
+    return socket;
+  }));
+  await new Promise((r) => setTimeout(r, 100)); // both accepted and counted
+  const refused = await rawExchange(port, [post('{"size": 2}')], 1);
+  t.equal(refused.responses[0]?.status, 503, 'the third connection gets 503');
+  t.match((JSON.parse(refused.responses[0].body) as { error: string }).error, /at most 2 connections/);
+  t.equal(refused.responses[0].headers['retry-after'], '1');
+  t.ok(refused.serverClosed);
+  for (const socket of held) socket.destroy();
+  await new Promise((r) => setTimeout(r, 100));
+  const served = await rawExchange(port, [post('{"size": 2}')], 1);
+  t.equal(served.responses[0]?.status, 200, 'a slot freed is served');
 });
 
 t.test('stop() ends the process with exit code 0 and leaves nothing behind', async (t) => {
@@ -371,25 +327,39 @@ t.test('under sudo the server runs as the invoking user', { skip: !isRoot && 'ne
   const reply = await sendTutorialRequest({ host: server.host, port: server.port, size: 4 });
   t.equal(reply.status, 200, 'it still answers');
 
-  const asRoot = await NativeServer.start({ port: 0, runAs: null });
-  t.teardown(() => asRoot.stop());
-  t.equal(uidsOf(asRoot.pid)[0], 0, 'runAs: null keeps our own user');
-
   const explicit = await NativeServer.start({ port: 0, runAs: { uid: 1, gid: 1 } });
   t.teardown(() => explicit.stop());
   t.equal(uidsOf(explicit.pid)[0], 1, 'runAs picks the user');
 });
 
 t.test('started directly as root under sudo, the binary drops to SUDO_UID itself', { skip: !isRoot && 'needs root' }, async (t) => {
-  const child = spawn(NativeServer.binary(), ['--port', '0'], {
-    env: { ...process.env, SUDO_UID: '65534', SUDO_GID: '65534' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { child } = await startBinary(t, [], { ...process.env, SUDO_UID: '1', SUDO_GID: '1' });
+  t.equal(uidsOf(child.pid!)[0], 1);
+});
+
+t.test('root without sudo (a root login, su -, a container): the server is nobody, never root', { skip: !isRoot && 'needs root' }, async (t) => {
+  const saved = { uid: process.env.SUDO_UID, gid: process.env.SUDO_GID };
+  delete process.env.SUDO_UID;
+  delete process.env.SUDO_GID;
   t.teardown(() => {
-    child.kill('SIGKILL');
+    if (saved.uid !== undefined) process.env.SUDO_UID = saved.uid;
+    if (saved.gid !== undefined) process.env.SUDO_GID = saved.gid;
   });
-  await once(child.stdout!, 'data');
-  t.equal(uidsOf(child.pid!)[0], 65534);
+  const nobody = execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim();
+
+  const server = await NativeServer.start({ port: 0 });
+  t.teardown(() => server.stop());
+  const uids = uidsOf(server.pid);
+  t.notOk(uids.includes(0), `NativeServer.start: uids ${uids.join(' ')}, none of them root`);
+  t.equal(String(uids[0]), nobody, 'it is nobody');
+  t.equal((await sendTutorialRequest({ host: server.host, port: server.port, size: 2 })).status, 200, 'and it answers');
+
+  const { child } = await startBinary(t, [], { PATH: process.env.PATH });
+  t.notOk(uidsOf(child.pid!).includes(0), 'the binary started bare drops root too');
+
+  const refused = spawnSync(NativeServer.binary(), ['--port', '0', '--user', '0:0'], { encoding: 'utf8' });
+  t.equal(refused.status, 2, '--user 0:0 is refused');
+  t.match(refused.stderr, /would keep root/);
 });
 
 t.test('the syscall profile is what the tutorial hooks', { skip: !hasStrace && 'strace is not installed' }, async (t) => {

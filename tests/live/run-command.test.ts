@@ -110,3 +110,28 @@ t.test('wrk, 50 connections for 10 s: only 200s, the runner keeps up, each respo
   }
   t.equal(mismatched, 0, 'every response is paired with its own request');
 });
+
+t.test('a demo server killed mid-run is reported in one line naming the signal, and run exits 2', async (t) => {
+  for (const json of [true, false]) {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', ...(json ? ['--json'] : []), '--level', '4', '--duration', '60', solution], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+    while (!/"type":"ready"|demo server http:\/\/\S+ \(pid \d+\)/.test(stdout)) await once(child.stdout!, 'data');
+    const pid = Number(/"pid":(\d+)/.exec(stdout.slice(stdout.indexOf('"server"')))?.[1] ?? /\(pid (\d+)\)/.exec(stdout)?.[1]);
+    process.kill(pid, 'SIGKILL');
+    const started = Date.now();
+    const [code] = await exited;
+    t.equal(code, 2, `${json ? '--json' : 'text'}: exit code 2 (environment)`);
+    t.ok(Date.now() - started < 10_000, 'run ends at once, not at the end of its duration');
+    const said = json ? stdout : stderr;
+    t.match(said, /the demo server was killed by SIGKILL \(signal 9\) during the run/, 'the signal is named');
+    t.notMatch(stderr, /this is a bug/);
+    if (!json) t.equal(stderr.split('\n').filter((l) => l.startsWith('error:')).length, 1, 'one error line');
+  }
+});
