@@ -4,8 +4,9 @@
 #   sudo ./scripts/setup.sh
 #
 # - System packages through the distribution's package manager: BCC (library, headers,
-#   tools), kernel headers, a C/C++ toolchain with cmake and pkg-config, bpftool, and the
-#   helpers the levels use (curl, wrk, strace, tmux). apt is tested; dnf and pacman are
+#   tools), kernel headers, a C/C++ toolchain with cmake and pkg-config, OpenSSL's headers
+#   (the demo server's HTTPS listener), python3 (the TLS track's second server), bpftool, and
+#   the helpers the levels use (curl, wrk, strace, tmux). apt is tested; dnf and pacman are
 #   written the same way but untested.
 # - Then `npm ci` and `npm run build` in this repository, as the user who ran sudo so no
 #   root-owned files land in their tree.
@@ -91,7 +92,7 @@ apt_bpftool_packages() {
 }
 
 apt_wanted() {
-  printf '%s\n' libbpfcc-dev bpfcc-tools python3-bpfcc cmake g++ make pkg-config curl wrk strace tmux
+  printf '%s\n' libbpfcc-dev bpfcc-tools python3-bpfcc cmake g++ make pkg-config libssl-dev python3 curl wrk strace tmux
   apt_header_package
   printf '\n'
   apt_bpftool_packages | tr ' ' '\n'
@@ -128,7 +129,7 @@ install_with_apt() {
 install_with_dnf() {
   local headers="kernel-devel-$release"
   dnf list --quiet "$headers" >/dev/null 2>&1 || headers=kernel-devel
-  local wanted=(bcc-devel bcc-tools python3-bcc "$headers" cmake gcc-c++ make pkgconf-pkg-config bpftool curl wrk strace tmux)
+  local wanted=(bcc-devel bcc-tools python3-bcc "$headers" cmake gcc-c++ make pkgconf-pkg-config openssl-devel python3 bpftool curl wrk strace tmux)
   local missing=() pkg
   for pkg in "${wanted[@]}"; do rpm -q "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   if [[ ${#missing[@]} -eq 0 ]]; then
@@ -148,7 +149,7 @@ install_with_pacman() {
     *-lts*) headers=linux-lts-headers ;;
     *-zen*) headers=linux-zen-headers ;;
   esac
-  local wanted=(bcc bcc-tools python-bcc "$headers" cmake gcc make pkgconf bpf curl wrk strace tmux)
+  local wanted=(bcc bcc-tools python-bcc "$headers" cmake gcc make pkgconf openssl python bpf curl wrk strace tmux)
   local missing=() pkg
   for pkg in "${wanted[@]}"; do pacman -Q "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   if [[ ${#missing[@]} -eq 0 ]]; then

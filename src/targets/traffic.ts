@@ -2,6 +2,7 @@
 // '{"size": N}'`, sent from Node. Each request has its own IPv4 connection, closed after the
 // answer, so the server goes through accept4, read, write and close for every one.
 import http from 'node:http';
+import https from 'node:https';
 import { NativeServerError } from './nativeServer.js';
 
 export interface TutorialRequest {
@@ -10,6 +11,8 @@ export interface TutorialRequest {
   /** How many characters the answer should hold (the tutorial uses 50 and 20). */
   size?: number;
   timeoutMs?: number;
+  /** Over TLS (the TLS track's targets), not verifying their self-signed certificates, as curl -k. */
+  tls?: boolean;
 }
 
 export interface TutorialReply {
@@ -25,8 +28,9 @@ export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialRepl
   const body = `{"size": ${size}}`;
   const where = `${opts.host}:${opts.port}`;
   return new Promise((resolve, reject) => {
-    const request = http.request(
+    const request = (opts.tls ? https : http).request(
       {
+        ...(opts.tls ? { rejectUnauthorized: false } : {}),
         host: opts.host,
         port: opts.port,
         family: 4,

@@ -1,0 +1,101 @@
+// The TLS track's targets, both answering POST /customResponse over HTTPS on loopback:
+// - the native demo server's HTTPS listener (demo-server --tls): OpenSSL's SSL_read/SSL_write;
+// - Python's http.server wrapped in ssl (addon/python_https_server.py), a server nobody here
+//   wrote, whose CPython calls SSL_read_ex/SSL_write_ex.
+// Neither keeps root, and no key reaches the disk: the demo server makes its own in memory; for
+// Python, the demo server prints a fresh one that goes through a pipe into Python's memory.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { nativeBinDir, packageRoot } from '../native/addon.js';
+import { invokingUser, parsePasswd } from '../util/invokingUser.js';
+import { ListeningProcess, TargetServerError } from './listeningProcess.js';
+
+export interface TlsServerOptions {
+  /** Address to listen on; loopback unless asked otherwise. */
+  host?: string;
+  /** Port to try first (the next ones are tried if busy); 0 picks any free port. */
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+const DEFAULT_PORT = 8443;
+const NOBODY = { uid: 65534, gid: 65534 };
+
+function demoServerBinary(): string {
+  const binary = path.join(nativeBinDir, 'demo-server');
+  if (!existsSync(binary)) {
+    throw new TargetServerError(`the demo server is not built (${binary} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build\``);
+  }
+  return binary;
+}
+
+/** Whom a target runs as when we are root: the user behind sudo, else nobody. */
+export function unprivilegedUser(passwdText?: string): { uid: number; gid: number } {
+  const user = invokingUser();
+  if (user && user.uid !== 0) return { uid: user.uid, gid: user.gid };
+  let text = passwdText;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/etc/passwd', 'utf8');
+    } catch {
+      text = '';
+    }
+  }
+  const nobody = parsePasswd(text).find((entry) => entry.name === 'nobody');
+  return nobody ? { uid: nobody.uid, gid: nobody.gid } : NOBODY;
+}
+
+/** Our environment without what says who ran sudo: whom a target runs as is decided here. */
+function targetEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.SUDO_UID;
+  delete env.SUDO_GID;
+  return env;
+}
+
+/** The native demo server's HTTPS listener. */
+export function startHttpsDemoServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
+  const args = ['--tls', '--host', opts.host ?? '127.0.0.1', '--port', String(opts.port ?? DEFAULT_PORT), '--exit-with-parent'];
+  // Binds as root, then switches user itself: under `sudo npx` the binary sits in root's npm
+  // cache, which the user cannot reach.
+  if (process.getuid?.() === 0) {
+    const user = unprivilegedUser();
+    args.push('--user', `${user.uid}:${user.gid}`);
+  }
+  return ListeningProcess.start({
+    what: 'the HTTPS demo server',
+    command: demoServerBinary(),
+    args,
+    env: targetEnv(),
+    scheme: 'https',
+    startTimeoutMs: opts.startTimeoutMs,
+    whenMissing: 'rebuild it with `npm run build`',
+  });
+}
+
+/** Debian's python3 (its CPython links the distribution's libssl), else the first on PATH. */
+function python(): string {
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+/** Python's http.server in ssl, run as the invoking user (nobody when root without sudo). */
+export async function startPythonHttpsServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
+  const { stdout: pem } = await promisify(execFile)(demoServerBinary(), ['--print-self-signed'], { encoding: 'utf8' });
+  // The program goes in argv, read here: under `sudo npx` its file sits where the user cannot read.
+  const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_server.py'), 'utf8');
+  const host = opts.host ?? '127.0.0.1';
+  return ListeningProcess.start({
+    what: "Python's HTTPS server",
+    command: python(),
+    // -I: none of the environment's PYTHON* variables or user site; -B: no bytecode files.
+    args: ['-I', '-B', '-c', program, '--host', host, '--port', String(opts.port ?? DEFAULT_PORT)],
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
+    runAs: process.getuid?.() === 0 ? unprivilegedUser() : undefined,
+    stdin: pem,
+    scheme: 'https',
+    startTimeoutMs: opts.startTimeoutMs,
+    whenMissing: 'install python3 (`sudo apt-get install python3`)',
+  });
+}

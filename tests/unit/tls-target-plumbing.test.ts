@@ -1,0 +1,67 @@
+// The TLS track's target plumbing without a kernel: which libssl a process maps (from its
+// /proc/PID/maps), whom targets run as, and what a target's stdout reports.
+import t from 'tap';
+import { findMappedLibrary, LibraryNotMappedError, mappedLibrary } from '../../src/engine/processMaps.js';
+import { ListeningProcess } from '../../src/targets/listeningProcess.js';
+import { unprivilegedUser } from '../../src/targets/tlsServers.js';
+
+t.test('the libssl a process maps is found in /proc/PID/maps', async (t) => {
+  const maps = [
+    '7f0000000000-7f0000001000 r--p 00000000 fe:00 339900     /usr/lib/x86_64-linux-gnu/libssl.so.3',
+    '7f0000002000-7f0000003000 r--p 00000000 fe:00 339901     /usr/lib/x86_64-linux-gnu/libcrypto.so.3',
+    '7f0000004000-7f0000005000 rw-p 00000000 00:00 0 ',
+  ].join('\n');
+  t.equal(findMappedLibrary(maps, 'libssl'), '/usr/lib/x86_64-linux-gnu/libssl.so.3');
+  t.equal(findMappedLibrary(maps, 'libcrypto'), '/usr/lib/x86_64-linux-gnu/libcrypto.so.3');
+  t.equal(findMappedLibrary('7f00-7f01 r-xp 00000000 fe:00 7 /opt/ssl/lib64/libssl.so.1.1', 'libssl'), '/opt/ssl/lib64/libssl.so.1.1');
+  t.equal(findMappedLibrary('7f00-7f01 r--p 00000000 fe:00 1   /usr/lib/libssl3-compat.so', 'libssl'), undefined);
+  t.equal(findMappedLibrary('7f00-7f01 r--p 00000000 fe:00 1   /usr/lib/libssl.so.3 (deleted)', 'libssl'), undefined, 'a replaced file is not probed');
+  // This process (node) carries its OpenSSL inside its own binary: no libssl to probe.
+  const error = t.throws(() => mappedLibrary(process.pid, 'libssl'), LibraryNotMappedError) as Error;
+  t.match(error.message, new RegExp(`process ${process.pid} does not use libssl`));
+  t.throws(() => mappedLibrary(2 ** 22 + 1, 'libssl'), /cannot read \/proc\/\d+\/maps \(ENOENT\): the process has exited/);
+});
+
+t.test('targets run as the user behind sudo, else nobody, never root', async (t) => {
+  const passwd = 'root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n';
+  const saved = { uid: process.env.SUDO_UID, gid: process.env.SUDO_GID };
+  t.teardown(() => {
+    for (const [key, value] of [['SUDO_UID', saved.uid], ['SUDO_GID', saved.gid]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  process.env.SUDO_UID = '1000';
+  process.env.SUDO_GID = '1001';
+  t.same(unprivilegedUser(passwd), { uid: 1000, gid: 1001 });
+  process.env.SUDO_UID = '0';
+  process.env.SUDO_GID = '0';
+  t.same(unprivilegedUser(passwd), { uid: 65534, gid: 65534 }, 'sudo from root is still not root');
+  delete process.env.SUDO_UID;
+  delete process.env.SUDO_GID;
+  t.same(unprivilegedUser('nobody:x:99:99::/:/sbin/nologin\n'), { uid: 99, gid: 99 }, "nobody's ids from /etc/passwd");
+  t.same(unprivilegedUser(''), { uid: 65534, gid: 65534 });
+});
+
+t.test("a target's stdout: its address, then the encrypted bytes of each closed connection", async (t) => {
+  const script = 'read pem; echo "listening 127.0.0.1:4443"; echo "tls-bytes 700 1400"; echo "tls-bytes 50 60"; echo "got $pem" >&2; sleep 5';
+  const target = await ListeningProcess.start({
+    what: 'a test target', command: '/bin/sh', args: ['-c', script], env: {}, stdin: 'PEM\n', scheme: 'https', whenMissing: 'n/a',
+  });
+  t.teardown(() => target.stop());
+  t.equal(target.url, 'https://127.0.0.1:4443');
+  const deadline = Date.now() + 2000;
+  while (target.encrypted.connections < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  t.same(target.encrypted, { connections: 2, received: 750, sent: 1460 });
+  await target.stop(100);
+  t.notOk(target.running);
+
+  await t.rejects(
+    ListeningProcess.start({ what: 'a failing target', command: '/bin/sh', args: ['-c', 'echo cannot bind >&2; exit 3'], env: {}, scheme: 'https', whenMissing: 'n/a' }),
+    /a failing target exited with code 3 before listening: cannot bind/,
+  );
+  await t.rejects(
+    ListeningProcess.start({ what: 'a missing target', command: '/nonexistent/python3', args: [], env: {}, scheme: 'https', whenMissing: 'install python3' }),
+    /could not run a missing target \(ENOENT\): install python3/,
+  );
+});
