@@ -1,6 +1,7 @@
 // `ebpf-workshop check` (alias `workshop check`): the workshop's verdict on a file at a
 // level, without the app — for learners in a hurry, scripts and graders.
 // Exit 0: every check passed; 1: a check failed; 2: the environment or the command line.
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { verifyLevel } from '../check/verify.js';
 import { formatReport, useColor } from '../check/formatReport.js';
@@ -8,8 +9,9 @@ import { currentLevel, markCompleted, readProgress } from '../tracks/progress.js
 import { loadLevels } from '../tracks/levels.js';
 import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
+import { addJoinOptions, reporterFor, type JoinOptions } from '../board/joinOptions.js';
 
-interface CheckOptions {
+interface CheckOptions extends JoinOptions {
   level?: number;
   json?: boolean;
   verbose?: boolean;
@@ -17,20 +19,21 @@ interface CheckOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('check')
     .description('check your program at a level: static checks, then a live capture')
     .argument('[file]', 'your BCC program (default ./clean.c)')
     .option('-l, --level <n>', 'the level to check (default: the one you are on)', intOption(0, 4))
     .option('--json', 'print the report as one JSON object')
     .option('-v, --verbose', 'show the compiler\'s output and the verifier\'s log behind failures')
-    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
-    .action(async (file: string | undefined, options: CheckOptions) => {
-      await check(file, options).catch((e) => fail(e, options));
-    });
+    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto');
+  addJoinOptions(command, 'report', 'the result').action(async (file: string | undefined, options: CheckOptions) => {
+    await check(file, options).catch((e) => fail(e, options));
+  });
 }
 
 async function check(fileArg: string | undefined, options: CheckOptions): Promise<void> {
+  const board = reporterFor(options, 'http', (message) => process.stderr.write(`board: ${message}\n`));
   const file = learnerFile(fileArg, { quiet: options.json });
   const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
   const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
@@ -44,4 +47,10 @@ async function check(fileArg: string | undefined, options: CheckOptions): Promis
     process.stdout.write(`${formatReport(report, { color: useColor(process.stdout), verbose: options.verbose })}\n`);
   }
   process.exitCode = report.passed ? 0 : 1;
+  if (board) {
+    // Sent after the verdict is printed; a board that is down or slow costs at most 2 s and
+    // never the exit code.
+    board.report(report, options.shareCode ? await readFile(file, 'utf8').catch(() => undefined) : undefined);
+    await board.flush(2000);
+  }
 }

@@ -1,6 +1,7 @@
 // The command list. Add a command by writing src/commands/<name>.ts that exports
 // `register(program)`, then listing it here.
 import type { Command } from 'commander';
+import { register as board } from './board.js';
 import { register as check } from './check.js';
 import { register as demo } from './demo.js';
 import { register as doctor } from './doctor.js';
@@ -10,4 +11,4 @@ import { register as start } from './start.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [start, check, run, demo, doctor, server];
+export const commands: RegisterCommand[] = [start, check, run, demo, doctor, server, board];
