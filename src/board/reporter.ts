@@ -4,8 +4,8 @@
 // newest reports win), a bounded time per try, a few retries, then the report is dropped; a
 // problem is said once, and a refusal (wrong class code) stops the reporting for good.
 import os from 'node:os';
-import { UsageError } from '../run/problem.js';
-import type { CheckReport } from '../workshop/checkReport.js';
+import { UsageError } from '../errors/problem.js';
+import type { CheckReport } from '../check/checkReport.js';
 import { boardPayload, cleanName, type BoardPayload } from './payload.js';
 
 export interface ReporterOptions {

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import QRCode from 'qrcode';
-import { UsageError } from '../run/problem.js';
+import { UsageError } from '../errors/problem.js';
 import { startBoard } from '../board/server.js';
 import type { LearnerRow } from '../board/roster.js';
 import { invokingUser } from '../util/invokingUser.js';
