@@ -58,6 +58,8 @@ export class BoardReporter {
   private readonly queue: BoardPayload[] = [];
   private sending: Promise<void> | null = null;
   private stopped = false;
+  /** A report is being tried (posted, or waiting to retry). */
+  private current = false;
   private readonly said = new Set<string>();
   private readonly inFlight = new Set<AbortController>();
   private readonly options: Required<Omit<ReporterOptions, 'shareCode'>> & { shareCode: boolean };
@@ -104,8 +106,9 @@ export class BoardReporter {
 
   /** Stops sending: the queue is emptied and requests in flight are aborted. */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
-    this.dropped += this.queue.length;
+    this.dropped += this.queue.length + (this.current ? 1 : 0);
     this.queue.length = 0;
     for (const controller of this.inFlight) controller.abort();
   }
@@ -113,6 +116,7 @@ export class BoardReporter {
   private async drain(): Promise<void> {
     while (!this.stopped && this.queue.length > 0) {
       const payload = this.queue.shift()!;
+      this.current = true;
       let outcome: Outcome = 'retry';
       for (let attempt = 0; outcome === 'retry' && !this.stopped; attempt++) {
         outcome = await this.post(payload);
@@ -124,8 +128,9 @@ export class BoardReporter {
         }
         await new Promise((r) => setTimeout(r, delay).unref());
       }
+      this.current = false;
       if (outcome === 'sent') this.sent++;
-      else if (outcome !== 'refused') this.dropped++;
+      else if (!this.stopped) this.dropped++; // (stop() counted the one it interrupted)
     }
   }
 
