@@ -1,8 +1,9 @@
 // A target server as a child process: started, awaited until it prints "listening HOST:PORT",
 // stopped (SIGTERM, then SIGKILL), and killed if we exit without stopping it — a target never
-// outlives the workshop. TLS targets then print "tls-bytes IN OUT" as each connection closes:
+// outlives the workshop (the demo server also asks the kernel to stop it if we die). TLS targets then print "tls-bytes IN OUT" as each connection closes:
 // the encrypted bytes its socket carried, counted here.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 
 export interface ListeningProcessSpec {
   /** How messages name it: "the demo server", "Python's HTTPS server". */
@@ -55,7 +56,11 @@ function killRunningOnExit(): void {
 }
 
 export class ListeningProcess {
+  private stopRequested = false;
+
   private constructor(
+    /** How messages name it: "the demo server". */
+    readonly what: string,
     private readonly child: ChildProcess,
     readonly pid: number,
     readonly host: string,
@@ -74,6 +79,20 @@ export class ListeningProcess {
 
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /**
+   * Calls listener once if the process ends without stop() having been called (a crash, a kill
+   * from outside). Returns the function that stops listening.
+   */
+  onUnexpectedExit(listener: (exit: ProcessExit, description: string) => void): () => void {
+    let listening = true;
+    void this.exited.then((exit) => {
+      if (listening && !this.stopRequested) listener(exit, describeExit(this.what, exit));
+    });
+    return () => {
+      listening = false;
+    };
   }
 
   static async start(spec: ListeningProcessSpec): Promise<ListeningProcess> {
@@ -120,7 +139,7 @@ export class ListeningProcess {
             if (listening) {
               clearTimeout(timer);
               const host = listening[1]!.replace(/^\[(.*)\]$/, '$1');
-              resolve(new ListeningProcess(child, child.pid!, host, Number(listening[2]), spec.scheme, exited, encrypted));
+              resolve(new ListeningProcess(spec.what, child, child.pid!, host, Number(listening[2]), spec.scheme, exited, encrypted));
             } else if (bytes) {
               encrypted.connections++;
               encrypted.received += Number(bytes[1]);
@@ -147,6 +166,7 @@ export class ListeningProcess {
 
   /** SIGTERM, then SIGKILL if it has not exited after graceMs. Safe to call more than once. */
   async stop(graceMs = 3000): Promise<void> {
+    this.stopRequested = true;
     if (!this.running) {
       await this.exited;
       return;
@@ -156,6 +176,15 @@ export class ListeningProcess {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+/** One line saying how it ended: "the demo server was killed by SIGSEGV (signal 11)". */
+export function describeExit(what: string, exit: ProcessExit): string {
+  if (exit.signal) {
+    const number = osConstants.signals[exit.signal];
+    return `${what} was killed by ${exit.signal}${number ? ` (signal ${number})` : ''}`;
+  }
+  return exit.code === null ? `${what} could not be run` : `${what} exited with code ${exit.code}`;
 }
 
 function detail(stderr: string): string {

@@ -8,9 +8,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { nativeBinDir, packageRoot } from '../native/addon.js';
+import { packageRoot } from '../native/addon.js';
 import { invokingUser, parsePasswd } from '../util/invokingUser.js';
 import { ListeningProcess, TargetServerError } from './listeningProcess.js';
+import { NativeServer } from './nativeServer.js';
 
 export interface TlsServerOptions {
   /** Address to listen on; loopback unless asked otherwise. */
@@ -23,12 +24,9 @@ export interface TlsServerOptions {
 const DEFAULT_PORT = 8443;
 const NOBODY = { uid: 65534, gid: 65534 };
 
-function demoServerBinary(): string {
-  const binary = path.join(nativeBinDir, 'demo-server');
-  if (!existsSync(binary)) {
-    throw new TargetServerError(`the demo server is not built (${binary} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build\``);
-  }
-  return binary;
+/** The native demo server's HTTPS listener: NativeServer.start({ tls: true }). */
+export function startHttpsDemoServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
+  return NativeServer.start({ ...opts, tls: true, port: opts.port ?? DEFAULT_PORT });
 }
 
 /** Whom a target runs as when we are root: the user behind sudo, else nobody. */
@@ -47,34 +45,6 @@ export function unprivilegedUser(passwdText?: string): { uid: number; gid: numbe
   return nobody ? { uid: nobody.uid, gid: nobody.gid } : NOBODY;
 }
 
-/** Our environment without what says who ran sudo: whom a target runs as is decided here. */
-function targetEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.SUDO_UID;
-  delete env.SUDO_GID;
-  return env;
-}
-
-/** The native demo server's HTTPS listener. */
-export function startHttpsDemoServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
-  const args = ['--tls', '--host', opts.host ?? '127.0.0.1', '--port', String(opts.port ?? DEFAULT_PORT), '--exit-with-parent'];
-  // Binds as root, then switches user itself: under `sudo npx` the binary sits in root's npm
-  // cache, which the user cannot reach.
-  if (process.getuid?.() === 0) {
-    const user = unprivilegedUser();
-    args.push('--user', `${user.uid}:${user.gid}`);
-  }
-  return ListeningProcess.start({
-    what: 'the HTTPS demo server',
-    command: demoServerBinary(),
-    args,
-    env: targetEnv(),
-    scheme: 'https',
-    startTimeoutMs: opts.startTimeoutMs,
-    whenMissing: 'rebuild it with `npm run build`',
-  });
-}
-
 /** Debian's python3 (its CPython links the distribution's libssl), else the first on PATH. */
 function python(): string {
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -82,7 +52,9 @@ function python(): string {
 
 /** Python's http.server in ssl, run as the invoking user (nobody when root without sudo). */
 export async function startPythonHttpsServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
-  const { stdout: pem } = await promisify(execFile)(demoServerBinary(), ['--print-self-signed'], { encoding: 'utf8' });
+  const binary = NativeServer.binary();
+  if (!existsSync(binary)) throw new TargetServerError(`the demo server, which makes Python's key, is not built (${binary} is missing): run \`npm run build\``);
+  const { stdout: pem } = await promisify(execFile)(binary, ['--print-self-signed'], { encoding: 'utf8' });
   // The program goes in argv, read here: under `sudo npx` its file sits where the user cannot read.
   const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_server.py'), 'utf8');
   const host = opts.host ?? '127.0.0.1';
