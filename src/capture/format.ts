@@ -2,16 +2,15 @@
 // for scripts. Payloads are shown as text with control characters made visible.
 import type { Exchange } from './connectionTracker.js';
 import type { CaptureEvent, ClientAddress } from './events.js';
+import { terminalSafe } from '../util/terminalText.js';
 
 export function payloadText(bytes: Buffer): string {
   return bytes.toString('latin1');
 }
 
-/** One line, control characters visible: `POST / HTTP/1.1␍␊Host: …`. */
+/** One line, line ends as ⏎ and other control bytes as visible codes: `POST / HTTP/1.1⏎Host: …`. */
 export function oneLine(bytes: Buffer, max = 120): string {
-  const text = payloadText(bytes)
-    .replace(/\r\n/g, '⏎')
-    .replace(/[\x00-\x1f\x7f]/g, '·');
+  const text = terminalSafe(payloadText(bytes).replace(/\r\n/g, '⏎'));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -33,9 +32,7 @@ export function eventLine(event: CaptureEvent): string {
 }
 
 function indent(bytes: Buffer): string {
-  return payloadText(bytes)
-    .replace(/\r/g, '')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '·')
+  return terminalSafe(payloadText(bytes).replace(/\r\n/g, '\n'), { keepNewlines: true, keepTabs: true })
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');

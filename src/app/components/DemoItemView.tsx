@@ -4,10 +4,11 @@ import { Box, Text } from 'ink';
 import { clientText } from '../../capture/format.js';
 import type { DemoItem } from '../demo.js';
 import { tone } from '../theme.js';
+import { terminalSafe } from '../../util/terminalText.js';
 
 /** A payload as lines: CRLF made plain, control bytes visible, long bodies cut. */
 export function payloadLines(payload: string, max = 12): string[] {
-  const lines = payload.replace(/\r\n/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '·').split('\n');
+  const lines = terminalSafe(payload.replace(/\r\n/g, '\n'), { keepNewlines: true, keepTabs: true }).split('\n');
   while (lines.length && lines.at(-1) === '') lines.pop();
   return lines.length > max ? [...lines.slice(0, max), `… ${lines.length - max} more lines`] : lines;
 }
