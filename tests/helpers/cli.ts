@@ -2,7 +2,7 @@
 // XDG_STATE_HOME so a passing check never writes progress into the real home directory.
 // `check --json` output is parsed and validated against the report's zod schema, so a test
 // that reads a field reads one the contract promises.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -106,6 +106,16 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
         resolve({ code, signal: failed?.signal ?? null, pid: child.pid ?? -1, tag, stdout, stderr });
       },
     );
+  });
+}
+
+/** A long-running `ebpf-workshop <args…>` (a board, a server): the child, its pipes open. */
+export function spawnCli(args: string[], options: CliOptions): ChildProcess {
+  const via = options.via ?? (process.env.EBPF_WORKSHOP_TEST_CLI === 'dist' ? 'dist' : 'tsx');
+  return spawn(process.execPath, [...commandFor(via), ...args], {
+    cwd: options.workspace.dir,
+    env: { ...childEnv(options.workspace, options.env), [RUN_TAG_VARIABLE]: randomUUID() },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
