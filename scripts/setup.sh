@@ -6,8 +6,8 @@
 # - System packages through the distribution's package manager: BCC (library, headers,
 #   tools), kernel headers, a C/C++ toolchain with cmake and pkg-config, OpenSSL's headers
 #   (the demo server's HTTPS listener), python3 (the TLS track's second server), bpftool, and
-#   the helpers the levels use (curl, wrk, strace, tmux). apt is tested; dnf and pacman are
-#   written the same way but untested.
+#   the helpers the levels use (curl, wrk, strace, tmux); on Debian, Chromium for the classroom
+#   board's browser test. apt is tested; dnf and pacman are written the same way but untested.
 # - Then `npm ci` and `npm run build` in this repository, as the user who ran sudo so no
 #   root-owned files land in their tree.
 #
@@ -93,6 +93,9 @@ apt_bpftool_packages() {
 
 apt_wanted() {
   printf '%s\n' libbpfcc-dev bpfcc-tools python3-bpfcc cmake g++ make pkg-config libssl-dev python3 curl wrk strace tmux
+  # Headless Chromium for the classroom board's browser test (npm test). Ubuntu's chromium
+  # package is only a wrapper around a snap, so it is left out there.
+  [[ " $os_id $os_like " == *" ubuntu "* ]] || printf 'chromium\n'
   apt_header_package
   printf '\n'
   apt_bpftool_packages | tr ' ' '\n'

@@ -16,7 +16,8 @@ import { solutionFile } from '../../src/tracks/levels.js';
 import { applyEdits } from '../helpers/corpus.js';
 import { makeWorkspace, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's package; elsewhere (an Ubuntu runner's Chrome, say) CHROMIUM_PATH names another.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // As root with no display: no sandbox, no GPU, and none of Chromium's own network traffic
 // (the network here is closed; its background requests would only fail).
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
