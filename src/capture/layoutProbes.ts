@@ -6,7 +6,7 @@
 // a few ms, hence one per type, and only for types that are some member's type.
 import type { TableInfo } from '../engine/bpfProgram.js';
 import type { TypeShape } from './cTypes.js';
-import { topLevelAggregates, type TopLevelAggregate } from '../c/cText.js';
+import { topLevelAggregates, type TopLevelAggregate } from '../c/cSource.js';
 
 /** File name the appended probes carry in diagnostics (via #line). */
 export const PROBE_FILE = '<ebpf-workshop layout probes>';

@@ -1,7 +1,8 @@
 // Where in the learner's file a failed live check points: the place the fix goes. Live
 // checks see only events, so this reads the source: the return hook of the syscall whose
 // events are missing, the process_data call of a swapped direction, the address copy.
-import { findHookDefinitions, LineIndex } from '../hooks/hookNames.js';
+import { LineIndex } from '../c/lineIndex.js';
+import { findHookDefinitions } from '../hooks/hookNames.js';
 import type { CheckLocation, CheckResult } from './checkReport.js';
 
 /** Which hook a live check is about, and what to look for inside it first. */

@@ -10,7 +10,7 @@ import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { isLayoutProbe } from '../capture/layoutProbes.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { didYouMean, explainCompileError, summarizeVerifierLog } from '../diagnose/index.js';
-import { LearnerSource } from '../diagnose/learnerSource.js';
+import { CSource } from '../c/cSource.js';
 import { fail, pass, skip, type CheckResult } from './checkReport.js';
 import { hooksUpTo, mapsUpTo, perfOutputsUpTo } from '../tracks/levels.js';
 import { contractNames } from '../tracks/contract.js';
@@ -91,7 +91,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   }
 
   let ok = true;
-  const source = new LearnerSource(text);
+  const source = new CSource(text);
   const fnNames = [...sniffer.hooks.map((h) => h.name), ...sniffer.program.functionNames().filter((n) => !n.startsWith('tracepoint__'))];
   for (const hook of expectedHooks) {
     const found = sniffer.hook(hook.name);

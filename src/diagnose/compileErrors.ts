@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../engine/diagnostics.js';
 import { BPF_HELPER_NAMES } from './bpfHelpers.js';
 import { didYouMean } from './didYouMean.js';
-import { LearnerSource } from './learnerSource.js';
+import { CSource } from '../c/cSource.js';
 import { learnerFunctionName } from './programNames.js';
 import { explainStackLimit } from './stackLimit.js';
 
@@ -35,7 +35,7 @@ const KNOWN_TYPES = [
 
 interface Explainer {
   pattern: RegExp;
-  explain: (m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]) => ExplainedCompileError;
+  explain: (m: RegExpExecArray, d: Diagnostic, source: CSource, known: string[]) => ExplainedCompileError;
 }
 
 const EXPLAINERS: Explainer[] = [
@@ -52,7 +52,7 @@ const EXPLAINERS: Explainer[] = [
 ];
 
 export function explainCompileError(d: Diagnostic, ctx: CompileErrorContext): ExplainedCompileError {
-  const source = new LearnerSource(ctx.source);
+  const source = new CSource(ctx.source);
   const known = ctx.knownNames ?? [];
   for (const { pattern, explain } of EXPLAINERS) {
     const m = pattern.exec(d.message);
@@ -74,12 +74,15 @@ function sentence(text: string): string {
   return /[.?!]$/.test(capital) ? capital : `${capital}.`;
 }
 
-/** Candidates for "did you mean": the learner's declarations first, then the tutorial's names. */
-function candidates(source: LearnerSource, known: string[], extra: string[] = []): string[] {
-  return [...new Set([...source.declarations().keys(), ...extra, ...known])];
+/**
+ * Candidates for "did you mean": the locals and parameters of the function at `line` first
+ * (`bfu` for `buf`), then the learner's declarations, then the tutorial's names.
+ */
+function candidates(source: CSource, line: number, known: string[], extra: string[] = []): string[] {
+  return [...new Set([...source.localNames(line), ...source.declarations().keys(), ...extra, ...known])];
 }
 
-function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: CSource, known: string[]): ExplainedCompileError {
   const name = m[1]!;
   const declaredAt = source.declarations().get(name);
   if (declaredAt !== undefined && declaredAt > d.line) {
@@ -88,13 +91,13 @@ function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: LearnerSou
       hint: `C reads top to bottom: move the declaration of ${code(name)} (line ${declaredAt}) above line ${d.line}.`,
     };
   }
-  const suggestion = m[2] ?? didYouMean(name, candidates(source, known));
+  const suggestion = m[2] ?? didYouMean(name, candidates(source, d.line, known));
   // A tutorial name spelt right is missing, not misspelt: offering another of the tutorial's
   // names (clang suggests socket_open_events for an undeclared socket_data_events) would send
   // the learner the wrong way. Only a near name of their own making is a misspelling.
   if (known.includes(name) && (!suggestion || known.includes(suggestion))) return missingDeclaration(name, d, source);
   if (suggestion) {
-    const declared = source.declarations().has(suggestion);
+    const declared = source.declarations().has(suggestion) || source.localNames(d.line).includes(suggestion);
     return {
       message: `${code(name)} is not declared anywhere above this line.`,
       hint: declared
@@ -109,8 +112,8 @@ function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: LearnerSou
 }
 
 /** One of the tutorial's names, used but never declared: say how to declare it, from how it is used. */
-function missingDeclaration(name: string, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
-  const use = new RegExp(`\\b${name}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(source.code)?.[1];
+function missingDeclaration(name: string, d: Diagnostic, source: CSource): ExplainedCompileError {
+  const use = source.methodsCalledOn(name)[0];
   const declaration = use === 'perf_submit' ? `BPF_PERF_OUTPUT(${name});` : use && ['lookup', 'update', 'delete'].includes(use) ? `BPF_HASH(${name}, …);` : undefined;
   const user = source.functionAt(d.line);
   const where = user ? `above ${code(user.name)}` : `above line ${d.line}`;
@@ -122,11 +125,11 @@ function missingDeclaration(name: string, d: Diagnostic, source: LearnerSource):
   };
 }
 
-function explainImplicitFunction(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+function explainImplicitFunction(m: RegExpExecArray, d: Diagnostic, source: CSource, known: string[]): ExplainedCompileError {
   const name = m[1]!;
   const definition = source.function(name);
   if (definition && definition.line > d.line) return lateDefinition(name, d.line, definition.line, source);
-  const suggestion = didYouMean(name, candidates(source, known, BPF_HELPER_NAMES));
+  const suggestion = didYouMean(name, candidates(source, d.line, known, BPF_HELPER_NAMES));
   return {
     message: `${code(name)} is neither a function defined above this line nor a BPF helper BCC knows.`,
     hint: suggestion ? `Did you mean ${code(suggestion)}?` : `Define ${code(name)} above its first use, or check its spelling.`,
@@ -134,7 +137,7 @@ function explainImplicitFunction(m: RegExpExecArray, d: Diagnostic, source: Lear
 }
 
 /** The compiler's complaint at a definition that comes after a call already guessed its type. */
-function explainLateDefinition(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+function explainLateDefinition(m: RegExpExecArray, d: Diagnostic, source: CSource): ExplainedCompileError {
   const name = (m[1] ?? m[2])!;
   const used = source.firstUse(name);
   const definedAt = source.function(name)?.line ?? d.line;
@@ -145,7 +148,7 @@ function explainLateDefinition(m: RegExpExecArray, d: Diagnostic, source: Learne
   };
 }
 
-function lateDefinition(name: string, usedAt: number, definedAt: number, source: LearnerSource): ExplainedCompileError {
+function lateDefinition(name: string, usedAt: number, definedAt: number, source: CSource): ExplainedCompileError {
   const caller = source.functionAt(usedAt);
   const above = caller && caller.name !== name ? ` above ${code(caller.name)}` : ` above line ${usedAt}`;
   return {
@@ -154,7 +157,7 @@ function lateDefinition(name: string, usedAt: number, definedAt: number, source:
   };
 }
 
-function explainIncompleteType(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+function explainIncompleteType(m: RegExpExecArray, d: Diagnostic, source: CSource, known: string[]): ExplainedCompileError {
   const [kind, name] = [m[1]!, m[2]!];
   const type = `${kind} ${name}`;
   const definition = source.aggregate(kind, name);
@@ -178,7 +181,7 @@ function explainIncompleteType(m: RegExpExecArray, d: Diagnostic, source: Learne
   };
 }
 
-function explainMissingSemicolon(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+function explainMissingSemicolon(m: RegExpExecArray, d: Diagnostic, source: CSource): ExplainedCompileError {
   // Clang points just past the last token of the statement that lacks its `;`.
   const before = (source.line(d.line) ?? '').slice(0, Math.max(0, d.column - 1)).trim();
   if (/expected ';' after (struct|union|enum)/.test(d.message) || /^}/.test(before)) {
@@ -194,7 +197,7 @@ function explainMissingSemicolon(m: RegExpExecArray, d: Diagnostic, source: Lear
   };
 }
 
-function explainUnknownType(m: RegExpExecArray, d: Diagnostic, source: LearnerSource, known: string[]): ExplainedCompileError {
+function explainUnknownType(m: RegExpExecArray, d: Diagnostic, source: CSource, known: string[]): ExplainedCompileError {
   const name = m[1]!;
   if (name === 'socklen_t') {
     return {
@@ -233,7 +236,7 @@ function explainMissingTag(m: RegExpExecArray): ExplainedCompileError {
   };
 }
 
-function explainNoMember(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+function explainNoMember(m: RegExpExecArray, d: Diagnostic, source: CSource): ExplainedCompileError {
   const [field, kind, type] = [m[1]!, m[2] as 'struct' | 'union', m[3]!];
   const fields = source.fields(kind, type);
   const suggestion = m[4] ?? didYouMean(field, fields);
@@ -247,13 +250,13 @@ function explainNoMember(m: RegExpExecArray, d: Diagnostic, source: LearnerSourc
   };
 }
 
-function explainStack(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+function explainStack(m: RegExpExecArray, d: Diagnostic, source: CSource): ExplainedCompileError {
   const fn = /in function ([\w.$]+)/.exec(d.message)?.[1];
   const { cause, fix, line } = explainStackLimit(fn ? learnerFunctionName(fn) : undefined, source);
   return line === undefined ? { message: cause, hint: fix } : { message: cause, hint: fix, line };
 }
 
-function explainNoReturn(m: RegExpExecArray, d: Diagnostic, source: LearnerSource): ExplainedCompileError {
+function explainNoReturn(m: RegExpExecArray, d: Diagnostic, source: CSource): ExplainedCompileError {
   const fn = source.functionAt(d.line);
   return {
     message: `${fn ? code(fn.name) : 'This function'} can reach its end without returning a value.`,

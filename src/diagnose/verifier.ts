@@ -18,7 +18,7 @@
 import type { Diagnostic } from '../engine/diagnostics.js';
 import { BPF_HELPER_NAMES, helperArgumentName, helperCallPattern, helperLabel, writtenArgumentIndex } from './bpfHelpers.js';
 import { didYouMean } from './didYouMean.js';
-import { callArguments, escapeRegExp, LearnerSource } from './learnerSource.js';
+import { callArguments, CSource, escapeRegExp } from '../c/cSource.js';
 import { learnerFunctionName } from './programNames.js';
 import { explainStackLimit } from './stackLimit.js';
 
@@ -126,7 +126,7 @@ export function parseVerifierLog(log: string): ParsedLog {
 
 /** Context every rule's wording draws on. */
 class Reading {
-  readonly source?: LearnerSource;
+  readonly source?: CSource;
   readonly learnerFile?: string;
   readonly hook?: string;
   readonly failing?: Instruction;
@@ -137,7 +137,7 @@ class Reading {
     readonly parsed: ParsedLog,
     readonly options: VerifierLogOptions,
   ) {
-    this.source = options.source !== undefined ? new LearnerSource(options.source) : undefined;
+    this.source = options.source !== undefined ? new CSource(options.source) : undefined;
     this.hook = options.functionName ? learnerFunctionName(options.functionName) : undefined;
     this.learnerFile = options.learnerFile ?? likeliestLearnerFile(parsed);
     this.failing = parsed.failingRow !== undefined ? parsed.instructions.find((i) => i.row === parsed.failingRow) : undefined;
@@ -311,7 +311,7 @@ function explainNullCheck(reading: Reading, m: RegExpExecArray): Explained {
   let variable: string | undefined;
   let mapAsWritten = map;
   if (reading.source && lookupLine !== undefined) {
-    const written = /([A-Za-z_]\w*)\s*=\s*(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*\.\s*lookup\s*\(/.exec(reading.source.codeLine(lookupLine) ?? '');
+    const written = /\b([A-Za-z_]\w*)\s*=\s*(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*\.\s*lookup\s*\(/.exec(reading.source.codeLine(lookupLine) ?? '');
     if (written) {
       variable = written[1];
       mapAsWritten ??= written[2];

@@ -147,3 +147,14 @@ t.test('other clang shapes', async (t) => {
   t.equal(unknown.message, 'Something clang says rarely.', 'passed through as a sentence, flag dropped');
   t.match(unknown.hint, /raw compiler output/);
 });
+
+t.test('a misspelt local or parameter gets a did-you-mean from the function it is in', async (t) => {
+  const solution = readFileSync(path.join(import.meta.dirname, '..', '..', 'solution.c'), 'utf8');
+  const lines = solution.split('\n');
+  const at = lines.findIndex((l) => l.includes("if (buf[0] == 'H'"));
+  lines[at] = lines[at]!.replace('buf[0]', 'bfu[0]');
+  const typo: Diagnostic = { file: 'clean.c', line: at + 1, column: 7, severity: 'error', message: "use of undeclared identifier 'bfu'" };
+  const explained = explainCompileError(typo, { source: lines.join('\n'), knownNames: contractNames() });
+  t.match(explained.message, /`bfu` is not declared/);
+  t.equal(explained.hint, 'Did you mean `buf`?', 'the parameter of is_http_connection, not a tutorial name');
+});

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { layoutStruct, fieldsFromDescription } from '../../src/capture/structLayout.js';
 import { parseType, typeShape } from '../../src/capture/cTypes.js';
-import { topLevelAggregates, blankCommentsAndLiterals } from '../../src/c/cText.js';
+import { topLevelAggregates, blankCommentsAndLiterals } from '../../src/c/cSource.js';
 import { readMeasurements, withLayoutProbes } from '../../src/capture/layoutProbes.js';
 import { decodeSockaddr } from '../../src/capture/sockaddr.js';
 
