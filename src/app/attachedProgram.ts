@@ -6,7 +6,7 @@ import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent } from '../capture/events.js';
 import { Capture } from '../capture/capture.js';
 import type { Sniffer } from '../sniffer/sniffer.js';
-import { hooksUpTo } from '../tracks/levels.js';
+import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
 
 export interface CaptureHandlers {
   onEvents: (events: CaptureEvent[]) => void;
@@ -24,12 +24,12 @@ export class AttachedProgram {
     readonly hookCount: number,
   ) {}
 
-  /** Attaches the level's hooks (level 0: checks they were loaded). Closes the sniffer if that fails. */
-  static open(sniffer: Sniffer, level: number, serverPid: number, handlers: CaptureHandlers): AttachedProgram {
-    const attach = level > 0;
+  /** Attaches the level's hooks (a level that attaches nothing: checks they were loaded). Closes the sniffer if that fails. */
+  static open(sniffer: Sniffer, track: Track, level: number, serverPid: number, handlers: CaptureHandlers): AttachedProgram {
+    const attach = levelOf(track, level).spec.expectedEvents.attach;
     try {
       const hooks = sniffer.start(
-        hooksUpTo(level).map((h) => h.name),
+        hooksUpTo(track, level).map((h) => h.name),
         { attach },
       );
       if (!attach) return new AttachedProgram(sniffer, null, 0);

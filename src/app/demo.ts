@@ -11,7 +11,8 @@ import { describeProblem, type Problem } from '../errors/problem.js';
 import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import type { Level } from '../tracks/levelSpec.js';
-import { hooksUpTo, levelById, loadLevels, solutionFile } from '../tracks/levels.js';
+import path from 'node:path';
+import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { levelAddedCode } from './levelCode.js';
 import { ThrottledStore } from './store.js';
@@ -46,6 +47,7 @@ export interface DemoSnapshot {
 }
 
 export interface DemoOptions {
+  track: Track;
   level: number;
   attach?: AttachRequest;
   intervalMs?: number;
@@ -56,7 +58,8 @@ const MAX_ITEMS = 200;
 export class DemoSession {
   readonly store: ThrottledStore<DemoSnapshot>;
   readonly traffic: TrafficDriver;
-  private readonly levels = loadLevels();
+  private readonly track: Track;
+  private readonly levels: Level[];
   private phase: DemoSnapshot['phase'] = 'starting';
   private step = 'starting';
   private fatal: Problem | null = null;
@@ -74,7 +77,9 @@ export class DemoSession {
   private removeShutdownHook: () => void = () => {};
 
   constructor(private readonly options: DemoOptions) {
-    this.level = levelById(options.level, this.levels).id;
+    this.track = options.track;
+    this.levels = options.track.levels;
+    this.level = levelOf(this.track, options.level).id;
     this.traffic = new TrafficDriver(() => (this.server ? { host: this.server.host, port: this.server.port } : null), options.intervalMs ?? 2000);
     this.traffic.on('change', () => this.store.changed());
     this.store = new ThrottledStore(() => this.snapshot(), 50);
@@ -144,12 +149,12 @@ export class DemoSession {
     this.problem = null;
     this.store.changed();
     try {
-      const sniffer = await Sniffer.build({ text: readFileSync(solutionFile, 'utf8'), fileName: 'solution.c' }, this.attachMode!, {
-        load: hooksUpTo(level).map((h) => h.name),
+      const sniffer = await Sniffer.build({ text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) }, this.attachMode!, {
+        load: hooksUpTo(this.track, level).map((h) => h.name),
       });
       if (token !== this.token || this.closing) return sniffer.close();
       const exchanges = this.levels[level]!.spec.expectedEvents.exchange;
-      const program = AttachedProgram.open(sniffer, level, this.server!.pid, {
+      const program = AttachedProgram.open(sniffer, this.track, level, this.server!.pid, {
         onEvents: (events) => {
           if (!exchanges) for (const event of events) this.add(eventItem(event));
         },
@@ -159,9 +164,11 @@ export class DemoSession {
       });
       this.program = program;
       const spec = this.levels[level]!;
-      this.add({ kind: 'level', level, title: spec.title, summary: spec.summary, code: levelAddedCode(level) });
+      this.add({ kind: 'level', level, title: spec.title, summary: spec.summary, code: levelAddedCode(this.track, level) });
       if (!spec.spec.expectedEvents.attach) {
-        this.add({ kind: 'note', text: 'Level 0 loads the accept4 hooks and the verifier accepts them; nothing is attached yet, so nothing is captured. → for level 1.' });
+        const hooked = [...new Set(hooksUpTo(this.track, level).map((h) => (h.kind === 'uprobe' ? h.symbol : h.syscall)))].join(', ');
+        const next = level + 1 < this.levels.length ? ` → for level ${level + 1}.` : '';
+        this.add({ kind: 'note', text: `Level ${level} loads the ${hooked} hooks and the verifier accepts them; nothing is attached yet, so nothing is captured.${next}` });
       }
     } catch (e) {
       if (token === this.token) this.problem = describeProblem(e).message;

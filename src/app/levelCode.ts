@@ -1,8 +1,9 @@
-// The code a level adds: the lines of its finished file (levels/steps/level-N.c) that the
-// previous level's file (or clean.c, for level 0) does not have, in hunks.
+// The code a level adds: the lines of its finished file (the level's step file) that the
+// file it starts from does not have, in hunks. Header comments are not code: the last
+// level's file is the track's reference, whose header describes the whole program.
 import { readFileSync } from 'node:fs';
 import { diffLines } from 'diff';
-import { cleanFile, stepFile } from '../tracks/levels.js';
+import { levelOf, levelStartFile, type Track } from '../tracks/tracks.js';
 
 /** The added hunks, each a list of lines, in file order. */
 export function addedHunks(before: string, after: string): string[][] {
@@ -18,7 +19,12 @@ export function addedHunks(before: string, after: string): string[][] {
   return hunks;
 }
 
-export function levelAddedCode(level: number): string[][] {
-  const before = readFileSync(level === 0 ? cleanFile : stepFile(level - 1), 'utf8');
-  return addedHunks(before, readFileSync(stepFile(level), 'utf8'));
+/** The text after the file's leading block of `//` comment lines. */
+export function withoutHeader(source: string): string {
+  return source.replace(/^(\/\/.*\n)+\n?/, '');
+}
+
+export function levelAddedCode(track: Track, level: number): string[][] {
+  const before = readFileSync(levelStartFile(track, level), 'utf8');
+  return addedHunks(withoutHeader(before), withoutHeader(readFileSync(levelOf(track, level).step, 'utf8')));
 }

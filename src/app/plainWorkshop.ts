@@ -1,7 +1,7 @@
 // The workshop without the full screen (no TTY, or --plain): the same WorkshopSession, reported
 // line by line. Each connection is printed once it has settled, your sniffer's lines beside
 // the expected ones (`both` where they agree). On a terminal, commands are typed as lines
-// (r, a, +, -, n, h, 0-4, q); without one, traffic is automatic.
+// (r, a, +, -, n, h, a level's number, q); without one, traffic is automatic.
 import readline from 'node:readline';
 import { diffCaptures, type ConnectionRow } from './captureDiff.js';
 import { eventLines, timelineLines, type Segment } from './captureLines.js';
@@ -53,7 +53,8 @@ export function runPlain(workshop: WorkshopSession, options: PlainOptions = {}):
   const quitRequested = new Promise<void>((resolve) => {
     if (!options.commands) return;
     rl = readline.createInterface({ input: process.stdin });
-    out('commands: r request, a auto on/off, + / - size, 0-4 level, n next level, h hint, q quit (then Enter)');
+    const levels = workshop.store.getSnapshot().levels.length;
+    out(`commands: r request, a auto on/off, + / - size, 0-${levels - 1} level, n next level, h hint, q quit (then Enter)`);
     rl.on('line', (line) => {
       const command = line.trim();
       if (command === 'q') return resolve();
@@ -62,7 +63,7 @@ export function runPlain(workshop: WorkshopSession, options: PlainOptions = {}):
       else if (command === '+') workshop.traffic.resize(1);
       else if (command === '-') workshop.traffic.resize(-1);
       else if (command === 'n') workshop.nextLevel();
-      else if (/^[0-9]$/.test(command)) workshop.setLevel(Number(command));
+      else if (/^[0-9]+$/.test(command)) workshop.setLevel(Number(command));
       else if (command === 'h') {
         const snap = workshop.store.getSnapshot();
         const shown = workshop.revealHint();

@@ -18,8 +18,8 @@ import { giveToInvokingUser } from '../util/invokingUser.js';
 import type { CheckResult } from '../check/checkReport.js';
 import { evaluate } from '../check/liveChecks.js';
 import type { Level } from '../tracks/levelSpec.js';
-import { cleanFile, hooksUpTo, levelById, loadLevels, solutionFile, stepFile } from '../tracks/levels.js';
-import { markCompleted, readProgress } from '../tracks/progress.js';
+import { hooksUpTo, levelOf, levelStartFile, type Track } from '../tracks/tracks.js';
+import { completedLevels, markCompleted, progressFile, readProgress } from '../tracks/progress.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { ConnectionLog } from './connectionLog.js';
@@ -31,6 +31,7 @@ import { initialWatchState, watchReducer, type WatchEvent, type WatchState } fro
 export interface WorkshopOptions {
   /** The learner's file, as they named it (shown in messages and locations). */
   file: string;
+  track: Track;
   level: number;
   attach?: AttachRequest;
   /** Poll the file instead of waiting for file events (--poll). */
@@ -90,7 +91,8 @@ export const GRACE_MS = 800;
 export class WorkshopSession {
   readonly store: ThrottledStore<WorkshopSnapshot>;
   readonly traffic: TrafficDriver;
-  private readonly levels = loadLevels();
+  private readonly track: Track;
+  private readonly levels: Level[];
   private readonly absFile: string;
   private phase: Phase = 'starting';
   private step = 'starting';
@@ -128,8 +130,10 @@ export class WorkshopSession {
 
   constructor(private readonly options: WorkshopOptions) {
     this.absFile = path.resolve(options.file);
-    this.level = levelById(options.level, this.levels).id;
-    this.completed = readProgress().completed;
+    this.track = options.track;
+    this.levels = options.track.levels;
+    this.level = levelOf(this.track, options.level).id;
+    this.completed = completedLevels(readProgress(), this.track.id);
     this.watchMode = options.poll ? 'polling' : 'events';
     this.traffic = new TrafficDriver(() => (this.server ? { host: this.server.host, port: this.server.port } : null));
     this.traffic.on('reply', (reply) => {
@@ -259,14 +263,14 @@ export class WorkshopSession {
     this.expectedStatus = { status: 'loading', problem: null };
     this.changed();
     try {
-      const sniffer = await Sniffer.build({ text: readFileSync(solutionFile, 'utf8'), fileName: 'solution.c' }, this.attachMode!, {
-        load: hooksUpTo(level).map((h) => h.name),
+      const sniffer = await Sniffer.build({ text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) }, this.attachMode!, {
+        load: hooksUpTo(this.track, level).map((h) => h.name),
       });
       if (token !== this.expectedToken || this.closing) {
         sniffer.close();
         return;
       }
-      const program = AttachedProgram.open(sniffer, level, this.server!.pid, {
+      const program = AttachedProgram.open(sniffer, this.track, level, this.server!.pid, {
         onEvents: (batch) => {
           // Only what happened since the learner's program was attached: a connection
           // already under way then is one it could not have seen whole.
@@ -308,7 +312,7 @@ export class WorkshopSession {
       this.source = bytes.toString('utf8');
       const textCheck = checkText(this.options.file, bytes);
       if (textCheck.status === 'fail') return finish(false, [textCheck]);
-      const outcome = await staticChecks({ file: this.options.file, text: this.source, level, attachMode: this.attachMode! });
+      const outcome = await staticChecks({ file: this.options.file, text: this.source, track: this.track, level, attachMode: this.attachMode! });
       // The learner will save again: have a compiler process up and waiting for it.
       warmUpCompiler();
       const checks = [textCheck, ...outcome.checks];
@@ -317,14 +321,14 @@ export class WorkshopSession {
         outcome.sniffer?.close();
         return finish(outcome.sniffer !== null, checks);
       }
-      if (!levelById(level, this.levels).spec.expectedEvents.attach) {
+      if (!levelOf(this.track, level).spec.expectedEvents.attach) {
         // Level 0: compiled and accepted by the verifier is the whole of it.
         outcome.sniffer.close();
         finish(true, checks);
         this.levelPassed(level);
         return;
       }
-      this.learner = AttachedProgram.open(outcome.sniffer, level, this.server!.pid, {
+      this.learner = AttachedProgram.open(outcome.sniffer, this.track, level, this.server!.pid, {
         onEvents: (events) => this.learnerCaptured(events),
         onExchange: (exchange) => {
           this.exchanges = [...this.exchanges.slice(-(MAX_EXCHANGES - 1)), exchange];
@@ -374,7 +378,7 @@ export class WorkshopSession {
   private evaluateLive(): void {
     this.liveDirty = false;
     this.lastEvaluated = Date.now();
-    const level = levelById(this.level, this.levels);
+    const level = levelOf(this.track, this.level);
     if (this.watch.status !== 'attached' || !this.learner || !level.spec.expectedEvents.attach) return;
     const answered = this.requests.filter((r) => r.startedAt >= this.attachedAt && r.status === 200);
     const judge = (requests: SentRequest[]) =>
@@ -412,7 +416,7 @@ export class WorkshopSession {
     this.passedLevel = level;
     if (!this.completed.includes(level)) {
       try {
-        this.completed = markCompleted(level).completed;
+        this.completed = completedLevels(markCompleted(level, progressFile(), this.track.id), this.track.id);
       } catch (e) {
         this.completed = [...this.completed, level].sort((a, b) => a - b);
         this.notice = `level ${level} passed, but your progress could not be saved: ${e instanceof Error ? e.message : String(e)}`;
@@ -425,7 +429,7 @@ export class WorkshopSession {
 
   /** Reveals the level's next hint; returns how many are shown now. */
   revealHint(): number {
-    const total = levelById(this.level, this.levels).hints.length;
+    const total = levelOf(this.track, this.level).hints.length;
     const shown = Math.min(total, (this.hints.get(this.level) ?? 0) + 1);
     this.hints.set(this.level, shown);
     this.changed();
@@ -434,7 +438,7 @@ export class WorkshopSession {
 
   /** The file as it stands once this level is done (what `s` shows). */
   solutionText(level = this.level): string {
-    return readFileSync(stepFile(level), 'utf8');
+    return readFileSync(levelOf(this.track, level).step, 'utf8');
   }
 
   /**
@@ -442,7 +446,7 @@ export class WorkshopSession {
    * file, or clean.c), keeping what they had as `<file>.bak-<time>`. The watch picks it up.
    */
   resetLevel(now = new Date()): string {
-    const start = this.level === 0 ? cleanFile : stepFile(this.level - 1);
+    const start = levelStartFile(this.track, this.level);
     const backup = `${this.options.file}.bak-${timestamp(now)}`;
     copyFileSync(this.absFile, path.resolve(backup));
     giveToInvokingUser(path.resolve(backup));

@@ -12,13 +12,13 @@ import { Sniffer } from '../sniffer/sniffer.js';
 import { didYouMean, explainCompileError, summarizeVerifierLog } from '../diagnose/index.js';
 import { CSource } from '../c/cSource.js';
 import { fail, pass, skip, type CheckResult } from './checkReport.js';
-import { hooksUpTo, mapsUpTo, perfOutputsUpTo } from '../tracks/levels.js';
-import { contractNames } from '../tracks/contract.js';
+import { contractNames, hooksUpTo, mapsUpTo, perfOutputsUpTo, type Track } from '../tracks/tracks.js';
 
 export interface StaticInput {
   /** The file as the learner named it (used in messages and locations). */
   file: string;
   text: string;
+  track: Track;
   level: number;
   attachMode: AttachMode;
 }
@@ -49,11 +49,11 @@ function syscallExists(syscall: string, mode: AttachMode): boolean {
 }
 
 export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
-  const { file, text, level, attachMode } = input;
+  const { file, text, track, level, attachMode } = input;
   const checks: CheckResult[] = [];
-  const expectedHooks = hooksUpTo(level);
-  const expectedMaps = mapsUpTo(level);
-  const expectedOutputs = perfOutputsUpTo(level);
+  const expectedHooks = hooksUpTo(track, level);
+  const expectedMaps = mapsUpTo(track, level);
+  const expectedOutputs = perfOutputsUpTo(track, level);
   const skipRest = (why: string) => {
     for (const h of expectedHooks) checks.push(skip(`hook:${h.name}`, `hook ${h.name}`, why));
     for (const m of expectedMaps) checks.push(skip(`map:${m.name}`, `map ${m.name}`, why));
@@ -85,7 +85,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     const warnings = sniffer.program.warnings.filter((d) => d.severity === 'warning' && d.file === file).length;
     checks.push(pass('compile', `${file} compiles`, `compiled for ${attachMode} mode${warnings ? ` (${warnings} warnings)` : ''}`));
   } catch (e) {
-    checks.push(compileFailure(e, file, text));
+    checks.push(compileFailure(e, file, text, contractNames(track)));
     skipRest('not checked: the file does not compile');
     return { checks, sniffer: null };
   }
@@ -208,7 +208,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   return { checks, sniffer };
 }
 
-function compileFailure(error: unknown, file: string, text: string): CheckResult {
+function compileFailure(error: unknown, file: string, text: string, knownNames: string[]): CheckResult {
   const title = `${file} compiles`;
   if (error instanceof TracepointAdaptError) {
     return fail('compile', title, error.message.replace(/^[^:]+:\d+: /, ''), { location: { file, line: error.line, column: null } });
@@ -218,7 +218,7 @@ function compileFailure(error: unknown, file: string, text: string): CheckResult
   if (!first) {
     return fail('compile', title, error.crashed ? 'the compiler crashed on this file' : error.message, { raw: error.stderr, hint: 'run with --verbose to see the compiler\'s output' });
   }
-  const explained = explainCompileError(first, { source: text, knownNames: contractNames() });
+  const explained = explainCompileError(first, { source: text, knownNames });
   const located = first.file === file;
   return fail('compile', title, explained.message, {
     hint: explained.hint,

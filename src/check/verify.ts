@@ -7,11 +7,12 @@ import { NativeServer } from '../targets/nativeServer.js';
 import { checkText, staticChecks } from './staticChecks.js';
 import { liveChecks } from './liveChecks.js';
 import { locateLiveFailures } from './liveLocations.js';
-import { hooksUpTo, levelById } from '../tracks/levels.js';
+import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
 import { skip, type CaptureReport, type CheckReport, type CheckResult } from './checkReport.js';
 
 export interface VerifyOptions {
   file: string;
+  track: Track;
   level: number;
   attach?: AttachRequest;
   /** A running demo server to use (the app shares one); else one is started and stopped. */
@@ -23,7 +24,7 @@ const EMPTY_CAPTURE: CaptureReport = { events: { open: 0, ingress: 0, egress: 0,
 
 export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> {
   const progress = options.onProgress ?? (() => {});
-  const level = levelById(options.level);
+  const level = levelOf(options.track, options.level);
   progress('checking the kernel');
   const environment = await prepareKernel({ attach: options.attach ?? 'auto' });
   const report = (checks: CheckResult[], capture = EMPTY_CAPTURE): CheckReport => ({
@@ -41,7 +42,7 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
 
   progress(`compiling ${options.file} (${environment.attachMode} mode)`);
   const text = bytes.toString('utf8');
-  const outcome = await staticChecks({ file: options.file, text, level: options.level, attachMode: environment.attachMode });
+  const outcome = await staticChecks({ file: options.file, text, track: options.track, level: options.level, attachMode: environment.attachMode });
   const checks = [textCheck, ...outcome.checks];
   const expected = level.spec.expectedEvents;
   const liveTitle = 'live capture from the demo server';
@@ -58,7 +59,7 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
   try {
     progress('attaching and sending requests');
     // A level-N run attaches only the hooks of levels ≤ N, as the tutorial's runner did.
-    outcome.sniffer.start(hooksUpTo(options.level).map((h) => h.name));
+    outcome.sniffer.start(hooksUpTo(options.track, options.level).map((h) => h.name));
     const live = await liveChecks(outcome.sniffer, server, expected);
     return report([...checks, ...locateLiveFailures(live.checks, options.file, text)], live.capture);
   } finally {

@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { verifyLevel } from '../check/verify.js';
 import { formatReport, useColor } from '../check/formatReport.js';
-import { currentLevel, markCompleted, readProgress } from '../tracks/progress.js';
-import { loadLevels } from '../tracks/levels.js';
-import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
+import { markCompleted, progressFile } from '../tracks/progress.js';
+import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { addJoinOptions, reporterFor, type JoinOptions } from '../board/joinOptions.js';
 
 interface CheckOptions extends JoinOptions {
+  track?: string;
   level?: number;
   json?: boolean;
   verbose?: boolean;
@@ -23,7 +23,8 @@ export function register(program: Command): void {
     .command('check')
     .description('check your program at a level: static checks, then a live capture')
     .argument('[file]', 'your BCC program (default ./clean.c)')
-    .option('-l, --level <n>', 'the level to check (default: the one you are on)', intOption(0, 4))
+    .option('--track <id>', trackHelp(), 'http')
+    .option('-l, --level <n>', 'the level to check (default: the one you are on)', levelOption)
     .option('--json', 'print the report as one JSON object')
     .option('-v, --verbose', 'show the compiler\'s output and the verifier\'s log behind failures')
     .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto');
@@ -33,12 +34,12 @@ export function register(program: Command): void {
 }
 
 async function check(fileArg: string | undefined, options: CheckOptions): Promise<void> {
-  const board = reporterFor(options, 'http', (message) => process.stderr.write(`board: ${message}\n`));
-  const file = learnerFile(fileArg, { quiet: options.json });
-  const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
+  const { track, level } = trackAndLevel(options);
+  const file = learnerFile(fileArg, track, { quiet: options.json });
+  const board = reporterFor(options, track.id, (message) => process.stderr.write(`board: ${message}\n`));
   const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
-  const report = await verifyLevel({ file, level, attach: options.attach, onProgress: progress });
-  if (report.passed) markCompleted(level);
+  const report = await verifyLevel({ file, track, level, attach: options.attach, onProgress: progress });
+  if (report.passed) markCompleted(level, progressFile(), track.id);
   if (options.json) {
     const { checks, ...rest } = report;
     const shown = options.verbose ? checks : checks.map(({ raw: _raw, ...c }) => c);

@@ -1,10 +1,12 @@
-// What every command shares: parsing numbers and modes from flags, printing a Problem
-// instead of a stack trace, and the learner's file (copied from the project when missing).
+// What every command shares: parsing numbers and modes from flags, the track and level
+// (validated against the track's data), printing a Problem instead of a stack trace, and
+// the learner's file (copied from the track's start when missing).
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describeProblem, exitCodeFor, formatProblem, UsageError } from '../errors/problem.js';
-import { cleanFile } from '../tracks/levels.js';
+import { DEFAULT_TRACK, levelOf, levelRange, loadTrack, trackIds, type Track } from '../tracks/tracks.js';
+import { currentLevel, readProgress } from '../tracks/progress.js';
 import { giveToInvokingUser } from '../util/invokingUser.js';
 import type { AttachRequest } from '../kernel/features.js';
 
@@ -14,6 +16,37 @@ export function intOption(min: number, max: number) {
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+/** --level's value: a whole number; whether the track has that level is checked once the track is known. */
+export function levelOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a level number (0, 1, 2, …)');
+  return n;
+}
+
+/** --track's help: the tracks there are, with their levels, read from their data. */
+export function trackHelp(): string {
+  const described = trackIds().map((id) => {
+    try {
+      const track = loadTrack(id);
+      return `${id} (${track.title}, levels ${levelRange(track)})`;
+    } catch {
+      return id;
+    }
+  });
+  return `the track: ${described.join('; ') || DEFAULT_TRACK}`;
+}
+
+/**
+ * The command's track and level: the level given (a UsageError, exit 2, naming the track's
+ * range if it has no such level), else `fallback`, else the first one not done yet.
+ */
+export function trackAndLevel(options: { track?: string; level?: number }, fallback?: number): { track: Track; level: number } {
+  const track = loadTrack(options.track ?? DEFAULT_TRACK);
+  const wanted = options.level ?? fallback;
+  const level = wanted === undefined ? currentLevel(readProgress(), track.levels.length, track.id) : levelOf(track, wanted).id;
+  return { track, level };
 }
 
 export function attachOption(value: string): AttachRequest {
@@ -36,16 +69,16 @@ export function fail(error: unknown, options: { verbose?: boolean; json?: boolea
 }
 
 /**
- * The learner's file. The default `clean.c` is created from the project's starting file
+ * The learner's file. The default `clean.c` is created from the track's starting file
  * when the directory has none, owned by the learner even under sudo.
  */
-export function learnerFile(file: string | undefined, options: { quiet?: boolean } = {}): string {
+export function learnerFile(file: string | undefined, track: Track, options: { quiet?: boolean } = {}): string {
   const chosen = file ?? 'clean.c';
   if (existsSync(chosen)) return chosen;
   if (file !== undefined && path.basename(file) !== 'clean.c') {
     throw new UsageError(`${file} does not exist`, 'give the path of your BCC program, or run in the directory that has your clean.c');
   }
-  copyFileSync(cleanFile, chosen);
+  copyFileSync(track.start, chosen);
   giveToInvokingUser(chosen);
   if (!options.quiet) process.stderr.write(`created ${chosen}: your starting file for the workshop\n`);
   return chosen;

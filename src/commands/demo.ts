@@ -4,10 +4,12 @@ import type { Command } from 'commander';
 import { DemoSession } from '../app/demo.js';
 import { exitCodeFor, formatProblem } from '../errors/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
-import { attachOption, fail, intOption } from './cliSupport.js';
+import { attachOption, fail, intOption, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
+import { loadTrack } from '../tracks/tracks.js';
 
 interface DemoOptions {
-  level: number;
+  track?: string;
+  level?: number;
   attach: AttachRequest;
   interval: number;
 }
@@ -16,7 +18,8 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('for instructors: the complete sniffer at a level, traffic sent automatically, output large')
-    .option('-l, --level <n>', 'the level to show first', intOption(0, 4), 1)
+    .option('--track <id>', trackHelp(), 'http')
+    .option('-l, --level <n>', 'the level to show first (default: the first that captures something)', levelOption)
     .option('--interval <ms>', 'time between automatic requests', intOption(200, 60000), 2000)
     .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
     .action(async (options: DemoOptions) => {
@@ -26,7 +29,9 @@ export function register(program: Command): void {
 }
 
 async function demo(options: DemoOptions): Promise<void> {
-  const session = new DemoSession({ level: options.level, attach: options.attach, intervalMs: options.interval });
+  const firstCapturing = loadTrack(options.track).levels.find((l) => l.spec.expectedEvents.attach)?.id ?? 0;
+  const { track, level } = trackAndLevel(options, firstCapturing);
+  const session = new DemoSession({ track, level, attach: options.attach, intervalMs: options.interval });
   if (!process.stdout.isTTY) return plainDemo(session);
   // React and Ink load only here: other commands start faster without them.
   const { importForTerminal } = await import('../app/interactiveImport.js');

@@ -7,11 +7,13 @@ import { LiveSession } from '../pipeline/liveSession.js';
 import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../capture/format.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { NativeServerError } from '../targets/nativeServer.js';
-import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
+import { attachOption, fail, intOption, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
+import { loadTrack } from '../tracks/tracks.js';
 
 interface RunOptions {
-  level: number;
+  track?: string;
+  level?: number;
   verbose?: boolean;
   json?: boolean;
   traffic: number;
@@ -28,7 +30,8 @@ export function register(program: Command): void {
     .command('run')
     .description('run your program against the demo server and print the HTTP traffic it captures')
     .argument('[file]', 'your BCC program', undefined)
-    .option('-l, --level <n>', 'attach the hooks of levels 0..n', intOption(0, 4), 4)
+    .option('--track <id>', trackHelp(), 'http')
+    .option('-l, --level <n>', 'attach the hooks of levels 0..n (default: the last level)', levelOption)
     .option('-v, --verbose', 'print every event as it comes, and raw compiler/verifier output on errors')
     .option('--json', 'one JSON object per line')
     .option('-t, --traffic <k>', 'send the tutorial\'s request k times once attached', intOption(0, 100000), 0)
@@ -44,14 +47,16 @@ export function register(program: Command): void {
 }
 
 async function run(fileArg: string | undefined, options: RunOptions): Promise<void> {
-  const file = learnerFile(fileArg, { quiet: options.json });
+  const { track, level } = trackAndLevel(options, loadTrack(options.track).levels.length - 1);
+  const file = learnerFile(fileArg, track, { quiet: options.json });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const json = (value: Record<string, unknown>) => out(JSON.stringify(value));
   const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
 
   const session = await LiveSession.open({
     file,
-    level: options.level,
+    track,
+    level,
     attach: options.attach,
     allProcesses: options.allProcesses,
     host: options.host,
@@ -62,7 +67,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
   const ready = {
     type: 'ready',
     file,
-    level: options.level,
+    level,
     attachMode: session.attachMode,
     server: { pid: server.pid, host: server.host, port: server.port },
     hooks: session.hooks.map((h) => ({ name: h.name, target: h.attachment.target })),
@@ -71,7 +76,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
   if (options.json) json(ready);
   else {
     for (const warning of session.environment.warnings) process.stderr.write(`note: ${warning}\n`);
-    out(`${file}: level ${options.level}, ${session.attachMode} mode`);
+    out(`${file}: level ${level}, ${session.attachMode} mode`);
     out(`demo server ${server.url} (pid ${server.pid})`);
     for (const hook of session.hooks) out(`  attached ${hook.name} → ${hook.attachment.target}`);
   }

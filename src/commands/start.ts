@@ -2,12 +2,11 @@
 // without one (or with --plain).
 import type { Command } from 'commander';
 import { exitCodeFor, formatProblem, type Problem } from '../errors/problem.js';
-import { loadLevels } from '../tracks/levels.js';
-import { currentLevel, readProgress } from '../tracks/progress.js';
 import type { AttachRequest } from '../kernel/features.js';
-import { attachOption, fail, intOption, learnerFile } from './cliSupport.js';
+import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 
 interface StartOptions {
+  track?: string;
   level?: number;
   poll?: boolean;
   plain?: boolean;
@@ -19,7 +18,8 @@ export function register(program: Command): void {
     .command('start')
     .description('the workshop: levels, your file checked on every save, and its capture beside the expected one')
     .argument('[file]', 'your BCC program (default ./clean.c, created if missing)')
-    .option('-l, --level <n>', 'start at this level (default: the first one not done)', intOption(0, 4))
+    .option('--track <id>', trackHelp(), 'http')
+    .option('-l, --level <n>', 'start at this level (default: the first one not done)', levelOption)
     .option('--poll', 'poll your file for changes instead of waiting for file events')
     .option('--plain', 'line-by-line output instead of the full screen')
     .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
@@ -30,6 +30,7 @@ export function register(program: Command): void {
 }
 
 async function start(fileArg: string | undefined, options: StartOptions): Promise<void> {
+  const { track, level } = trackAndLevel(options);
   // The app (React, Ink) is loaded only by the commands that show it: check and run start
   // faster without it, which matters most on slow machines and emulated guests.
   const { importForTerminal } = await import('../app/interactiveImport.js');
@@ -42,10 +43,9 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
       import('../app/workshopSession.js'),
     ]),
   );
-  const file = learnerFile(fileArg);
-  const level = options.level ?? currentLevel(readProgress(), loadLevels().length);
+  const file = learnerFile(fileArg, track);
   const plain = options.plain || !process.stdout.isTTY || !process.stdin.isTTY;
-  const workshop = new WorkshopSession({ file, level, attach: options.attach, poll: options.poll, autoTraffic: plain && !process.stdin.isTTY });
+  const workshop = new WorkshopSession({ file, track, level, attach: options.attach, poll: options.poll, autoTraffic: plain && !process.stdin.isTTY });
 
   if (plain) {
     const plainRun = runPlain(workshop, { commands: process.stdin.isTTY });

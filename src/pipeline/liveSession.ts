@@ -7,12 +7,13 @@ import { prepareKernel, type AttachRequest, type KernelEnvironment } from '../ke
 import { NativeServer } from '../targets/nativeServer.js';
 import { sendRequests } from '../targets/traffic.js';
 import { Sniffer, type AttachedHook } from '../sniffer/sniffer.js';
-import { hooksUpTo } from '../tracks/levels.js';
+import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { Capture, type CaptureOptions } from '../capture/capture.js';
 
 export interface LiveSessionOptions {
   file: string;
+  track: Track;
   level: number;
   attach?: AttachRequest;
   /** Show every process's traffic, not only the demo server's. */
@@ -50,7 +51,7 @@ export class LiveSession {
     const text = await readFile(file, 'utf8');
     progress(`compiling and loading ${path.basename(file)} (${environment.attachMode} mode)`);
     const sniffer = await Sniffer.build({ text, fileName: options.file }, environment.attachMode, {
-      load: hooksUpTo(options.level).map((h) => h.name),
+      load: hooksUpTo(options.track, options.level).map((h) => h.name),
     });
 
     let server = options.server;
@@ -60,10 +61,10 @@ export class LiveSession {
         progress('starting the demo server');
         server = await NativeServer.start({ host: options.host, port: options.port });
       }
-      const attach = options.level > 0;
-      if (attach) progress('attaching the hooks'); // level 0 attaches nothing: compiling loaded them
+      const attach = levelOf(options.track, options.level).spec.expectedEvents.attach;
+      if (attach) progress('attaching the hooks'); // a level that attaches nothing: compiling loaded them
       const hooks = sniffer.start(
-        hooksUpTo(options.level).map((h) => h.name),
+        hooksUpTo(options.track, options.level).map((h) => h.name),
         { attach },
       );
       const capture = attach

@@ -1,13 +1,23 @@
-// The shape of levels/levels.json: what each level of the workshop asks the learner to
-// write, and what a check of that level expects to find in the compiled program and in a
-// live run. The manifest is data; this schema is what makes it trustworthy.
+// The shape of one level of a track (levels/<track>/track.json, see trackSpec.ts): what it
+// asks the learner to write, and what a check of that level expects to find in the compiled
+// program and in a live run. The levels are data; this schema is what makes them trustworthy.
 import { z } from 'zod';
 import { hookName, type HookKind } from '../hooks/hookNames.js';
 
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a C identifier');
+export const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a C identifier');
+const targetName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case name such as demo-http');
+
+/** What the hooks watch, and the traffic sent to it; the names are those of src/targets/targets.ts. */
+export const targetSpecSchema = z.strictObject({
+  /** The server the hooks watch, e.g. demo-http: the native demo server on loopback. */
+  server: targetName,
+  /** What is sent to it, e.g. tutorial-post: the tutorial's POST /customResponse {"size": N}. */
+  request: targetName,
+});
+
 const hookKinds = ['entry', 'return'] as const satisfies readonly HookKind[];
 
-export const hookSpecSchema = z
+const syscallHookSchema = z
   .strictObject({
     /** The C function the learner writes. */
     name: identifier,
@@ -26,6 +36,20 @@ export const hookSpecSchema = z
       });
     }
   });
+
+/** A function of a library the target process maps (found in /proc/PID/maps), e.g. OpenSSL's SSL_write. */
+const uprobeHookSchema = z.strictObject({
+  name: identifier,
+  kind: z.literal('uprobe'),
+  /** The library's short name: `ssl` is the first mapped file named libssl.so*. */
+  library: z.string().regex(/^[a-z0-9_+-]+$/, 'must be a library\'s short name such as ssl'),
+  /** The function in it. */
+  symbol: identifier,
+  /** true: runs when the function returns (a uretprobe); false: when it is called. */
+  return: z.boolean(),
+});
+
+export const hookSpecSchema = z.union([syscallHookSchema, uprobeHookSchema]);
 
 /** Map kinds, named as src/engine/mapTypes.ts `mapKind()` names the kernel's map types. */
 export const mapKinds = [
@@ -58,7 +82,7 @@ export const perfOutputSpecSchema = z.strictObject({
   requiredFields: z.array(identifier).min(1),
 });
 
-/** What a live run of the level must capture while the demo server handles a request. */
+/** What a live run of the level must capture while the target handles the track's requests. */
 export const expectedEventsSchema = z
   .strictObject({
     /** false: the program is compiled and loaded (the verifier passes), but nothing is attached. */
@@ -88,7 +112,7 @@ export const expectedEventsSchema = z
     }
   });
 
-export const levelSpecSchema = z
+const levelSpecSchema = z
   .strictObject({
     /** The hooks this level adds or changes; a run of level N attaches every hook of levels ≤ N. */
     hooks: z.array(hookSpecSchema),
@@ -119,9 +143,13 @@ export const levelSchema = z
     summary: z.string().min(1),
     /** The Markdown instructions, relative to the manifest's directory: `<id>-<slug>.md`. */
     instructions: z.string().regex(/^\d+-[a-z0-9-]+\.md$/, 'must be a file name like 0-accept4-outline.md'),
+    /** The learner's file once this level is done, relative to the track's directory (the last level's may be the reference). */
+    step: z.string().min(1),
     /** From a gentle nudge to the exact code. */
     hints: z.array(z.string().min(1)).min(3, 'every level needs at least 3 hints'),
     spec: levelSpecSchema,
+    /** A target other than the track's for this level (e.g. a server built against another library). */
+    target: targetSpecSchema.optional(),
   })
   .superRefine((level, ctx) => {
     if (!level.instructions.startsWith(`${level.id}-`)) {
@@ -133,48 +161,8 @@ export const levelSchema = z
     }
   });
 
-export const manifestSchema = z
-  .strictObject({
-    levels: z.array(levelSchema).min(1),
-  })
-  .superRefine((manifest, ctx) => {
-    manifest.levels.forEach((level, i) => {
-      if (level.id !== i) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['levels', i, 'id'],
-          message: `levels must be numbered 0, 1, 2, … in order: expected ${i}, found ${level.id}`,
-        });
-      }
-    });
-    // A map or perf output is introduced once; a later level may change a hook, so hooks may repeat.
-    const introducedBy = new Map<string, number>();
-    manifest.levels.forEach((level, i) => {
-      for (const [field, entries] of [
-        ['maps', level.spec.maps],
-        ['perfOutputs', level.spec.perfOutputs],
-      ] as const) {
-        entries.forEach((entry, j) => {
-          const key = `${field}:${entry.name}`;
-          const first = introducedBy.get(key);
-          if (first !== undefined) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['levels', i, 'spec', field, j, 'name'],
-              message: `${entry.name} is already introduced by level ${first}`,
-            });
-          } else {
-            introducedBy.set(key, level.id);
-          }
-        });
-      }
-    });
-  });
-
 export type HookSpec = z.output<typeof hookSpecSchema>;
 export type MapSpec = z.output<typeof mapSpecSchema>;
 export type PerfOutputSpec = z.output<typeof perfOutputSpecSchema>;
 export type ExpectedEvents = z.output<typeof expectedEventsSchema>;
-export type LevelSpec = z.output<typeof levelSpecSchema>;
 export type Level = z.output<typeof levelSchema>;
-export type Manifest = z.output<typeof manifestSchema>;

@@ -17,7 +17,7 @@ const entrySchema = z.strictObject({
   /** The name the recorded output knows the file by. */
   file: z.string().regex(/^[\w-]+\.c$/),
   /** The reference program the edits apply to, relative to the repository. */
-  from: z.string().regex(/^(solution\.c|levels\/steps\/level-[0-4]\.c)$/),
+  from: z.string().regex(/^(solution\.c|levels\/http\/steps\/level-[0-3]\.c)$/),
   mistake: z.string().min(1),
   edits: z.array(z.strictObject({ find: z.string().min(1), replace: z.string() })).min(1),
 });

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 
 export const CHECKS = [
   { file: 'solution.c', level: 4 },
-  { file: 'levels/steps/level-1.c', level: 1 },
-  { file: 'levels/steps/level-2.c', level: 2 },
-  { file: 'levels/steps/level-3.c', level: 3 },
+  { file: 'levels/http/steps/level-1.c', level: 1 },
+  { file: 'levels/http/steps/level-2.c', level: 2 },
+  { file: 'levels/http/steps/level-3.c', level: 3 },
 ];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

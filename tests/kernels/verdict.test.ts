@@ -19,9 +19,9 @@ const passing = (file: string, level: number, attachMode = 'kprobe'): Result => 
 });
 const allFour = (attachMode = 'kprobe'): Result[] => [
   passing('solution.c', 4, attachMode),
-  passing('levels/steps/level-1.c', 1, attachMode),
-  passing('levels/steps/level-2.c', 2, attachMode),
-  passing('levels/steps/level-3.c', 3, attachMode),
+  passing('levels/http/steps/level-1.c', 1, attachMode),
+  passing('levels/http/steps/level-2.c', 2, attachMode),
+  passing('levels/http/steps/level-3.c', 3, attachMode),
 ];
 const outcomeOf = (results: Result[], extra: Record<string, unknown> = {}) => ({
   code: 0,
@@ -56,7 +56,7 @@ t.test('the host expecting tracepoint fails on kprobe', async (t) => {
 t.test('a failed check is named with its failed checks and stderr', async (t) => {
   const results = allFour();
   results[2] = {
-    ...passing('levels/steps/level-2.c', 2),
+    ...passing('levels/http/steps/level-2.c', 2),
     exitCode: 1,
     passed: false,
     failures: ['live capture from the demo server: no ingress events'],
@@ -64,14 +64,14 @@ t.test('a failed check is named with its failed checks and stderr', async (t) =>
   };
   const v = verdict(outcomeOf(results));
   t.equal(v.ok, false);
-  t.ok(v.lines.includes('  levels/steps/level-2.c --level 2: FAIL (100 s)'));
+  t.ok(v.lines.includes('  levels/http/steps/level-2.c --level 2: FAIL (100 s)'));
   t.ok(v.lines.includes('      live capture from the demo server: no ingress events'));
   t.ok(v.lines.includes('      | something said'));
 });
 
 t.test('a check that crashed without a report says its exit code', async (t) => {
   const results = allFour();
-  results[1] = { ...passing('levels/steps/level-1.c', 1), exitCode: 'signal SIGSEGV', passed: false, attachMode: null };
+  results[1] = { ...passing('levels/http/steps/level-1.c', 1), exitCode: 'signal SIGSEGV', passed: false, attachMode: null };
   const v = verdict(outcomeOf(results));
   t.equal(v.ok, false);
   t.ok(v.lines.includes('      exit signal SIGSEGV'));

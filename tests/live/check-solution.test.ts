@@ -5,7 +5,9 @@
 import t from 'tap';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { solutionFile } from '../../src/tracks/levels.js';
+import { loadTrack } from '../../src/tracks/tracks.js';
+
+const solutionFile = loadTrack('http').reference;
 import { checkById, makeWorkspace, runCheck, runCli, STACK_TRACE, type Workspace } from '../helpers/cli.js';
 import { liveKernel } from '../helpers/kernel.js';
 

@@ -1,11 +1,19 @@
 // Must show 1: the tutorial, step by step. The file as it stands after level N's steps
-// (levels/steps/level-N.c) passes `check --level N` — statically and, from level 1 on, live
+// (levels/http/steps/level-N.c) passes `check --level N` — statically and, from level 1 on, live
 // with events from the demo server — and fails `check --level N+1`, naming exactly the hooks
 // and maps level N+1 adds. The project's clean.c fails level 0, naming the first hook.
 import t, { type Test } from 'tap';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanFile, hooksUpTo, levelById, loadLevels, mapsUpTo, perfOutputsUpTo, stepFile } from '../../src/tracks/levels.js';
+import * as tracks from '../../src/tracks/tracks.js';
+
+const track = tracks.loadTrack('http');
+const cleanFile = track.start;
+const stepFile = (id: number) => tracks.levelOf(track, id).step;
+const levelById = (id: number) => tracks.levelOf(track, id);
+const hooksUpTo = (id: number) => tracks.hooksUpTo(track, id);
+const mapsUpTo = (id: number) => tracks.mapsUpTo(track, id);
+const perfOutputsUpTo = (id: number) => tracks.perfOutputsUpTo(track, id);
 import { checkById, failedChecks, makeWorkspace, runCheck, STACK_TRACE, type Workspace } from '../helpers/cli.js';
 import { liveKernel } from '../helpers/kernel.js';
 
@@ -13,7 +21,7 @@ await liveKernel(); // fails here, clearly, on a machine that cannot run the liv
 // Ten checks in a row, a few seconds each (more on a busy machine).
 t.setTimeout(600_000);
 
-const levelCount = loadLevels().length;
+const levelCount = track.levels.length;
 const liveKinds = ['open', 'ingress', 'egress', 'close', 'exchange'] as const;
 
 /** A learner's directory whose clean.c is `source`. */

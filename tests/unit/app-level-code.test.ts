@@ -1,5 +1,8 @@
 import t from 'tap';
-import { addedHunks, levelAddedCode } from '../../src/app/levelCode.js';
+import { addedHunks, levelAddedCode as addedCode } from '../../src/app/levelCode.js';
+import { loadTrack } from '../../src/tracks/tracks.js';
+
+const levelAddedCode = (level: number) => addedCode(loadTrack('http'), level);
 
 t.test('added hunks: only what is new, blank edges trimmed', async (t) => {
   const before = 'a\nb\nc\n';

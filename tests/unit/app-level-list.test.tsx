@@ -4,10 +4,10 @@ import t from 'tap';
 import { render } from 'ink-testing-library';
 import { LevelList } from '../../src/app/components/LevelList.js';
 import { setColorEnabled } from '../../src/app/theme.js';
-import { loadLevels } from '../../src/tracks/levels.js';
+import { loadTrack } from '../../src/tracks/tracks.js';
 
 setColorEnabled(false);
-const levels = loadLevels();
+const levels = loadTrack('http').levels;
 
 t.test('done, current and ahead are told apart by their marks', async (t) => {
   const { lastFrame, unmount } = render(<LevelList levels={levels} current={2} completed={[0, 1]} width={40} />);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { inlineSpans, lineText, parseBlocks, renderMarkdown, wrapSpans } from '../../src/app/markdown.js';
-import { instructionsText, loadLevels } from '../../src/tracks/levels.js';
+import { instructionsText, loadTrack } from '../../src/tracks/tracks.js';
 
 t.test('blocks: headings, paragraphs joined, list items with continuations, fences, tables', async (t) => {
   const md = [
@@ -51,7 +51,7 @@ t.test('wrapping keeps words whole, indents continuations, cuts a word longer th
 });
 
 t.test('every level\'s instructions render within the width, code kept verbatim', async (t) => {
-  for (const level of loadLevels()) {
+  for (const level of loadTrack('http').levels) {
     const md = instructionsText(level);
     for (const width of [36, 60, 100]) {
       const lines = renderMarkdown(md, width);

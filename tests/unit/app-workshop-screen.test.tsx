@@ -11,7 +11,7 @@ import { setColorEnabled } from '../../src/app/theme.js';
 import { initialWatchState } from '../../src/app/watchMachine.js';
 import type { WorkshopSnapshot } from '../../src/app/workshopSession.js';
 import { fail } from '../../src/check/checkReport.js';
-import { loadLevels } from '../../src/tracks/levels.js';
+import { loadTrack } from '../../src/tracks/tracks.js';
 
 setColorEnabled(false);
 
@@ -24,7 +24,7 @@ function snapshot(overrides: Partial<WorkshopSnapshot> = {}): WorkshopSnapshot {
     attachMode: 'tracepoint',
     warnings: [],
     server: { url: 'http://127.0.0.1:8080', pid: 123 },
-    levels: loadLevels(),
+    levels: loadTrack('http').levels,
     level: 2,
     completed: [0, 1],
     watch: { ...initialWatchState, status: 'attached', generation: 1 },

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isError, parseClangDiagnostics, type Diagnostic } from '../../src/engine/diagnostics.js';
 import { explainCompileError } from '../../src/diagnose/index.js';
-import { contractNames } from '../../src/tracks/contract.js';
+import { contractNames as trackNames, loadTrack } from '../../src/tracks/tracks.js';
+
+const contractNames = () => trackNames(loadTrack('http'));
 import { fixtureText } from '../helpers/fixtures.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'clang-mistakes');

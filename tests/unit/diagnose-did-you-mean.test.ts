@@ -1,10 +1,10 @@
 import t from 'tap';
 import { didYouMean, editDistance, suggestHookName, suggestionBudget } from '../../src/diagnose/index.js';
 import { BPF_HELPER_NAMES } from '../../src/diagnose/bpfHelpers.js';
-import { contractNames } from '../../src/tracks/contract.js';
-import { loadLevels } from '../../src/tracks/levels.js';
+import { contractNames as trackNames, loadTrack } from '../../src/tracks/tracks.js';
 
-const hookNames = loadLevels().flatMap((level) => level.spec.hooks.map((hook) => hook.name));
+const contractNames = () => trackNames(loadTrack('http'));
+const hookNames = loadTrack('http').levels.flatMap((level) => level.spec.hooks.map((hook) => hook.name));
 
 t.test('edit distance counts inserts, deletes, substitutions and neighbour swaps as one each', async (t) => {
   t.equal(editDistance('map', 'map'), 0);

@@ -1,21 +1,26 @@
 import t from 'tap';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  cleanFile,
-  hooksUpTo,
-  instructionsText,
-  levelById,
-  levelsDir,
-  loadLevels,
-  mapsUpTo,
-  perfOutputsUpTo,
-  solutionFile,
-  stepFile,
-} from '../../src/tracks/levels.js';
-import { levelSchema, manifestSchema } from '../../src/tracks/levelSpec.js';
+import { instructionsText, levelOf, loadTrack, packageTracksDir, trackIds } from '../../src/tracks/tracks.js';
+import * as tracks from '../../src/tracks/tracks.js';
+import { levelSchema } from '../../src/tracks/levelSpec.js';
+import { trackSchema } from '../../src/tracks/trackSpec.js';
 
-const levels = loadLevels();
+const track = loadTrack('http', packageTracksDir);
+const levels = track.levels;
+const cleanFile = track.start;
+const solutionFile = track.reference;
+const stepFile = (id: number) => levelOf(track, id).step;
+const levelById = (id: number) => levelOf(track, id);
+const hooksUpTo = (id: number) => tracks.hooksUpTo(track, id);
+const mapsUpTo = (id: number) => tracks.mapsUpTo(track, id);
+const perfOutputsUpTo = (id: number) => tracks.perfOutputsUpTo(track, id);
+/** A copy of the http track in a directory of its own. */
+const trackDir = (t: { testdir: () => string }): string => {
+  const dir = t.testdir();
+  cpSync(track.dir, path.join(dir, 'http'), { recursive: true });
+  return dir;
+};
 const read = (file: string) => readFileSync(file, 'utf8');
 const names = (entries: { name: string }[]) => entries.map((e) => e.name).sort();
 
@@ -115,7 +120,9 @@ t.test('each step file is clean.c plus exactly the hooks and maps of its level',
   const clean = read(cleanFile);
   for (const level of levels) {
     const source = read(stepFile(level.id));
-    t.ok(source.startsWith(clean), `level-${level.id}.c grows from clean.c`);
+    // The last level's file is the reference, with its own header comment.
+    if (level.step === track.reference) t.ok(withoutHeader(source).startsWith(withoutHeader(clean)), `${path.basename(level.step)} grows from clean.c`);
+    else t.ok(source.startsWith(clean), `level-${level.id}.c grows from clean.c`);
     t.same(definedHooks(source), names(hooksUpTo(level.id)), `level-${level.id}.c defines the hooks of levels ≤ ${level.id}`);
     t.same(declaredMaps(source), names(mapsUpTo(level.id)), `level-${level.id}.c declares the maps of levels ≤ ${level.id}`);
     for (const output of perfOutputsUpTo(level.id)) {
@@ -134,8 +141,10 @@ t.test('the file only grows: the code of each level is kept in the next, in orde
   }
 });
 
-t.test('solution.c is level-4.c with its own header comment', async (t) => {
+t.test('solution.c is the last level\'s file: one source, not a copy', async (t) => {
+  t.equal(stepFile(levels.length - 1), solutionFile);
   t.equal(withoutHeader(read(solutionFile)), withoutHeader(read(stepFile(4))));
+  t.equal(path.relative(process.cwd(), solutionFile), 'solution.c', 'the http track\'s reference is solution.c at the root');
 });
 
 t.test('the code the instructions and hints show is the code of the step file', async (t) => {
@@ -155,7 +164,7 @@ t.test('the code the instructions and hints show is the code of the step file', 
 });
 
 t.test('the schema rejects what would mislead a check', async (t) => {
-  const good = JSON.parse(read(path.join(levelsDir, 'levels.json')));
+  const good = JSON.parse(read(path.join(track.dir, 'track.json')));
   const level0 = good.levels[0];
   const misnamed = structuredClone(level0);
   misnamed.spec.hooks[0].name = 'syscall__probe_accept4';
@@ -179,29 +188,41 @@ t.test('the schema rejects what would mislead a check', async (t) => {
   typo.spec.maps[0].valuesize = 8;
   t.equal(levelSchema.safeParse(typo).success, false, 'unknown keys are errors, not ignored');
 
-  const reordered = { levels: [good.levels[1], good.levels[0]] };
-  t.match(manifestSchema.safeParse(reordered).error?.issues[0], { path: ['levels', 0, 'id'] });
+  const reordered = { ...good, levels: [good.levels[1], good.levels[0]] };
+  t.match(trackSchema.safeParse(reordered).error?.issues[0], { path: ['levels', 0, 'id'] });
 
   const twice = structuredClone(good);
   twice.levels[3].spec.maps.push(twice.levels[2].spec.maps[0]);
-  t.match(manifestSchema.safeParse(twice).error?.issues[0], { message: /already introduced by level 2/ });
+  t.match(trackSchema.safeParse(twice).error?.issues[0], { message: /already introduced by level 2/ });
+
+  const undeclaredOutput = structuredClone(good);
+  undeclaredOutput.events.outputs = undeclaredOutput.events.outputs.filter((o: { name: string }) => o.name !== 'socket_close_events');
+  t.match(trackSchema.safeParse(undeclaredOutput).error?.issues[0], { message: /socket_close_events is not one of the track's event outputs/ });
+
+  const uprobe = structuredClone(level0);
+  uprobe.spec.hooks = [{ name: 'probe_entry_SSL_write', kind: 'uprobe', library: 'ssl', symbol: 'SSL_write', return: false }];
+  t.equal(levelSchema.safeParse(uprobe).success, true, 'a hook may be a uprobe on a library function');
 });
 
 t.test('a broken manifest is a clear error naming the file and the field', async (t) => {
-  const dir = t.testdir();
-  cpSync(levelsDir, dir, { recursive: true });
-  const manifest = path.join(dir, 'levels.json');
+  const dir = trackDir(t);
+  const manifest = path.join(dir, 'http', 'track.json');
   const data = JSON.parse(read(manifest));
   data.levels[2].spec.maps[0].keySize = 'eight';
   writeFileSync(manifest, JSON.stringify(data));
-  t.throws(() => loadLevels(dir), {
+  t.throws(() => loadTrack('http', dir), {
     message: new RegExp(`${manifest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid:\\n  levels\\[2\\]\\.spec\\.maps\\[0\\]\\.keySize: `),
   });
 });
 
 t.test('a manifest that is not JSON is a clear error', async (t) => {
-  const dir = t.testdir();
-  cpSync(levelsDir, dir, { recursive: true });
-  writeFileSync(path.join(dir, 'levels.json'), '{ "levels": [');
-  t.throws(() => loadLevels(dir), { message: /levels\.json is broken: it is not valid JSON/ });
+  const dir = trackDir(t);
+  writeFileSync(path.join(dir, 'http', 'track.json'), '{ "levels": [');
+  t.throws(() => loadTrack('http', dir), { message: /track\.json is broken: it is not valid JSON/ });
+});
+
+t.test('an unknown track or level is a usage error naming what there is', async (t) => {
+  t.same(trackIds(packageTracksDir).includes('http'), true);
+  t.throws(() => loadTrack('nope', packageTracksDir), { name: 'UsageError', message: /There is no track "nope": the tracks are .*http/ });
+  t.throws(() => levelOf(track, 9), { name: 'UsageError', message: /There is no level 9: the levels are 0 to 4/ });
 });

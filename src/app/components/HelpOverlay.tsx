@@ -2,11 +2,12 @@
 import { Box, Text } from 'ink';
 import { tone } from '../theme.js';
 
-export const HELP_KEYS: Array<[string, string]> = [
+/** The keys, for a track of `levelCount` levels. */
+export const helpKeys = (levelCount: number): Array<[string, string]> => [
   ['r', 'send one request to the demo server'],
   ['a', 'automatic traffic on/off (a request every 2 s)'],
   ['+ / -', 'make the requests bigger or smaller'],
-  ['0–4, ← / →', 'go to a level'],
+  [`0–${levelCount - 1}, ← / →`, 'go to a level'],
   ['n', 'the next level'],
   ['PgUp / PgDn, j / k', 'scroll the instructions (or the hints, or the solution)'],
   ['h', 'a hint: each press reveals the next, from a nudge to the code'],
@@ -16,12 +17,13 @@ export const HELP_KEYS: Array<[string, string]> = [
   ['q, Ctrl-C', 'quit: everything detached, the server stopped'],
 ];
 
-export function HelpOverlay({ width, height }: { width: number; height: number }) {
-  const keyWidth = Math.max(...HELP_KEYS.map(([k]) => k.length)) + 2;
+export function HelpOverlay({ width, height, levelCount }: { width: number; height: number; levelCount: number }) {
+  const keys = helpKeys(levelCount);
+  const keyWidth = Math.max(...keys.map(([k]) => k.length)) + 2;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold color={tone('info')}>Keys</Text>
-      {HELP_KEYS.map(([key, what]) => (
+      {keys.map(([key, what]) => (
         <Text key={key} wrap="truncate-end">
           <Text bold>{key.padEnd(keyWidth)}</Text>
           {what}

@@ -1,4 +1,4 @@
-// The levels 0–4: done (✓), the one being worked on (▶), and the ones ahead.
+// The track's levels: done (✓), the one being worked on (▶), and the ones ahead.
 import { Box, Text } from 'ink';
 import type { Level } from '../../tracks/levelSpec.js';
 import { tone } from '../theme.js';

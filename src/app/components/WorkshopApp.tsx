@@ -9,7 +9,7 @@ import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { workshopLayout } from '../layout.js';
 import { renderMarkdown } from '../markdown.js';
 import { tone } from '../theme.js';
-import { instructionsText } from '../../tracks/levels.js';
+import { instructionsText } from '../../tracks/tracks.js';
 import type { WorkshopSnapshot } from '../workshopSession.js';
 import { CaptureColumns } from './CaptureColumns.js';
 import { CodeView } from './CodeView.js';
@@ -149,7 +149,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
-        <HelpOverlay width={layout.width} height={layout.height - 2} />
+        <HelpOverlay width={layout.width} height={layout.height - 2} levelCount={snap.levels.length} />
         <KeyBar keys={[{ key: 'Esc', label: 'back' }, { key: '?', label: 'back' }, { key: 'q', label: 'quit' }]} />
       </Box>
     );
