@@ -3,6 +3,7 @@
 // Exit 0: every check passed; 1: a check failed; 2: the environment or the command line.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { DEFAULT_TRACK } from '../tracks/tracks.js';
 import { verifyLevel } from '../check/verify.js';
 import { formatReport, useColor } from '../check/formatReport.js';
 import { markCompleted, progressFile } from '../tracks/progress.js';
@@ -23,7 +24,7 @@ export function register(program: Command): void {
     .command('check')
     .description('check your program at a level: static checks, then a live capture')
     .argument('[file]', 'your BCC program (default ./clean.c)')
-    .option('--track <id>', trackHelp(), 'http')
+    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
     .option('-l, --level <n>', 'the level to check (default: the one you are on)', levelOption)
     .option('--json', 'print the report as one JSON object')
     .option('-v, --verbose', 'show the compiler\'s output and the verifier\'s log behind failures')

@@ -5,7 +5,7 @@ import { DemoSession } from '../app/demo.js';
 import { exitCodeFor, formatProblem } from '../errors/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { attachOption, fail, intOption, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
-import { loadTrack } from '../tracks/tracks.js';
+import { DEFAULT_TRACK, loadTrack } from '../tracks/tracks.js';
 
 interface DemoOptions {
   track?: string;
@@ -18,7 +18,7 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('for instructors: the complete sniffer at a level, traffic sent automatically, output large')
-    .option('--track <id>', trackHelp(), 'http')
+    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
     .option('-l, --level <n>', 'the level to show first (default: the first that captures something)', levelOption)
     .option('--interval <ms>', 'time between automatic requests', intOption(200, 60000), 2000)
     .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')

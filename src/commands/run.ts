@@ -9,7 +9,7 @@ import { onShutdown } from '../engine/shutdown.js';
 import { NativeServerError } from '../targets/nativeServer.js';
 import { attachOption, fail, intOption, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
-import { loadTrack } from '../tracks/tracks.js';
+import { DEFAULT_TRACK, loadTrack } from '../tracks/tracks.js';
 
 interface RunOptions {
   track?: string;
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run your program against the demo server and print the HTTP traffic it captures')
     .argument('[file]', 'your BCC program', undefined)
-    .option('--track <id>', trackHelp(), 'http')
+    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
     .option('-l, --level <n>', 'attach the hooks of levels 0..n (default: the last level)', levelOption)
     .option('-v, --verbose', 'print every event as it comes, and raw compiler/verifier output on errors')
     .option('--json', 'one JSON object per line')

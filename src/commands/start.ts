@@ -1,6 +1,7 @@
 // `ebpf-workshop start`: the learner's workshop. Full screen on a terminal; line by line
 // without one (or with --plain).
 import type { Command } from 'commander';
+import { DEFAULT_TRACK } from '../tracks/tracks.js';
 import { exitCodeFor, formatProblem, type Problem } from '../errors/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
@@ -18,7 +19,7 @@ export function register(program: Command): void {
     .command('start')
     .description('the workshop: levels, your file checked on every save, and its capture beside the expected one')
     .argument('[file]', 'your BCC program (default ./clean.c, created if missing)')
-    .option('--track <id>', trackHelp(), 'http')
+    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
     .option('-l, --level <n>', 'start at this level (default: the first one not done)', levelOption)
     .option('--poll', 'poll your file for changes instead of waiting for file events')
     .option('--plain', 'line-by-line output instead of the full screen')
