@@ -12,7 +12,9 @@ import http from 'node:http';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { solutionFile } from '../../src/tracks/levels.js';
+import { loadTrack } from '../../src/tracks/tracks.js';
+
+const solutionFile = loadTrack('http').reference;
 import { applyEdits } from '../helpers/corpus.js';
 import { makeWorkspace, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 
