@@ -5,6 +5,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from '../../src/diagnose/hiddenMap.js';
 import { findTlsMistakes, type UprobeHook } from '../../src/diagnose/tlsMistakes.js';
 import { LearnerSource } from '../../src/diagnose/learnerSource.js';
 import { applyEdits, type TextEdit } from '../helpers/corpus.js';
@@ -15,14 +16,14 @@ const read = (file: string) => readFileSync(path.join(repo, file), 'utf8');
 
 interface HookData {
   name: string;
-  kind: 'uprobe' | 'uretprobe';
   symbol: string;
+  return: boolean;
 }
 const track = JSON.parse(readFileSync(path.join(trackDir, 'track.json'), 'utf8')) as { levels: { spec: { hooks: HookData[] } }[] };
 
 /** The uprobe hooks of levels ≤ level, as the diagnoses take them. */
 function hooksUpTo(level: number): UprobeHook[] {
-  return track.levels.slice(0, level + 1).flatMap((l) => l.spec.hooks.map((h) => ({ name: h.name, symbol: h.symbol, entry: h.kind === 'uprobe' })));
+  return track.levels.slice(0, level + 1).flatMap((l) => l.spec.hooks.map((h) => ({ name: h.name, symbol: h.symbol, entry: !h.return })));
 }
 const allHooks = hooksUpTo(track.levels.length - 1);
 const mistakesIn = (text: string, hooks = allHooks) => findTlsMistakes(new LearnerSource(text), hooks);
@@ -96,4 +97,21 @@ t.test('a mistake in a hook the level does not have yet is not reported', async 
   const text = edit([{ find: 'read_args.count = (size_t*)PT_REGS_PARM4(ctx);', replace: 'read_args.count = (size_t*)PT_REGS_PARM3(ctx);' }]);
   t.equal(mistakesIn(text).length, 1);
   t.same(mistakesIn(text, hooksUpTo(2)), [], 'level 2 has no _ex hooks');
+});
+
+t.test('a local variable named like the map pid: the compile error says the variable hides the map', async (t) => {
+  const entry = corpus.files.find((e) => e.file === 'pid-local-hides-map.c')!;
+  const text = applyEdits(read(entry.from), entry.edits, entry.file, entry.from);
+  const line = entry.line!;
+  // As clang reports it: the column of the `.` after pid.
+  const column = text.split('\n')[line - 1]!.indexOf('pid.lookup') + 'pid'.length + 1;
+  const message = "member reference base type 'uint32_t' (aka 'unsigned int') is not a structure or union";
+  t.match(MEMBER_OF_NON_STRUCT.exec(message)?.[1], 'uint32_t');
+  const explained = explainHiddenMap({ file: 'x.c', line, column, severity: 'error', message }, new LearnerSource(text));
+  t.match(explained?.message, `\`pid\` here is the local variable declared on line ${lineOf(text, 'uint32_t pid = id >> 32;')} (a uint32_t), not your map \`pid\``);
+  t.match(explained?.hint, /Rename the variable[\s\S]*`pid\.lookup\(…\)`/);
+  t.match(`${explained?.message}\n${explained?.hint}`, new RegExp(entry.pattern));
+
+  const notAMap = 'int f(struct pt_regs* ctx) {\n  int x = 0;\n  return x.y;\n}\n';
+  t.equal(explainHiddenMap({ file: 'x.c', line: 3, column: 11, severity: 'error', message: "member reference base type 'int' is not a structure or union" }, new LearnerSource(notAMap)), undefined, 'not a map: left to the general explanation');
 });
