@@ -19,7 +19,7 @@ interface HookData {
   symbol: string;
   return: boolean;
 }
-const track = JSON.parse(readFileSync(path.join(trackDir, 'track.json'), 'utf8')) as { levels: { spec: { hooks: HookData[] } }[] };
+const track = JSON.parse(readFileSync(path.join(trackDir, 'track.json'), 'utf8')) as { levels: { step: string; spec: { hooks: HookData[] } }[] };
 
 /** The uprobe hooks of levels ≤ level, as the diagnoses take them. */
 function hooksUpTo(level: number): UprobeHook[] {
@@ -42,7 +42,7 @@ const corpus = JSON.parse(read('tests/fixtures/tls-broken-corpus/manifest.json')
 
 t.test('the reference and every step file have no TLS mistake', async (t) => {
   t.same(mistakesIn(read('levels/tls/solution.c')), []);
-  track.levels.forEach((_, level) => t.same(mistakesIn(read(`levels/tls/steps/level-${level}.c`), hooksUpTo(level)), [], `level-${level}.c`));
+  track.levels.forEach((l, level) => t.same(mistakesIn(read(`levels/tls/${l.step}`), hooksUpTo(level)), [], l.step));
 });
 
 for (const entry of corpus.files.filter((e) => e.check.startsWith('mistake:'))) {
