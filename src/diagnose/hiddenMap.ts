@@ -3,7 +3,7 @@
 // line on, `pid.lookup(&zero)` means the number, and clang says "member reference base type
 // 'uint32_t' is not a structure or union", which says nothing of the map.
 import type { Diagnostic } from '../engine/diagnostics.js';
-import { escapeRegExp, type LearnerSource } from './learnerSource.js';
+import { escapeRegExp, type CSource } from '../c/cSource.js';
 
 export const MEMBER_OF_NON_STRUCT = /member reference base type '([^']+)'(?: \(aka '[^']+'\))? is not a structure or union/;
 
@@ -13,7 +13,7 @@ export interface HiddenMapExplanation {
 }
 
 /** The explanation when the name before the `.` clang points at is a map of the file; else undefined. */
-export function explainHiddenMap(d: Diagnostic, source: LearnerSource): HiddenMapExplanation | undefined {
+export function explainHiddenMap(d: Diagnostic, source: CSource): HiddenMapExplanation | undefined {
   const text = source.codeLine(d.line);
   if (!text || !d.column) return undefined;
   const name = /([A-Za-z_]\w*)\s*(?:\.|->)?\s*$/.exec(text.slice(0, d.column - 1))?.[1];
@@ -29,7 +29,7 @@ export function explainHiddenMap(d: Diagnostic, source: LearnerSource): HiddenMa
   };
 }
 
-function localDeclarationLine(source: LearnerSource, name: string, from: number, to: number): number | undefined {
+function localDeclarationLine(source: CSource, name: string, from: number, to: number): number | undefined {
   const declaration = new RegExp(`\\b[A-Za-z_]\\w*\\s*\\*?\\s*\\b${escapeRegExp(name)}\\s*(?:=|;|,|\\[)`);
   for (let line = from; line <= to; line++) {
     const text = source.codeLine(line) ?? '';

@@ -1,8 +1,8 @@
 // The TLS track's typical mistakes, found in the learner's source: programs that compile and
 // pass the verifier, yet capture the wrong bytes, because a uprobe hook reads OpenSSL's
 // arguments at the wrong moment or from the wrong place. Each finding names the learner's line.
-// Not a C parser: LearnerSource's blanked text, its functions, and a little data flow.
-import { escapeRegExp, type FunctionDefinition, type LearnerSource } from './learnerSource.js';
+// Not a C parser: CSource's blanked text, its functions, and a little data flow.
+import { escapeRegExp, type CSource, type FunctionDefinition } from '../c/cSource.js';
 
 /** OpenSSL's I/O functions the track hooks, with what a diagnosis needs to say about them. */
 interface OpensslFunction {
@@ -61,7 +61,7 @@ const SUBMIT = /\.\s*perf_submit\s*\(|\bbpf_perf_event_output\s*\(/;
 const PROBE_READ = /\bbpf_probe_read(?:_user|_kernel)?(?:_str)?\s*\(/g;
 
 /** Every TLS mistake in the file, at most one per hook, in line order. */
-export function findTlsMistakes(source: LearnerSource, hooks: UprobeHook[]): TlsMistake[] {
+export function findTlsMistakes(source: CSource, hooks: UprobeHook[]): TlsMistake[] {
   const found: TlsMistake[] = [];
   const byName = new Map(hooks.map((h) => [h.name, h])); // a later level may list a hook again
   for (const hook of byName.values()) {
@@ -74,7 +74,7 @@ export function findTlsMistakes(source: LearnerSource, hooks: UprobeHook[]): Tls
   return found.sort((a, b) => a.line - b.line);
 }
 
-function entryMistake(source: LearnerSource, hook: UprobeHook, fn: OpensslFunction, definition: FunctionDefinition): TlsMistake | undefined {
+function entryMistake(source: CSource, hook: UprobeHook, fn: OpensslFunction, definition: FunctionDefinition): TlsMistake | undefined {
   const reached = source.reach(hook.name);
   if (fn.fillsBuffer) {
     const submits = reached.find((f) => SUBMIT.test(body(source, f)));
@@ -113,7 +113,7 @@ function entryMistake(source: LearnerSource, hook: UprobeHook, fn: OpensslFuncti
   };
 }
 
-function returnMistake(source: LearnerSource, hook: UprobeHook, fn: OpensslFunction, definition: FunctionDefinition): TlsMistake | undefined {
+function returnMistake(source: CSource, hook: UprobeHook, fn: OpensslFunction, definition: FunctionDefinition): TlsMistake | undefined {
   const hookBody = body(source, definition);
   const parm = [...hookBody.matchAll(PARM)][0];
   if (parm) {
@@ -144,7 +144,7 @@ function returnMistake(source: LearnerSource, hook: UprobeHook, fn: OpensslFunct
  * `fn` or in a function it passes it to: the line in `fn` where it leaves, or undefined.
  * `tainted` are names (parameters, locals) already holding the return value.
  */
-function returnValueUsedAsCount(source: LearnerSource, fn: FunctionDefinition, tainted: Set<string>, depth: number): number | undefined {
+function returnValueUsedAsCount(source: CSource, fn: FunctionDefinition, tainted: Set<string>, depth: number): number | undefined {
   if (depth > 3) return undefined;
   const code = source.code.slice(fn.bodyStart + 1, fn.bodyEnd - 1);
   const holds = (expression: string) =>
@@ -166,7 +166,7 @@ function returnValueUsedAsCount(source: LearnerSource, fn: FunctionDefinition, t
       const callee = functions.get(call[1]!);
       if (!callee || callee === fn) continue;
       const args = argumentsAt(statement, call.index! + call[0].length - 1);
-      const parameters = parameterNames(source, callee);
+      const parameters = callee.parameters.map((p) => p.name ?? '');
       // A helper may take the return value as an argument, or read PT_REGS_RC(ctx) itself.
       const passed = new Set(parameters.filter((_, i) => args[i] !== undefined && holds(args[i]!)));
       if (returnValueUsedAsCount(source, callee, passed, depth + 1) !== undefined) return source.lineAt(at);
@@ -194,19 +194,12 @@ function argumentsAt(text: string, open: number): string[] {
   return args.filter((a) => a !== '');
 }
 
-function parameterNames(source: LearnerSource, fn: FunctionDefinition): string[] {
-  const head = source.code.slice(source.offsetOf(fn.line), fn.bodyStart);
-  const open = head.indexOf('(');
-  if (open < 0) return [];
-  return argumentsAt(head, open).map((p) => /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?$/.exec(p)?.[1] ?? '');
-}
-
-function body(source: LearnerSource, fn: FunctionDefinition): string {
+function body(source: CSource, fn: FunctionDefinition): string {
   return source.code.slice(fn.bodyStart, fn.bodyEnd);
 }
 
 /** The line in the hook where `target` is reached: the submit itself, or the call that leads to it. */
-function callLine(source: LearnerSource, hook: FunctionDefinition, target: FunctionDefinition): number {
+function callLine(source: CSource, hook: FunctionDefinition, target: FunctionDefinition): number {
   const hookBody = body(source, hook);
   if (target === hook) {
     const m = SUBMIT.exec(hookBody);

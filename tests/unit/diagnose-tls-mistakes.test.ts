@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from '../../src/diagnose/hiddenMap.js';
 import { findTlsMistakes, type UprobeHook } from '../../src/diagnose/tlsMistakes.js';
-import { LearnerSource } from '../../src/diagnose/learnerSource.js';
+import { CSource } from '../../src/c/cSource.js';
 import { applyEdits, type TextEdit } from '../helpers/corpus.js';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
@@ -26,7 +26,7 @@ function hooksUpTo(level: number): UprobeHook[] {
   return track.levels.slice(0, level + 1).flatMap((l) => l.spec.hooks.map((h) => ({ name: h.name, symbol: h.symbol, entry: !h.return })));
 }
 const allHooks = hooksUpTo(track.levels.length - 1);
-const mistakesIn = (text: string, hooks = allHooks) => findTlsMistakes(new LearnerSource(text), hooks);
+const mistakesIn = (text: string, hooks = allHooks) => findTlsMistakes(new CSource(text), hooks);
 
 interface CorpusEntry {
   file: string;
@@ -107,11 +107,11 @@ t.test('a local variable named like the map pid: the compile error says the vari
   const column = text.split('\n')[line - 1]!.indexOf('pid.lookup') + 'pid'.length + 1;
   const message = "member reference base type 'uint32_t' (aka 'unsigned int') is not a structure or union";
   t.match(MEMBER_OF_NON_STRUCT.exec(message)?.[1], 'uint32_t');
-  const explained = explainHiddenMap({ file: 'x.c', line, column, severity: 'error', message }, new LearnerSource(text));
+  const explained = explainHiddenMap({ file: 'x.c', line, column, severity: 'error', message }, new CSource(text));
   t.match(explained?.message, `\`pid\` here is the local variable declared on line ${lineOf(text, 'uint32_t pid = id >> 32;')} (a uint32_t), not your map \`pid\``);
   t.match(explained?.hint, /Rename the variable[\s\S]*`pid\.lookup\(…\)`/);
   t.match(`${explained?.message}\n${explained?.hint}`, new RegExp(entry.pattern));
 
   const notAMap = 'int f(struct pt_regs* ctx) {\n  int x = 0;\n  return x.y;\n}\n';
-  t.equal(explainHiddenMap({ file: 'x.c', line: 3, column: 11, severity: 'error', message: "member reference base type 'int' is not a structure or union" }, new LearnerSource(notAMap)), undefined, 'not a map: left to the general explanation');
+  t.equal(explainHiddenMap({ file: 'x.c', line: 3, column: 11, severity: 'error', message: "member reference base type 'int' is not a structure or union" }, new CSource(notAMap)), undefined, 'not a map: left to the general explanation');
 });
