@@ -15,6 +15,7 @@
 #include "addon_data.h"
 #include "bcc_lock.h"
 #include "libbcc_features.h"
+#include "lost_marker.h"
 #include "stderr_capture.h"
 
 namespace ws {
@@ -25,9 +26,9 @@ namespace {
 // cost), and an idle one gets each wake-up's events at once.
 constexpr int kMaxInFlight = 1;
 
-// Bytes read but not yet taken by JavaScript. Past this the poller stops reading for a
-// moment: the rings fill and the kernel drops (and counts) events, rather than this process
-// growing without bound when JavaScript cannot keep up for long.
+// Bytes read but not yet taken by JavaScript (unless the options say otherwise). Past this the
+// poller stops reading for a moment: the rings fill and the kernel drops (and counts) events,
+// rather than this process growing without bound when JavaScript cannot keep up for long.
 constexpr size_t kMaxBacklogBytes = 64u << 20;
 
 // Once this much batch memory has been freed (JavaScript let go of the batches) and no
@@ -53,13 +54,23 @@ uint64_t MonotonicNs() {
 }
 
 void OnRawEvent(void* cookie, void* raw, int size) {
-  auto& batch = static_cast<PerfBuffer*>(cookie)->pending_;
+  auto* ring = static_cast<PerfBuffer::Ring*>(cookie);
+  if (size <= 12 && LostMarker::IsMarker(raw, size)) {
+    ring->markers_read++;
+    return;
+  }
+  auto& batch = ring->owner->pending_;
   const auto* bytes = static_cast<const uint8_t*>(raw);
   batch.bytes.insert(batch.bytes.end(), bytes, bytes + size);
   batch.offsets.push_back(static_cast<uint32_t>(batch.bytes.size()));
 }
 
-void OnLostEvents(void* cookie, uint64_t lost) { static_cast<PerfBuffer*>(cookie)->pending_.lost += lost; }
+void OnLostEvents(void* cookie, uint64_t lost) {
+  auto* ring = static_cast<PerfBuffer::Ring*>(cookie);
+  uint64_t own = lost < ring->own_drops ? lost : ring->own_drops;
+  ring->own_drops -= own;
+  ring->owner->pending_.lost += lost - own;
+}
 
 }  // namespace
 
@@ -69,7 +80,7 @@ Napi::Function PerfBuffer::Init(Napi::Env env) {
                       InstanceMethod("stats", &PerfBuffer::Stats)});
 }
 
-// new PerfBuffer(mapFd, cpus, {pageCount, wakeupEvents, flushMs}, onBatch)
+// new PerfBuffer(mapFd, cpus, {pageCount, wakeupEvents, flushMs, maxBacklogBytes?}, onBatch)
 PerfBuffer::PerfBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PerfBuffer>(info) {
   Napi::Env env = info.Env();
   int map_fd = info[0].As<Napi::Number>().Int32Value();
@@ -78,6 +89,9 @@ PerfBuffer::PerfBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PerfBu
   int page_count = options.Get("pageCount").As<Napi::Number>().Int32Value();
   int wakeup_events = options.Get("wakeupEvents").As<Napi::Number>().Int32Value();
   flush_ms_ = options.Get("flushMs").As<Napi::Number>().Int32Value();
+  max_backlog_bytes_ = options.Has("maxBacklogBytes") && options.Get("maxBacklogBytes").IsNumber()
+                           ? static_cast<size_t>(options.Get("maxBacklogBytes").As<Napi::Number>().Int64Value())
+                           : kMaxBacklogBytes;
 #if !WS_HAVE_WAKEUP_THRESHOLD
   wakeup_events = 1;
 #endif
@@ -88,6 +102,8 @@ PerfBuffer::PerfBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PerfBu
     StderrCapture capture;
     for (uint32_t i = 0; i < cpus.Length() && failure.empty(); i++) {
       int cpu = cpus.Get(i).As<Napi::Number>().Int32Value();
+      rings_.push_back(std::make_unique<Ring>(Ring{this, cpu}));
+      void* cookie = rings_.back().get();
       errno = 0;
 #if WS_HAVE_WAKEUP_THRESHOLD
       struct bcc_perf_buffer_opts opts = {};
@@ -95,10 +111,10 @@ PerfBuffer::PerfBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PerfBu
       opts.cpu = cpu;
       opts.wakeup_events = wakeup_events;
       auto* reader = static_cast<perf_reader*>(
-          bpf_open_perf_buffer_opts(OnRawEvent, OnLostEvents, this, page_count, &opts));
+          bpf_open_perf_buffer_opts(OnRawEvent, OnLostEvents, cookie, page_count, &opts));
 #else
       auto* reader = static_cast<perf_reader*>(
-          bpf_open_perf_buffer(OnRawEvent, OnLostEvents, this, -1, cpu, page_count));
+          bpf_open_perf_buffer(OnRawEvent, OnLostEvents, cookie, -1, cpu, page_count));
 #endif
       if (!reader) {
         failure = "cannot open the perf buffer of CPU " + std::to_string(cpu) + ": " + strerror(errno);
@@ -119,6 +135,8 @@ PerfBuffer::PerfBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PerfBu
     throw Napi::Error::New(env, failure);
   }
 
+  marker_ = std::make_unique<LostMarker>(map_fd);
+  lost_exact_ = marker_->ready();
   on_batch_ = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "perf-buffer", 0, 1);
   data_ = env.GetInstanceData<AddonData>();
   data_->perf_buffers.insert(this);
@@ -160,8 +178,9 @@ void PerfBuffer::PollLoop() {
   auto next_grid = [flush_ns](uint64_t t) { return (t / flush_ns + 1) * flush_ns; };
   uint64_t next_flush = next_grid(MonotonicNs());
   bool due = false;  // a flush happened since the last hand-over
+  bool unmarked = false;  // events were read since the rings last got a marker
   while (running_) {
-    if (pending_.bytes.size() >= kMaxBacklogBytes && in_flight_.load() > 0) {
+    if (pending_.bytes.size() >= max_backlog_bytes_ && in_flight_.load() > 0) {
       // JavaScript is far behind: let it catch up before reading more.
       backlog_waits_++;
       usleep(1000);
@@ -202,17 +221,64 @@ void PerfBuffer::PollLoop() {
       uint64_t spent = MonotonicNs() - started;
       if (spent < kPollPacingNs) usleep(static_cast<useconds_t>((kPollPacingNs - spent) / 1000));
     }
-    if (!read_nothing) last_read_ns = now;
+    if (!read_nothing) {
+      last_read_ns = now;
+      unmarked = true;
+    }
+    // The first quiet flush after events: if a burst filled a ring, what it dropped is
+    // reported now rather than with whatever event comes next, maybe much later.
+    if (flushed && read_nothing && unmarked) {
+      SubmitMarkers(false);
+      unmarked = false;
+    }
     if (flushed && read_nothing && now - last_read_ns.load() > kQuietNs && freed_batch_bytes.load() >= kTrimAfterBytes) {
       freed_batch_bytes = 0;
       malloc_trim(0);
     }
   }
+  // The final drain: what the rings hold, then every drop they counted up to now (the
+  // caller detached the hooks first, so nothing more is coming).
+  ReadAll();
+  SubmitMarkers(true);
+  pending_.complete_ns = MonotonicNs();
+  pending_.final = true;
+  Hand(true);
+}
+
+void PerfBuffer::ReadAll() {
+  const int n = static_cast<int>(readers_.size());
 #if WS_HAVE_WAKEUP_THRESHOLD
   perf_reader_consume(n, readers_.data());
-  pending_.complete_ns = MonotonicNs();
+#else
+  // Every event wakes the reader here: poll without waiting until nothing is left.
+  for (int rounds = 0; rounds < 1000 && perf_reader_poll(n, readers_.data(), 0) > 0; rounds++) {
+  }
 #endif
-  Hand(true);
+}
+
+void PerfBuffer::SubmitMarkers(bool wait) {
+  if (!marker_ || !marker_->ready()) return;
+  marker_rounds_++;
+  std::vector<bool> placed(rings_.size(), false);
+  // A ring still full refuses its marker (one more drop, counted as ours): read, try again.
+  for (int attempt = 0; attempt < 5; attempt++) {
+    for (size_t i = 0; i < rings_.size(); i++) {
+      if (placed[i]) continue;
+      int result = marker_->Submit(rings_[i]->cpu);
+      if (result == 0) {
+        placed[i] = true;
+        rings_[i]->markers_submitted++;
+      } else if (result == -ENOSPC) {
+        rings_[i]->own_drops++;
+      }
+    }
+    if (!wait) return;
+    ReadAll();
+    bool every = true;
+    for (size_t i = 0; i < rings_.size(); i++) every = every && placed[i] && rings_[i]->markers_read >= rings_[i]->markers_submitted;
+    if (every) return;
+  }
+  lost_exact_ = false;  // a ring never took its marker, or never gave it back
 }
 
 bool PerfBuffer::Hand(bool force) {
@@ -238,6 +304,7 @@ bool PerfBuffer::Hand(bool force) {
     std::memcpy(offsets.Data(), b->offsets.data(), count * sizeof(uint32_t));
     double lost = static_cast<double>(b->lost);
     double complete_ns = static_cast<double>(b->complete_ns);
+    bool final = b->final;
     Napi::Value bytes;
     if (b->bytes.empty()) {
       bytes = Napi::Buffer<uint8_t>::New(env, 0);
@@ -250,7 +317,7 @@ bool PerfBuffer::Hand(bool force) {
                                            delete owned;
                                          }, b);
     }
-    fn.Call({bytes, offsets, Napi::Number::New(env, lost), Napi::Number::New(env, complete_ns)});
+    fn.Call({bytes, offsets, Napi::Number::New(env, lost), Napi::Number::New(env, complete_ns), Napi::Boolean::New(env, final)});
   });
   if (status != napi_ok) {
     in_flight_--;
@@ -284,6 +351,9 @@ Napi::Value PerfBuffer::Stats(const Napi::CallbackInfo& info) {
   // real-time priority: for `npm run bench` and for questions about lost events.
   s.Set("backlogWaits", static_cast<double>(backlog_waits_.load()));
   s.Set("realtime", realtime_.load());
+  // Whether `lost` is every drop (see lost_marker.h), and how often the rings were marked.
+  s.Set("lostExact", lost_exact_.load());
+  s.Set("markerRounds", static_cast<double>(marker_rounds_.load()));
   s.Set("running", !stopped_);
   return s;
 }

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -18,6 +19,7 @@ struct perf_reader;
 
 namespace ws {
 struct AddonData;
+class LostMarker;
 
 class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
  public:
@@ -37,9 +39,22 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
     // previous batch). An event stamped with bpf_ktime_get_ns() before it is in this batch or
     // an earlier one, which is what lets the reader put events in order without a long wait.
     uint64_t complete_ns = 0;
-    bool empty() const { return offsets.size() == 1 && lost == 0 && complete_ns == 0; }
+    // The last batch of this reader: everything the rings held, and every drop they counted
+    // up to the end, has been handed over.
+    bool final = false;
+    bool empty() const { return offsets.size() == 1 && lost == 0 && complete_ns == 0 && !final; }
   };
   Batch pending_;
+
+  // One CPU's ring: the cookie of its reader's callbacks.
+  struct Ring {
+    PerfBuffer* owner;
+    int cpu;
+    uint32_t markers_submitted = 0, markers_read = 0;
+    // Markers the kernel refused because the ring was full: counted in its next LOST record,
+    // but they are ours, not the learner's events.
+    uint64_t own_drops = 0;
+  };
 
  private:
   Napi::Value StopMethod(const Napi::CallbackInfo& info);
@@ -47,13 +62,23 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
   void PollLoop();
   bool Hand(bool force);  // false: a batch is already with JavaScript
   void RaisePriority();
+  // Puts a marker in every ring (see lost_marker.h) so that drops the kernel counted come out
+  // as LOST records; with `wait`, reads until every marker came back (the final drain).
+  void SubmitMarkers(bool wait);
+  void ReadAll();  // reads whatever every ring holds, without waiting
 
   std::vector<perf_reader*> readers_;
+  std::vector<std::unique_ptr<Ring>> rings_;
+  std::unique_ptr<LostMarker> marker_;
+  size_t max_backlog_bytes_;
   Napi::ThreadSafeFunction on_batch_;
   std::thread poller_;
   std::atomic<bool> running_{false};
   std::atomic<int> in_flight_{0};
-  std::atomic<uint64_t> events_{0}, lost_{0}, batches_{0}, backlog_waits_{0};
+  std::atomic<uint64_t> events_{0}, lost_{0}, batches_{0}, backlog_waits_{0}, marker_rounds_{0};
+  // Whether every drop is reported: the marker program loaded, and (after stop) every
+  // ring's marker came back.
+  std::atomic<bool> lost_exact_{false};
   std::atomic<bool> realtime_{false};
   int flush_ms_ = 50;
   AddonData* data_ = nullptr;

@@ -21,6 +21,8 @@ export interface RawBatch {
    * 0 when no drain finished since the previous batch (or this libbcc cannot drain).
    */
   completeNs: number;
+  /** The last batch, after stop(): every event read and every drop counted is in by now. */
+  final: boolean;
 }
 
 const wholeBatches = Symbol('whole batches');
@@ -53,6 +55,9 @@ export class PerfOutput {
   /** The ring settings in effect (defaults, the caller's, and what this libbcc allows). */
   readonly settings: PerfBufferOptions;
 
+  /** Settles once the batch marked final was handled: after stop(), nothing more comes. */
+  readonly drained: Promise<void>;
+
   constructor(
     readonly name: string,
     mapFd: number,
@@ -62,30 +67,40 @@ export class PerfOutput {
     const settings = { ...defaultPerfBufferOptions, ...options };
     if (!addon().features.wakeupThreshold) settings.wakeupEvents = 1;
     this.settings = settings;
+    let settle = () => {};
+    this.drained = new Promise<void>((resolve) => (settle = resolve));
     const onBatch = (onEvents as BatchAwareHandler)[wholeBatches];
     this.buffer = new (addon().PerfBuffer)(
       mapFd,
       onlineCpus(),
       settings,
-      onBatch
-        ? // The addon passes the drain time as a fourth argument.
-          (bytes, offsets, lost, completeNs?: number) => onBatch({ bytes, offsets, count: offsets.length - 1, lost, completeNs: completeNs ?? 0 })
-        : (bytes, offsets, lost) => {
+      (bytes, offsets, lost, completeNs, final) => {
+        try {
+          if (onBatch) onBatch({ bytes, offsets, count: offsets.length - 1, lost, completeNs, final });
+          else {
             const events: Buffer[] = new Array(offsets.length - 1);
             for (let i = 0; i < events.length; i++) events[i] = bytes.subarray(offsets[i], offsets[i + 1]);
             onEvents(events, lost);
-          },
+          }
+        } finally {
+          if (final) settle();
+        }
+      },
     );
     this.unregister = onRelease(() => this.stop());
   }
 
-  private finalStats: PerfBufferStats = { events: 0, lost: 0, batches: 0, backlogWaits: 0, realtime: false, running: false };
+  private finalStats: PerfBufferStats = { events: 0, lost: 0, batches: 0, backlogWaits: 0, realtime: false, running: false, lostExact: false, markerRounds: 0 };
 
   stats(): PerfBufferStats {
     return this.buffer?.stats() ?? this.finalStats;
   }
 
-  /** Stops reading; events already read are still delivered (asynchronously). */
+  /**
+   * Stops reading; events already read, and every drop the rings counted, are still delivered
+   * (asynchronously: `drained` settles after the last batch). Detach the hooks first for an
+   * exact count: whatever they submit after this is neither read nor counted.
+   */
   stop(): void {
     if (!this.buffer) return;
     this.buffer.stop();

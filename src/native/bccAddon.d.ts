@@ -45,6 +45,11 @@ export interface PerfBufferOptions {
   wakeupEvents: number;
   /** Longest time an event may wait in a ring before it is drained, in ms. */
   flushMs: number;
+  /**
+   * Bytes read but not yet taken by JavaScript past which the poller stops reading (the
+   * rings then fill, and the kernel drops and counts events); 64 MiB when absent.
+   */
+  maxBacklogBytes?: number;
 }
 
 export interface PerfBufferStats {
@@ -56,19 +61,31 @@ export interface PerfBufferStats {
   /** Whether the poller thread got its real-time priority. */
   realtime: boolean;
   running: boolean;
+  /**
+   * Whether `lost` is every event the kernel dropped: the rings were made to report their
+   * drops (addon/lost_marker.h), and after stop() every ring did.
+   */
+  lostExact: boolean;
+  /** Times every ring was made to report its drops. */
+  markerRounds: number;
 }
 
 /**
  * Called on the JavaScript thread with a batch of raw events: event i is
  * bytes.subarray(offsets[i], offsets[i + 1]); `lost` counts events the kernel dropped;
  * `completeNs` is the CLOCK_MONOTONIC time at which the last full drain of every ring began:
- * no event stamped before it is still to come (what the reorder window waits for).
+ * no event stamped before it is still to come (what the reorder window waits for); `final`
+ * marks the last batch after stop(): nothing of this buffer follows it, and every drop the
+ * rings counted is in `lost` by then.
  */
-export type PerfBatchCallback = (bytes: Buffer, offsets: Uint32Array, lost: number, completeNs: number) => void;
+export type PerfBatchCallback = (bytes: Buffer, offsets: Uint32Array, lost: number, completeNs: number, final: boolean) => void;
 
 export declare class PerfBuffer {
   constructor(mapFd: number, cpus: number[], options: PerfBufferOptions, onBatch: PerfBatchCallback);
-  /** Joins the poller thread and frees the rings; events still buffered are delivered first. */
+  /**
+   * Joins the poller thread and frees the rings; events still buffered, and the drops counted
+   * up to now, are delivered after (asynchronously: the batch marked final is the last).
+   */
   stop(): void;
   stats(): PerfBufferStats;
 }
