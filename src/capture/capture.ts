@@ -19,7 +19,17 @@ export interface CaptureCounts {
   filtered: number;
   decodeErrors: number;
   exchanges: number;
+  /**
+   * Whether `lost` is every event the hooks submitted and we did not get. Then open + ingress
+   * + egress + close + filtered + decodeErrors + lost is what the hooks submitted, once the
+   * capture was ended with finishWhenDrained(). False where the kernel would not run the
+   * program that makes the rings report their drops (addon/lost_marker.h).
+   */
+  lostExact: boolean;
 }
+
+/** How long finishWhenDrained() waits for the readers' final batches. */
+const DRAIN_TIMEOUT_MS = 5000;
 
 /**
  * The longest events wait to be put in order: the native flush plus the hand-over. They
@@ -48,7 +58,7 @@ interface CaptureEvents {
 }
 
 export class Capture extends EventEmitter<CaptureEvents> {
-  readonly counts: CaptureCounts = { open: 0, ingress: 0, egress: 0, close: 0, lost: 0, filtered: 0, decodeErrors: 0, exchanges: 0 };
+  readonly counts: CaptureCounts = { open: 0, ingress: 0, egress: 0, close: 0, lost: 0, filtered: 0, decodeErrors: 0, exchanges: 0, lostExact: false };
   private readonly tracker: ConnectionTracker;
   private readonly evictTimer: NodeJS.Timeout;
   private readonly releaseTimer: NodeJS.Timeout;
@@ -75,6 +85,8 @@ export class Capture extends EventEmitter<CaptureEvents> {
     this.sniffed = sniffer.capture(
       (events, lost, completeNs) => {
         for (let i = 0; i < events.length; i++) this.count(events[i]!);
+        this.counts.filtered = this.sniffed.filtered;
+        this.counts.decodeErrors = this.sniffed.decodeErrors;
         if (lost > 0) {
           this.counts.lost += lost;
           this.emit('lost', lost);
@@ -135,6 +147,21 @@ export class Capture extends EventEmitter<CaptureEvents> {
     this.tracker.flush();
     this.counts.decodeErrors = this.sniffed.decodeErrors;
     this.counts.filtered = this.sniffed.filtered;
+    const stats = this.perfStats();
+    this.counts.lostExact = stats.length > 0 && stats.every((s) => s.lostExact && !s.running);
     return { ...this.counts };
+  }
+
+  /**
+   * finish(), once the sniffer is closed and its readers' final batches are in: every event
+   * the hooks submitted has then been received or counted as lost. Call it after
+   * sniffer.close() (which detaches the hooks first).
+   */
+  async finishWhenDrained(): Promise<CaptureCounts> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)));
+    await Promise.race([Promise.all(this.sniffed.outputs.map((output) => output.drained)), timeout]);
+    clearTimeout(timer);
+    return this.finish();
   }
 }

@@ -43,8 +43,7 @@ export async function liveChecks(
   const deadline = Date.now() + (options.settleMs ?? 3000);
   while (!satisfied() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   sniffer.close();
-  await new Promise((r) => setTimeout(r, 50)); // batches already read still arrive
-  capture.finish();
+  await capture.finishWhenDrained(); // batches already read still arrive
 
   const counts = capture.counts;
   return {

@@ -49,7 +49,18 @@ export function register(program: Command): void {
 async function run(fileArg: string | undefined, options: RunOptions): Promise<void> {
   const { track, level } = trackAndLevel(options, loadTrack(options.track).levels.length - 1);
   const file = learnerFile(fileArg, track, { quiet: options.json });
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  // Lines leave together, once per turn of the event loop: under load a write() per line costs
+  // more than capturing the event it prints (and each write runs the learner's write hooks).
+  let queued: string[] = [];
+  const flush = () => {
+    if (queued.length === 0) return;
+    process.stdout.write(queued.join(''));
+    queued = [];
+  };
+  const out = (line: string) => {
+    if (queued.length === 0) setImmediate(flush);
+    queued.push(`${line}\n`);
+  };
   const json = (value: Record<string, unknown>) => out(JSON.stringify(value));
   const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
 
@@ -86,6 +97,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
     const loaded = session.sniffer.hooks.map((h) => h.name);
     if (options.json) json({ type: 'summary', loaded, attached: [] });
     else out(`level 0: ${loaded.join(', ') || 'no hooks'} loaded and accepted by the verifier; nothing attached at this level`);
+    flush();
     await session.close();
     return;
   }
@@ -109,6 +121,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
       else {
         out(`\n${counts.exchanges} exchanges; events: ${counts.open} open, ${counts.ingress} in, ${counts.egress} out, ${counts.close} close; ${counts.lost} lost`);
       }
+      flush();
     })());
   onShutdown(finish);
 

@@ -88,6 +88,7 @@ export interface CompileOptions {
 export class BpfProgram {
   private objects: BpfObjects | undefined;
   private readonly outputs = new Set<PerfOutput>();
+  private readonly attachments = new Set<Attachment>();
   private readonly unregister: () => void;
 
   private constructor(
@@ -156,14 +157,19 @@ export class BpfProgram {
     const target = `${isReturn ? 'kretprobe' : 'kprobe'}:${kernelFunction}`;
     const result = this.requireOpen().attachKprobe(programFd, isReturn, event, kernelFunction);
     if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
-    return { fd: result.fd, target };
+    return this.attached({ fd: result.fd, target });
   }
 
   attachTracepoint(programFd: number, category: string, event: string): Attachment {
     const target = `tracepoint:${category}:${event}`;
     const result = this.requireOpen().attachTracepoint(programFd, category, event);
     if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
-    return { fd: result.fd, target };
+    return this.attached({ fd: result.fd, target });
+  }
+
+  private attached(attachment: Attachment): Attachment {
+    this.attachments.add(attachment);
+    return attachment;
   }
 
   /**
@@ -217,6 +223,7 @@ export class BpfProgram {
   }
 
   detach(attachment: Attachment): void {
+    this.attachments.delete(attachment);
     this.objects?.detach(attachment.fd);
   }
 
@@ -233,8 +240,12 @@ export class BpfProgram {
     return output;
   }
 
-  /** Stops every reader, detaches every probe, closes every program and map. */
+  /**
+   * Detaches every probe, then stops every reader (whose final batches count every event the
+   * probes submitted: received or lost), then closes every program and map.
+   */
   close(): void {
+    for (const attachment of this.attachments) this.detach(attachment);
     for (const output of this.outputs) output.stop();
     this.outputs.clear();
     this.objects?.close();

@@ -97,8 +97,7 @@ export class LiveSession {
     this.removeShutdownHook();
     this.sniffer.close();
     // Batches read before the stop are still on their way to this thread: let them land.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    this.capture?.finish();
+    await this.capture?.finishWhenDrained();
     if (this.ownsServer) await this.server.stop();
   }
 }

@@ -87,7 +87,6 @@ export function withKprobeLineMarks(text: string, definitions: HookDefinition[],
 
 export class Sniffer {
   private readonly attached: AttachedHook[] = [];
-  private readonly outputs: PerfOutput[] = [];
 
   private constructor(
     readonly program: BpfProgram,
@@ -250,7 +249,6 @@ export class Sniffer {
         }),
         perfBuffer(output),
       );
-      this.outputs.push(perfOutput);
       counters.outputs.push(perfOutput);
     }
     return counters;
@@ -262,7 +260,8 @@ export class Sniffer {
 
   /** Stops reading, detaches, unloads. Nothing of this program stays in the kernel. */
   close(): void {
-    for (const output of this.outputs) output.stop();
+    // The program detaches the hooks before it stops the readers: their final batches then
+    // count every event the hooks submitted.
     this.program.close();
   }
 

@@ -102,6 +102,10 @@ t.test('wrk, 50 connections for 10 s: only 200s, the runner keeps up, each respo
   const complete = exchanges.filter((x) => x.request !== '' && x.response !== '');
   t.ok(complete.length >= requests * 0.5, `${complete.length} complete exchanges for ${requests} requests`);
   t.ok(exchanges.length - complete.length <= lost, 'an exchange is incomplete only where an event was dropped');
+  // The count is exact (the rings report every drop before the summary): a request that did
+  // not come out as a complete exchange lost at least one event on the way.
+  t.equal(summary.counts.lostExact, true, 'lost counts every dropped event');
+  t.ok(requests - complete.length <= lost, `${Math.max(0, requests - complete.length)} requests without a complete exchange, ${lost} events counted lost`);
   let mismatched = 0;
   for (const x of complete) {
     const asked = Number(/\{"size": (\d+)\}/.exec(x.request)?.[1]);
