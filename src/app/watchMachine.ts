@@ -9,7 +9,7 @@
 // A result that belongs to an older generation is ignored: a save made while compiling
 // always wins. The reducer is pure; `effects` says what the caller must start.
 import type { Problem } from '../errors/problem.js';
-import type { CheckResult } from '../check/checkReport.js';
+import type { CheckResult } from '../report/checkReport.js';
 
 export type WatchStatus = 'idle' | 'compiling' | 'attached' | 'broken';
 

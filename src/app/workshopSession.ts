@@ -15,7 +15,7 @@ import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
 import { giveToInvokingUser } from '../util/invokingUser.js';
-import type { CheckResult } from '../check/checkReport.js';
+import type { CheckResult } from '../report/checkReport.js';
 import { evaluate } from '../check/liveChecks.js';
 import type { Level } from '../tracks/levelSpec.js';
 import { hooksUpTo, levelOf, levelStartFile, type Track } from '../tracks/tracks.js';

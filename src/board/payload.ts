@@ -4,7 +4,7 @@
 // deny-list), so a field that `check --json` grows later is not sent until it is added here.
 import path from 'node:path';
 import { z } from 'zod';
-import type { CheckReport, CheckResult } from '../check/checkReport.js';
+import type { CheckReport, CheckResult } from '../report/checkReport.js';
 
 /** Bytes of a payload the board accepts; a shared program is cut to fit well within it. */
 export const PAYLOAD_LIMIT = 96 * 1024;

@@ -5,7 +5,7 @@
 // problem is said once, and a refusal (wrong class code) stops the reporting for good.
 import os from 'node:os';
 import { UsageError } from '../errors/problem.js';
-import type { CheckReport } from '../check/checkReport.js';
+import type { CheckReport } from '../report/checkReport.js';
 import { boardPayload, cleanName, type BoardPayload } from './payload.js';
 
 export interface ReporterOptions {

@@ -9,7 +9,7 @@ import { sendTutorialRequest } from '../targets/traffic.js';
 import { Capture } from '../capture/capture.js';
 import type { Sniffer } from '../sniffer/sniffer.js';
 import type { ExpectedEvents } from '../tracks/levelSpec.js';
-import { fail, pass, type CaptureReport, type CheckResult } from './checkReport.js';
+import { fail, pass, type CaptureReport, type CheckResult } from '../report/checkReport.js';
 
 export interface LiveCheckOptions {
   requests?: number;

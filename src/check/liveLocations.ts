@@ -3,7 +3,7 @@
 // events are missing, the process_data call of a swapped direction, the address copy.
 import { LineIndex } from '../c/lineIndex.js';
 import { findHookDefinitions } from '../hooks/hookNames.js';
-import type { CheckLocation, CheckResult } from './checkReport.js';
+import type { CheckLocation, CheckResult } from '../report/checkReport.js';
 
 /** Which hook a live check is about, and what to look for inside it first. */
 const TARGETS: Record<string, { hook: string; prefer: RegExp }> = {

@@ -11,7 +11,7 @@ import { isLayoutProbe } from '../capture/layoutProbes.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { didYouMean, explainCompileError, summarizeVerifierLog } from '../diagnose/index.js';
 import { CSource } from '../c/cSource.js';
-import { fail, pass, skip, type CheckResult } from './checkReport.js';
+import { fail, pass, skip, type CheckResult } from '../report/checkReport.js';
 import { contractNames, hooksUpTo, mapsUpTo, perfOutputsUpTo, type Track } from '../tracks/tracks.js';
 
 export interface StaticInput {

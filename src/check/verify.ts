@@ -8,7 +8,7 @@ import { checkText, staticChecks } from './staticChecks.js';
 import { liveChecks } from './liveChecks.js';
 import { locateLiveFailures } from './liveLocations.js';
 import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
-import { skip, type CaptureReport, type CheckReport, type CheckResult } from './checkReport.js';
+import { skip, type CaptureReport, type CheckReport, type CheckResult } from '../report/checkReport.js';
 
 export interface VerifyOptions {
   file: string;

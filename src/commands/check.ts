@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_TRACK } from '../tracks/tracks.js';
 import { verifyLevel } from '../check/verify.js';
-import { formatReport, useColor } from '../check/formatReport.js';
+import { formatReport, useColor } from '../report/formatReport.js';
 import { markCompleted, progressFile } from '../tracks/progress.js';
 import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkReportSchema, type CheckReport, type CheckResult } from '../../src/check/checkReport.js';
+import { checkReportSchema, type CheckReport, type CheckResult } from '../../src/report/checkReport.js';
 import { loadedPrograms } from './bpftool.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');

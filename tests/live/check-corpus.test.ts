@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { applyEdits } from '../helpers/corpus.js';
 import { checkById, failedChecks, makeWorkspace, ourProgramIds, programsLeftBehind, RUN_TAG_VARIABLE, runCheck, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { liveKernel } from '../helpers/kernel.js';
-import type { CheckResult } from '../../src/check/checkReport.js';
+import type { CheckResult } from '../../src/report/checkReport.js';
 
 await liveKernel();
 // Some 25 checks in a row, several seconds each (more on a busy machine): more than the default.

@@ -4,7 +4,7 @@ import t from 'tap';
 import { render } from 'ink-testing-library';
 import { Diagnostics } from '../../src/app/components/Diagnostics.js';
 import { setColorEnabled } from '../../src/app/theme.js';
-import { fail, pass } from '../../src/check/checkReport.js';
+import { fail, pass } from '../../src/report/checkReport.js';
 
 setColorEnabled(false);
 const source = Array.from({ length: 30 }, (_, i) => `line ${i + 1};`).join('\n');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { initialWatchState, watchReducer, type WatchEvent, type WatchState } from '../../src/app/watchMachine.js';
-import { fail, pass } from '../../src/check/checkReport.js';
+import { fail, pass } from '../../src/report/checkReport.js';
 
 function run(events: WatchEvent[], from: WatchState = initialWatchState) {
   let state = from;

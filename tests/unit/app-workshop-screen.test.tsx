@@ -10,7 +10,7 @@ import { ThrottledStore } from '../../src/app/store.js';
 import { setColorEnabled } from '../../src/app/theme.js';
 import { initialWatchState } from '../../src/app/watchMachine.js';
 import type { WorkshopSnapshot } from '../../src/app/workshopSession.js';
-import { fail } from '../../src/check/checkReport.js';
+import { fail } from '../../src/report/checkReport.js';
 import { loadTrack } from '../../src/tracks/tracks.js';
 
 setColorEnabled(false);

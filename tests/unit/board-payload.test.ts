@@ -6,7 +6,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { boardPayload, boardPayloadSchema, failureCode } from '../../src/board/payload.js';
-import type { CheckReport } from '../../src/check/checkReport.js';
+import type { CheckReport } from '../../src/report/checkReport.js';
 import { applyEdits, type TextEdit } from '../helpers/corpus.js';
 import { repoRoot } from '../helpers/cli.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startBoard } from '../../src/board/server.js';
 import { BoardReporter, learnerName, parseJoinUrl } from '../../src/board/reporter.js';
-import type { CheckReport } from '../../src/check/checkReport.js';
+import type { CheckReport } from '../../src/report/checkReport.js';
 import { repoRoot } from '../helpers/cli.js';
 
 const report = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures/board/no-null-check.verbose.json'), 'utf8')) as CheckReport;

@@ -2,7 +2,7 @@
 // around it and a hint, then the other failures one line each, as many as fit.
 import { Box, Text } from 'ink';
 import type { Problem } from '../../errors/problem.js';
-import type { CheckResult } from '../../check/checkReport.js';
+import type { CheckResult } from '../../report/checkReport.js';
 import { codeExcerpt } from '../codeExcerpt.js';
 import { tone } from '../theme.js';
 
