@@ -3,8 +3,14 @@
 // /usr/lib/x86_64-linux-gnu/libssl.so.3, which differs between distributions and versions.
 import { readFileSync } from 'node:fs';
 
-/** What a process maps of a library whose file name starts `name.so` (e.g. libssl → libssl.so.3). */
-export function findMappedLibrary(mapsText: string, name: string): string | undefined {
+/** A library's file name stem: `ssl` (a track's short name) and `libssl` are both `libssl`. */
+function libraryStem(library: string): string {
+  return library.startsWith('lib') ? library : `lib${library}`;
+}
+
+/** What a process maps of a library: `ssl` or `libssl` → the first file named libssl.so[.N…]. */
+export function findMappedLibrary(mapsText: string, library: string): string | undefined {
+  const name = libraryStem(library);
   const pattern = new RegExp(`/${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}\\.so(\\.[0-9.]+)?$`);
   for (const line of mapsText.split('\n')) {
     // address perms offset dev inode path — the path is everything after the fifth field.
@@ -16,16 +22,20 @@ export function findMappedLibrary(mapsText: string, name: string): string | unde
 }
 
 export class LibraryNotMappedError extends Error {
+  readonly library: string;
+
   constructor(
     readonly pid: number,
-    readonly library: string,
+    library: string,
   ) {
-    super(`process ${pid} does not use ${library} (no ${library}.so in /proc/${pid}/maps): its TLS is not OpenSSL's shared library, so uprobes on ${library} cannot see it`);
+    const name = libraryStem(library);
+    super(`process ${pid} does not use ${name} (no ${name}.so in /proc/${pid}/maps): uprobes on ${name} cannot see what it does`);
+    this.library = name;
     this.name = 'LibraryNotMappedError';
   }
 }
 
-/** The path of `library` (e.g. "libssl") as process `pid` maps it; throws LibraryNotMappedError. */
+/** The path of `library` (`ssl` or `libssl`) as process `pid` maps it; throws LibraryNotMappedError. */
 export function mappedLibrary(pid: number, library: string): string {
   let maps: string;
   try {

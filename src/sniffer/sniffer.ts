@@ -6,31 +6,21 @@
 // tracepoint mode (kernels without kprobes): the source is rewritten so each hook runs on
 // `syscalls:sys_enter_<x>` / `sys_exit_<x>` (src/hooks/tracepointAdapter.ts).
 import { adaptToTracepoints } from '../hooks/tracepointAdapter.js';
-import { findHookDefinitions, type HookDefinition, type HookKind } from '../hooks/hookNames.js';
+import { findHookDefinitions, type HookDefinition } from '../hooks/hookNames.js';
 import { readSyscallFormat } from '../hooks/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
 import { batchHandler, type PerfOutput } from '../engine/perfOutput.js';
 import { onlineCpus } from '../engine/cpus.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
+import { mappedLibrary } from '../engine/processMaps.js';
+import { PID_FILTER_MAP, uprobeHooks, type AttachedHook, type Hook, type UprobeHookSpec } from './hooks.js';
+
+export type { AttachedHook, Hook, SyscallHook, UprobeHook, UprobeHookSpec } from './hooks.js';
+export { PID_FILTER_MAP } from './hooks.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { compactEvents, createDecoder, type EventDecoder } from '../capture/decoder.js';
 import { OUTPUTS, type CaptureEvent, type OutputName } from '../capture/events.js';
 import { readMeasurements, withLayoutProbes, type Measurements } from '../capture/layoutProbes.js';
-
-export interface Hook {
-  /** The learner's function name, e.g. `syscall__probe_entry_read`. */
-  name: string;
-  kind: HookKind;
-  syscall: string;
-  /** The function to load from the compiled module (differs in tracepoint mode). */
-  programName: string;
-  /** 1-based line of the function in the learner's file. */
-  line: number;
-}
-
-export interface AttachedHook extends Hook {
-  attachment: Attachment;
-}
 
 export interface SnifferSource {
   text: string;
@@ -103,24 +93,32 @@ export class Sniffer {
    * and measures the learner's types. A level loads only its own hooks, as the tutorial's
    * runner did: a hook of a later level may not pass the verifier yet.
    */
-  static async build(input: SnifferSource, attachMode: AttachMode, options: { cflags?: string[]; load?: string[] } = {}): Promise<Sniffer> {
+  static async build(
+    input: SnifferSource,
+    attachMode: AttachMode,
+    options: { cflags?: string[]; load?: string[]; uprobes?: UprobeHookSpec[] } = {},
+  ): Promise<Sniffer> {
     const fileName = input.fileName;
     let source: string;
     let hooks: Hook[];
-    if (attachMode === 'tracepoint') {
+    const definitions = findHookDefinitions(input.text);
+    // Uprobe hooks are plain functions BCC loads as it is; the tracepoint rewrite is for syscall
+    // hooks only (its PT_REGS_RC reads a syscall exit record, which a uretprobe has not).
+    if (attachMode === 'tracepoint' && definitions.length > 0) {
       const adapted = adaptToTracepoints(input.text, (syscall, phase) => readSyscallFormat(syscall, phase), { fileName });
       source = adapted.source;
-      hooks = adapted.hooks.map((h) => ({ name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
+      hooks = adapted.hooks.map((h) => ({ via: 'syscall', name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
     } else {
-      const definitions = findHookDefinitions(input.text);
       source = withKprobeLineMarks(input.text, definitions, fileName);
       hooks = definitions.map((h) => ({
-        name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
+        via: 'syscall', name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
       }));
     }
+    hooks.push(...uprobeHooks(input.text, options.uprobes ?? []));
     const probes = withLayoutProbes(source);
     const wanted = options.load ? new Set(options.load) : null;
-    const load = hooks.filter((h) => !wanted || wanted.has(h.name)).map((h) => ({ name: h.programName, type: attachMode }));
+    // BCC's uprobe programs are of the kprobe program type.
+    const load = hooks.filter((h) => !wanted || wanted.has(h.name)).map((h) => ({ name: h.programName, type: h.via === 'uprobe' ? 'kprobe' as const : attachMode }));
     const program = await BpfProgram.compile(probes.source, { cflags: options.cflags, load });
     return new Sniffer(program, attachMode, hooks, probes.source, readMeasurements(probes, program.tables()));
   }
@@ -139,15 +137,15 @@ export class Sniffer {
     return this.program.programFd(hook.programName);
   }
 
-  /** Attaches one loaded hook. */
-  attach(name: string): AttachedHook {
+  /** Attaches one loaded hook; a uprobe hook attaches to the library `targetPid` maps. */
+  attach(name: string, targetPid?: number): AttachedHook {
     const already = this.attached.find((h) => h.name === name);
     if (already) return already;
     const fd = this.programFd(name);
     const hook = this.hook(name)!;
     let attachment: Attachment;
     try {
-      attachment = this.attachOne(hook, fd);
+      attachment = this.attachOne(hook, fd, targetPid);
     } catch (e) {
       throw new HookAttachError(hook, e as Error);
     }
@@ -160,16 +158,36 @@ export class Sniffer {
    * Attaches the named hooks the program has — unless `attach` is false: then only makes sure
    * the kernel accepted each of them (a LoadError if not).
    */
-  start(hookNames: string[], options: { attach?: boolean } = {}): AttachedHook[] {
+  start(hookNames: string[], options: { attach?: boolean; targetPid?: number } = {}): AttachedHook[] {
+    // The filter holds the target before any hook runs: no event of another process gets by.
+    if (options.attach !== false && options.targetPid !== undefined) this.writeTargetPid(options.targetPid);
     for (const name of hookNames) {
       if (!this.hook(name)) continue; // the caller reports missing hooks; we attach what exists
       if (options.attach === false) this.programFd(name);
-      else this.attach(name);
+      else this.attach(name, options.targetPid);
     }
     return [...this.attached];
   }
 
-  private attachOne(hook: Hook, fd: number): Attachment {
+  /**
+   * Writes `pid` (-1: every process) into the program's pid filter on every CPU, when it has
+   * one; says whether it had.
+   */
+  writeTargetPid(pid: number): boolean {
+    const table = this.program.table(PID_FILTER_MAP);
+    if (table?.kind !== 'percpu_array' || table.keySize !== 4 || table.leafSize !== 4) return false;
+    const value = Buffer.alloc(4);
+    value.writeInt32LE(pid);
+    this.program.writePerCpu(PID_FILTER_MAP, Buffer.alloc(4), value);
+    return true;
+  }
+
+  private attachOne(hook: Hook, fd: number, targetPid: number | undefined): Attachment {
+    if (hook.via === 'uprobe') {
+      if (targetPid === undefined) throw new Error(`${hook.name} hooks ${hook.symbol} in lib${hook.library}: it needs a target process to find that library in`);
+      // Every process mapping that file is probed; the program's pid filter picks the target.
+      return this.program.attachUprobe(fd, mappedLibrary(targetPid, hook.library), hook.symbol, hook.kind === 'return');
+    }
     if (this.attachMode === 'tracepoint') {
       const event = `sys_${hook.kind === 'entry' ? 'enter' : 'exit'}_${hook.syscall}`;
       return this.program.attachTracepoint(fd, 'syscalls', event);

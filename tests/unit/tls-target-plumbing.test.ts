@@ -13,6 +13,7 @@ t.test('the libssl a process maps is found in /proc/PID/maps', async (t) => {
   ].join('\n');
   t.equal(findMappedLibrary(maps, 'libssl'), '/usr/lib/x86_64-linux-gnu/libssl.so.3');
   t.equal(findMappedLibrary(maps, 'libcrypto'), '/usr/lib/x86_64-linux-gnu/libcrypto.so.3');
+  t.equal(findMappedLibrary(maps, 'ssl'), '/usr/lib/x86_64-linux-gnu/libssl.so.3', 'a track\'s short name');
   t.equal(findMappedLibrary('7f00-7f01 r-xp 00000000 fe:00 7 /opt/ssl/lib64/libssl.so.1.1', 'libssl'), '/opt/ssl/lib64/libssl.so.1.1');
   t.equal(findMappedLibrary('7f00-7f01 r--p 00000000 fe:00 1   /usr/lib/libssl3-compat.so', 'libssl'), undefined);
   t.equal(findMappedLibrary('7f00-7f01 r--p 00000000 fe:00 1   /usr/lib/libssl.so.3 (deleted)', 'libssl'), undefined, 'a replaced file is not probed');
