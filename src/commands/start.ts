@@ -5,8 +5,10 @@ import { DEFAULT_TRACK } from '../tracks/tracks.js';
 import { exitCodeFor, formatProblem, type Problem } from '../errors/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
+import { addJoinOptions, reporterFor, type JoinOptions } from '../board/joinOptions.js';
+import { reportSession } from '../board/sessionReports.js';
 
-interface StartOptions {
+interface StartOptions extends JoinOptions {
   track?: string;
   level?: number;
   poll?: boolean;
@@ -15,7 +17,7 @@ interface StartOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('start')
     .description('the workshop: levels, your file checked on every save, and its capture beside the expected one')
     .argument('[file]', 'your BCC program (default ./clean.c, created if missing)')
@@ -23,11 +25,11 @@ export function register(program: Command): void {
     .option('-l, --level <n>', 'start at this level (default: the first one not done)', levelOption)
     .option('--poll', 'poll your file for changes instead of waiting for file events')
     .option('--plain', 'line-by-line output instead of the full screen')
-    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
-    .action(async (file: string | undefined, options: StartOptions) => {
-      await start(file, options).catch((e) => fail(e));
-      process.exit(process.exitCode ?? 0);
-    });
+    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto');
+  addJoinOptions(command, 'board', 'each check\'s result').action(async (file: string | undefined, options: StartOptions) => {
+    await start(file, options).catch((e) => fail(e));
+    process.exit(process.exitCode ?? 0);
+  });
 }
 
 async function start(fileArg: string | undefined, options: StartOptions): Promise<void> {
@@ -47,6 +49,16 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
   const file = learnerFile(fileArg, track);
   const plain = options.plain || !process.stdout.isTTY || !process.stdin.isTTY;
   const workshop = new WorkshopSession({ file, track, level, attach: options.attach, poll: options.poll, autoTraffic: plain && !process.stdin.isTTY });
+  // The classroom board hears of each verdict. What it has to say waits for the full screen
+  // to close; line by line, it is said at once.
+  const boardNotices: string[] = [];
+  const board = reporterFor(options, track.id, (message) => (plain ? process.stderr.write(`board: ${message}\n`) : boardNotices.push(message)));
+  const stopReporting = board ? reportSession(workshop.store, board) : () => {};
+  const leaveBoard = async () => {
+    stopReporting();
+    await board?.flush(1000);
+    for (const message of boardNotices) process.stderr.write(`board: ${message}\n`);
+  };
 
   if (plain) {
     const plainRun = runPlain(workshop, { commands: process.stdin.isTTY });
@@ -55,6 +67,7 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
     if (!fatal) await plainRun.quitRequested; // without commands: until Ctrl-C
     plainRun.stop();
     await workshop.close();
+    await leaveBoard();
     if (fatal) report(fatal);
     return;
   }
@@ -69,6 +82,7 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
     if (fatal) screen.quit(fatal);
   });
   const problem = await screen.done;
+  await leaveBoard();
   if (problem) report(problem);
 }
 
