@@ -6,11 +6,12 @@ import { once } from 'node:events';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startBoard } from '../../src/board/server.js';
-import { solutionFile } from '../../src/tracks/levels.js';
+import { loadTrack } from '../../src/tracks/tracks.js';
 import { readFeed } from '../helpers/boardFeed.js';
 import { makeWorkspace, spawnCli } from '../helpers/cli.js';
 import type { FeedMessage } from '../../src/board/eventFeed.js';
 
+const solutionFile = loadTrack('http').reference;
 const dana = (match: (row: Extract<FeedMessage, { type: 'learner' }>['row']) => boolean) => (m: FeedMessage) =>
   m.type === 'learner' && m.row.name === 'dana' && match(m.row);
 
