@@ -3,7 +3,7 @@
 // time the verdict on the learner's file changes: a save that fails its static checks, the
 // live checks settling on a pass or a failure, a new level. The same verdict seen again (the
 // live checks re-run with each request) is not sent twice.
-import type { CheckReport, CheckResult } from '../check/checkReport.js';
+import type { CheckReport, CheckResult } from '../report/checkReport.js';
 import type { WorkshopSnapshot } from '../app/workshopSession.js';
 import type { BoardReporter } from './reporter.js';
 

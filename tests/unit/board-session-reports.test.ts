@@ -2,7 +2,7 @@
 import t from 'tap';
 import { sessionVerdict } from '../../src/board/sessionReports.js';
 import { initialWatchState, type WatchState } from '../../src/app/watchMachine.js';
-import { fail, pass } from '../../src/check/checkReport.js';
+import { fail, pass } from '../../src/report/checkReport.js';
 
 const base = { phase: 'ready' as const, file: 'clean.c', level: 2, attachMode: 'tracepoint' as const, live: { checks: [], passed: false }, passedLevel: null };
 const watch = (status: WatchState['status'], extra: Partial<WatchState> = {}): WatchState => ({ ...initialWatchState, status, generation: 3, ...extra });
