@@ -3,7 +3,7 @@
 // sniffer), traffic, and the level's live checks over what the learner's program captures.
 // The full-screen app and the line-by-line mode both drive one of these and render its
 // snapshots; nothing here knows about the terminal.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Exchange } from '../capture/connectionTracker.js';
@@ -14,12 +14,12 @@ import { describeProblem, type Problem } from '../errors/problem.js';
 import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
-import { giveToInvokingUser } from '../util/invokingUser.js';
+import { createFile, LearnerFileError, overwriteFile } from '../util/learnerFiles.js';
 import type { CheckResult } from '../report/checkReport.js';
 import { evaluate } from '../check/liveChecks.js';
 import type { Level } from '../tracks/levelSpec.js';
 import { hooksUpTo, levelOf, levelStartFile, type Track } from '../tracks/tracks.js';
-import { completedLevels, markCompleted, progressFile, readProgress } from '../tracks/progress.js';
+import { markCompleted, readProgress } from '../tracks/progress.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { ConnectionLog } from './connectionLog.js';
@@ -133,7 +133,7 @@ export class WorkshopSession {
     this.track = options.track;
     this.levels = options.track.levels;
     this.level = levelOf(this.track, options.level).id;
-    this.completed = completedLevels(readProgress(), this.track.id);
+    this.completed = readProgress(this.absFile, { track: this.track.id }).completed;
     this.watchMode = options.poll ? 'polling' : 'events';
     this.traffic = new TrafficDriver(() => (this.server ? { host: this.server.host, port: this.server.port } : null));
     this.traffic.on('reply', (reply) => {
@@ -416,7 +416,7 @@ export class WorkshopSession {
     this.passedLevel = level;
     if (!this.completed.includes(level)) {
       try {
-        this.completed = completedLevels(markCompleted(level, progressFile(), this.track.id), this.track.id);
+        this.completed = markCompleted(level, this.absFile, { track: this.track.id }).completed;
       } catch (e) {
         this.completed = [...this.completed, level].sort((a, b) => a - b);
         this.notice = `level ${level} passed, but your progress could not be saved: ${e instanceof Error ? e.message : String(e)}`;
@@ -448,10 +448,17 @@ export class WorkshopSession {
   resetLevel(now = new Date()): string {
     const start = levelStartFile(this.track, this.level);
     const backup = `${this.options.file}.bak-${timestamp(now)}`;
-    copyFileSync(this.absFile, path.resolve(backup));
-    giveToInvokingUser(path.resolve(backup));
-    // Written in place, so the file keeps its owner and the editor's hold on it.
-    writeFileSync(this.absFile, readFileSync(start));
+    try {
+      // A new file (never through a link there), then clean.c written in place, so it keeps its
+      // owner and the editor's hold on it (never through a link either).
+      createFile(path.resolve(backup), readFileSync(this.absFile));
+      overwriteFile(this.absFile, readFileSync(start));
+    } catch (e) {
+      if (!(e instanceof LearnerFileError)) throw e;
+      this.notice = `${this.options.file} was not reset: ${e.message}`;
+      this.changed();
+      return '';
+    }
     this.notice = `${this.options.file} is back at the start of level ${this.level}; your version is in ${backup}`;
     this.changed();
     return backup;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { DEFAULT_TRACK } from '../tracks/tracks.js';
 import { verifyLevel } from '../check/verify.js';
 import { formatReport, useColor } from '../report/formatReport.js';
-import { markCompleted, progressFile } from '../tracks/progress.js';
+import { markCompleted } from '../tracks/progress.js';
 import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { addJoinOptions, reporterFor, type JoinOptions } from '../board/joinOptions.js';
@@ -35,12 +35,12 @@ export function register(program: Command): void {
 }
 
 async function check(fileArg: string | undefined, options: CheckOptions): Promise<void> {
-  const { track, level } = trackAndLevel(options);
+  const { track, level } = trackAndLevel(options, undefined, fileArg);
   const file = learnerFile(fileArg, track, { quiet: options.json });
   const board = reporterFor(options, track.id, (message) => process.stderr.write(`board: ${message}\n`));
   const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
   const report = await verifyLevel({ file, track, level, attach: options.attach, onProgress: progress });
-  if (report.passed) markCompleted(level, progressFile(), track.id);
+  if (report.passed) markCompleted(level, file, { track: track.id });
   if (options.json) {
     const { checks, ...rest } = report;
     const shown = options.verbose ? checks : checks.map(({ raw: _raw, ...c }) => c);

@@ -1,13 +1,13 @@
 // What every command shares: parsing numbers and modes from flags, the track and level
 // (validated against the track's data), printing a Problem instead of a stack trace, and
 // the learner's file (copied from the track's start when missing).
-import { copyFileSync, existsSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describeProblem, exitCodeFor, formatProblem, UsageError } from '../errors/problem.js';
 import { DEFAULT_TRACK, levelOf, levelRange, loadTrack, trackIds, type Track } from '../tracks/tracks.js';
 import { currentLevel, readProgress } from '../tracks/progress.js';
-import { giveToInvokingUser } from '../util/invokingUser.js';
+import { createFile, LearnerFileError } from '../util/learnerFiles.js';
 import type { AttachRequest } from '../kernel/features.js';
 
 export function intOption(min: number, max: number) {
@@ -40,12 +40,17 @@ export function trackHelp(): string {
 
 /**
  * The command's track and level: the level given (a UsageError, exit 2, naming the track's
- * range if it has no such level), else `fallback`, else the first one not done yet.
+ * range if it has no such level), else `fallback`, else the first one the learner's file (which
+ * may not exist yet: then level 0) has not done yet.
  */
-export function trackAndLevel(options: { track?: string; level?: number }, fallback?: number): { track: Track; level: number } {
+export function trackAndLevel(
+  options: { track?: string; level?: number },
+  fallback?: number,
+  learnerPath = 'clean.c',
+): { track: Track; level: number } {
   const track = loadTrack(options.track ?? DEFAULT_TRACK);
   const wanted = options.level ?? fallback;
-  const level = wanted === undefined ? currentLevel(readProgress(), track.levels.length, track.id) : levelOf(track, wanted).id;
+  const level = wanted === undefined ? currentLevel(readProgress(learnerPath, { track: track.id }), track.levels.length) : levelOf(track, wanted).id;
   return { track, level };
 }
 
@@ -70,16 +75,43 @@ export function fail(error: unknown, options: { verbose?: boolean; json?: boolea
 
 /**
  * The learner's file. The default `clean.c` is created from the track's starting file
- * when the directory has none, owned by the learner even under sudo.
+ * when the directory has none, owned by the learner even under sudo, and never through a link.
  */
 export function learnerFile(file: string | undefined, track: Track, options: { quiet?: boolean } = {}): string {
   const chosen = file ?? 'clean.c';
-  if (existsSync(chosen)) return chosen;
+  const found = lstatOrNull(chosen);
+  if (found?.isDirectory() || (found?.isSymbolicLink() && statOrNull(chosen)?.isDirectory())) {
+    throw new UsageError(`${chosen} is a directory, not a BCC program`, `give the .c file you edit, e.g. ${path.join(chosen, 'clean.c')}`);
+  }
+  if (found && (!found.isSymbolicLink() || statOrNull(chosen))) return chosen;
+  if (found) {
+    throw new UsageError(`${chosen} is a symbolic link to a file that does not exist`, `remove the link (rm ${chosen}) to get a fresh starting file, or point it at your program`);
+  }
   if (file !== undefined && path.basename(file) !== 'clean.c') {
     throw new UsageError(`${file} does not exist`, 'give the path of your BCC program, or run in the directory that has your clean.c');
   }
-  copyFileSync(track.start, chosen);
-  giveToInvokingUser(chosen);
+  try {
+    createFile(chosen, readFileSync(track.start));
+  } catch (error) {
+    if (error instanceof LearnerFileError) throw new UsageError(`could not create ${chosen}: ${error.message}`, 'run in a directory you can write to');
+    throw error;
+  }
   if (!options.quiet) process.stderr.write(`created ${chosen}: your starting file for the workshop\n`);
   return chosen;
+}
+
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
 }

@@ -33,7 +33,7 @@ export function register(program: Command): void {
 }
 
 async function start(fileArg: string | undefined, options: StartOptions): Promise<void> {
-  const { track, level } = trackAndLevel(options);
+  const { track, level } = trackAndLevel(options, undefined, fileArg);
   // The app (React, Ink) is loaded only by the commands that show it: check and run start
   // faster without it, which matters most on slow machines and emulated guests.
   const { importForTerminal } = await import('../app/interactiveImport.js');

@@ -1,6 +1,7 @@
 // The person behind `sudo npx ebpf-workshop …`. The workshop needs root to load BPF programs,
-// but what it creates in the learner's directory, and the demo server it runs, belong to them.
-import { chownSync, readFileSync } from 'node:fs';
+// but what it creates in the learner's directory (through src/util/learnerFiles), and the
+// demo server it runs, belong to them.
+import { readFileSync } from 'node:fs';
 
 export interface InvokingUser {
   uid: number;
@@ -59,23 +60,4 @@ export function invokingUser(
   if (name) user.name = name;
   if (entry?.home) user.home = entry.home;
   return user;
-}
-
-/**
- * Hands a file or directory we created to the user behind sudo, so they can edit and delete
- * it without root. Does nothing when not under sudo or not root. Not recursive: call it for
- * each path created.
- */
-export function giveToInvokingUser(path: string, env: NodeJS.ProcessEnv = process.env): void {
-  const user = invokingUser(env);
-  if (!user || process.getuid?.() !== 0) return;
-  try {
-    chownSync(path, user.uid, user.gid);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(
-      `could not give ${path} to ${user.name ?? `uid ${user.uid}`} (${reason}): ` +
-        `run \`sudo chown ${user.uid}:${user.gid} ${path}\` yourself`,
-    );
-  }
 }

@@ -3,9 +3,10 @@
 // from the demo server's pid; the human report names every check; a pass is saved as progress
 // in the learner's state directory, and only a pass.
 import t from 'tap';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadTrack } from '../../src/tracks/tracks.js';
+import { readProgress } from '../../src/tracks/progress.js';
 
 const solutionFile = loadTrack('http').reference;
 import { checkById, makeWorkspace, runCheck, runCli, STACK_TRACE, type Workspace } from '../helpers/cli.js';
@@ -22,7 +23,7 @@ function solutionWorkspace(): Workspace {
 }
 
 function savedLevels(workspace: Workspace): number[] {
-  return (JSON.parse(readFileSync(workspace.progressFile, 'utf8')) as { completed: number[] }).completed;
+  return readProgress(path.join(workspace.dir, 'solution.c'), { stateFile: workspace.progressFile }).completed;
 }
 
 t.test('check --level 4 --json solution.c passes, with whole exchanges from the demo server', async (t) => {
