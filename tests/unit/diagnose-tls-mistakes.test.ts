@@ -9,21 +9,15 @@ import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from '../../src/diagnose/hidde
 import { findTlsMistakes, type UprobeHook } from '../../src/diagnose/tlsMistakes.js';
 import { CSource } from '../../src/c/cSource.js';
 import { applyEdits, type TextEdit } from '../helpers/corpus.js';
+import * as tracks from '../../src/tracks/tracks.js';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
-const trackDir = path.join(repo, 'levels', 'tls');
 const read = (file: string) => readFileSync(path.join(repo, file), 'utf8');
-
-interface HookData {
-  name: string;
-  symbol: string;
-  return: boolean;
-}
-const track = JSON.parse(readFileSync(path.join(trackDir, 'track.json'), 'utf8')) as { levels: { step: string; spec: { hooks: HookData[] } }[] };
+const track = tracks.loadTrack('tls', tracks.packageTracksDir);
 
 /** The uprobe hooks of levels ≤ level, as the diagnoses take them. */
 function hooksUpTo(level: number): UprobeHook[] {
-  return track.levels.slice(0, level + 1).flatMap((l) => l.spec.hooks.map((h) => ({ name: h.name, symbol: h.symbol, entry: !h.return })));
+  return tracks.hooksUpTo(track, level).flatMap((h) => (h.kind === 'uprobe' ? [{ name: h.name, symbol: h.symbol, entry: !h.return }] : []));
 }
 const allHooks = hooksUpTo(track.levels.length - 1);
 const mistakesIn = (text: string, hooks = allHooks) => findTlsMistakes(new CSource(text), hooks);
@@ -41,8 +35,8 @@ interface CorpusEntry {
 const corpus = JSON.parse(read('tests/fixtures/tls-broken-corpus/manifest.json')) as { files: CorpusEntry[] };
 
 t.test('the reference and every step file have no TLS mistake', async (t) => {
-  t.same(mistakesIn(read('levels/tls/solution.c')), []);
-  track.levels.forEach((l, level) => t.same(mistakesIn(read(`levels/tls/${l.step}`), hooksUpTo(level)), [], l.step));
+  t.same(mistakesIn(readFileSync(track.reference, 'utf8')), []);
+  track.levels.forEach((l, level) => t.same(mistakesIn(readFileSync(l.step, 'utf8'), hooksUpTo(level)), [], path.basename(l.step)));
 });
 
 for (const entry of corpus.files.filter((e) => e.check.startsWith('mistake:'))) {

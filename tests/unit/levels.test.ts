@@ -5,6 +5,7 @@ import { instructionsText, levelOf, loadTrack, packageTracksDir, trackIds } from
 import * as tracks from '../../src/tracks/tracks.js';
 import { levelSchema } from '../../src/tracks/levelSpec.js';
 import { trackSchema } from '../../src/tracks/trackSpec.js';
+import { appearsInOrder, codeLines, declaredMaps, definedFunctions, withoutHeader } from '../helpers/trackContent.js';
 
 const track = loadTrack('http', packageTracksDir);
 const levels = track.levels;
@@ -25,38 +26,7 @@ const read = (file: string) => readFileSync(file, 'utf8');
 const names = (entries: { name: string }[]) => entries.map((e) => e.name).sort();
 
 /** Hook functions a C file defines, by the names BCC looks for. */
-function definedHooks(source: string): string[] {
-  return [...source.matchAll(/^int\s+(syscall__probe_(?:entry|ret)_\w+)\s*\(/gm)].map((m) => m[1]).sort();
-}
-
-/** Maps and perf outputs a C file declares. */
-function declaredMaps(source: string): string[] {
-  return [...source.matchAll(/^BPF_(?:HASH|PERF_OUTPUT)\((\w+)/gm)].map((m) => m[1]).sort();
-}
-
-/** The file's code lines: comments removed, trimmed, blank lines dropped. */
-function codeLines(source: string): string[] {
-  return source
-    .split('\n')
-    .map((line) => line.replace(/\/\/.*$/, '').trim())
-    .filter((line) => line !== '');
-}
-
-/** Whether every line of `snippet` appears in `file`, in order (other lines may sit between). */
-function appearsInOrder(snippet: string[], file: string[]): boolean {
-  let at = 0;
-  for (const line of snippet) {
-    at = file.indexOf(line, at);
-    if (at < 0) return false;
-    at++;
-  }
-  return true;
-}
-
-/** Everything after the file's leading comment block. */
-function withoutHeader(source: string): string {
-  return source.replace(/^(\/\/.*\n)+\n?/, '');
-}
+const definedHooks = (source: string) => definedFunctions(source, /^syscall__probe_(?:entry|ret)_\w+$/);
 
 t.test('the manifest loads, validates, and numbers the levels 0 to 4', async (t) => {
   t.same(
