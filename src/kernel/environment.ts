@@ -8,7 +8,7 @@ import path from 'node:path';
 import { addon } from '../native/addon.js';
 import { EnvironmentError, type Check } from './checks.js';
 import { detectFeatures, resolveAttachMode, AttachModeError, type AttachMode, type AttachRequest, type KernelFeatures } from './features.js';
-import { ensureHeaderFarm, farmIsFresh, findHeaderTrees, headerPackages, isCompleteTree, treeRelease, type HeaderSource } from './headers.js';
+import { farmCandidates, farmIsFresh, findHeaderTrees, headerPackages, isCompleteTree, isModulesPair, placeHeaderFarm, treeRelease, type HeaderSource } from './headers.js';
 import { readPrivileges } from './privileges.js';
 import { assessPlatform, detectConfinement, readLockdown, readPlatformFacts } from './platform.js';
 import { kernelRelease as runningRelease, parseVersion, atLeast } from './release.js';
@@ -18,8 +18,7 @@ import { warmUpCompiler } from '../engine/compilerProcess.js';
 export { EnvironmentError, formatEnvironmentError, isEnvironmentError, type Check, type CheckId, type CheckStatus } from './checks.js';
 export type { AttachMode, AttachRequest, KernelFeatures } from './features.js';
 
-/** Where merged header trees are kept, one directory per kernel release. */
-export const HEADER_CACHE_DIR = '/var/cache/ebpf-workshop/kernel-headers';
+export { HEADER_CACHE_DIR } from './headers.js';
 
 export interface HeadersInfo {
   /** What BCC compiles against: the directory in BCC_KERNEL_SOURCE, or the kheaders tarball. */
@@ -138,13 +137,26 @@ function resolveHeaders(release: string, fix: boolean, warnings: string[]): { ou
     return { outcome: headersOutcome(headers, release, 'BCC extracts them itself'), headers };
   }
 
+  if (isModulesPair(best, '/', release)) {
+    // The kernel's own build/source pair: BCC reads both itself, nothing to merge.
+    if (process.env.BCC_KERNEL_SOURCE === kernelSourceWeSet) delete process.env.BCC_KERNEL_SOURCE;
+    const headers = { path: best.layers[1]!, source: best.source, version: best.version, matchesRunningKernel: true };
+    return { outcome: headersOutcome(headers, release, 'the build and source pair BCC reads itself'), headers };
+  }
+
   const farmed = best.layers.length > 1;
   let treePath = best.layers[0]!;
   let how = `complete tree`;
   if (farmed) {
-    const farm = path.join(HEADER_CACHE_DIR, best.version);
+    let candidates: string[];
+    try {
+      candidates = farmCandidates(best.version);
+    } catch (err) {
+      return { outcome: { id: 'headers', status: 'fail', detail: (err as Error).message, fix: noHeadersFix(release) }, headers: null };
+    }
     // Named by the directories' own names: /lib/modules/<release>/{source,build} are links.
     const split = best.layers.map((layer) => path.basename(realpathSync(layer))).join(' + ');
+    let farm = candidates.find((dest) => farmIsFresh(best.layers, dest)) ?? candidates[0]!;
     if (!farmIsFresh(best.layers, farm)) {
       if (!fix) {
         return {
@@ -159,15 +171,17 @@ function resolveHeaders(release: string, fix: boolean, warnings: string[]): { ou
         };
       }
       try {
-        ensureHeaderFarm(best.layers, farm);
-        warnings.push(`merged the split header tree ${split} into ${farm}`);
+        const placed = placeHeaderFarm(best.layers, candidates);
+        farm = placed.path;
+        const passedOver = placed.skipped.length ? ` (not writable: ${placed.skipped.join(', ')})` : '';
+        warnings.push(`merged the split header tree ${split} into ${farm}${passedOver}`);
       } catch (err) {
         return {
           outcome: {
             id: 'headers',
             status: 'fail',
-            detail: `could not merge the split header tree into ${farm}: ${(err as Error).message}`,
-            fix: sudoCommand(),
+            detail: `could not merge the split header tree ${split}: ${(err as Error).message}`,
+            fix: `make ${path.dirname(candidates[0]!)} writable, or point TMPDIR at a writable directory (or set BCC_KERNEL_SOURCE to a complete header tree)`,
           },
           headers: null,
         };

@@ -5,6 +5,7 @@
 // directory, so a split pair is merged into one directory of symlinks: the common tree first,
 // the architecture tree over it.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export type HeaderSource = 'env' | 'modules' | 'kheaders' | 'usr-src';
@@ -198,11 +199,76 @@ export function farmIsFresh(layers: string[], dest: string): boolean {
 }
 
 /**
+ * A kernel release as a directory name, or null: the version comes from a file's text
+ * (utsrelease.h) or a directory name under /usr/src, and the farm named after it is removed
+ * recursively when rebuilt, so nothing that could leave its parent ("..", "/") is allowed.
+ */
+export function safeReleaseName(version: string): string | null {
+  return /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/.test(version) && !version.includes('..') ? version : null;
+}
+
+/** Where merged header trees are kept, one directory per kernel release. */
+export const HEADER_CACHE_DIR = '/var/cache/ebpf-workshop/kernel-headers';
+
+/**
+ * Ours alone under the temp directory, for when the shared cache cannot be written (a read-only
+ * /var): created 0700, and used only while it is a real directory of ours that no one else
+ * can write to.
+ */
+export function privateFarmBase(tmp = os.tmpdir(), uid = process.getuid?.() ?? 0): string | null {
+  const base = path.join(tmp, `ebpf-workshop-${uid}-kernel-headers`);
+  try {
+    mkdirSync(base, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  try {
+    const stats = lstatSync(base);
+    return stats.isDirectory() && stats.uid === uid && (stats.mode & 0o077) === 0 ? base : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The directories a farm for this release may be in, best first; throws for an unsafe release. */
+export function farmCandidates(version: string, bases: Array<string | null> = [HEADER_CACHE_DIR, privateFarmBase()]): string[] {
+  const name = safeReleaseName(version);
+  if (!name) throw new Error(`the kernel headers name their release ${JSON.stringify(version)}, which is not a safe directory name`);
+  return bases.filter((b): b is string => b !== null).map((base) => path.join(base, name));
+}
+
+export interface PlacedFarm extends FarmResult {
+  /** Why earlier places were passed over (a read-only cache…), for a warning; empty when none was. */
+  skipped: string[];
+}
+
+/**
+ * A fresh farm of `layers` in the first candidate that has one or can be written: the shared
+ * cache, else our private temp directory. Throws only when none can be written, saying where
+ * it tried and why.
+ */
+export function placeHeaderFarm(layers: string[], candidates: string[]): PlacedFarm {
+  const fresh = candidates.find((dest) => farmIsFresh(layers, dest));
+  if (fresh) return { path: fresh, built: false, skipped: [] };
+  const skipped: string[] = [];
+  for (const dest of candidates) {
+    try {
+      return { ...ensureHeaderFarm(layers, dest), skipped };
+    } catch (error) {
+      skipped.push(`${path.dirname(dest)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  throw new Error(`no directory could hold the merged tree: ${skipped.join(', ')}`);
+}
+
+/**
  * Makes `dest` a merged view of `layers`, reusing it when its stamp says it is fresh. Built
- * beside `dest` and renamed into place, so a concurrent reader never sees half a farm.
+ * beside `dest` and renamed into place, so a concurrent reader never sees half a farm. `dest`
+ * is removed recursively when stale: take it from farmCandidates(), which checks the name.
  */
 export function ensureHeaderFarm(layers: string[], dest: string): FarmResult {
   if (farmIsFresh(layers, dest)) return { path: dest, built: false };
+  mkdirSync(path.dirname(dest), { recursive: true });
   const building = `${dest}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mergeLayers(layers, building);
@@ -215,6 +281,15 @@ export function ensureHeaderFarm(layers: string[], dest: string): FarmResult {
   rmSync(dest, { recursive: true, force: true });
   renameSync(building, dest);
   return { path: dest, built: true };
+}
+
+/**
+ * True when the tree is the running kernel's own /lib/modules/<release>/{source,build} pair:
+ * BCC reads that pair itself (BCC_KERNEL_SOURCE unset), so it needs no merge at all.
+ */
+export function isModulesPair(tree: HeaderTree, root: string, release: string): boolean {
+  const modulesDir = path.join(root, 'lib', 'modules', release);
+  return tree.source === 'modules' && tree.layers.length === 2 && tree.layers[0] === path.join(modulesDir, 'source') && tree.layers[1] === path.join(modulesDir, 'build');
 }
 
 /** True when `dir` is a header tree BCC can use through BCC_KERNEL_SOURCE as it stands. */

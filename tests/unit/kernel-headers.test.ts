@@ -2,7 +2,22 @@ import t from 'tap';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareReleasesNewestFirst, ensureHeaderFarm, farmIsFresh, findHeaderTrees, headerPackages, isCompleteTree, treeLayers } from '../../src/kernel/headers.js';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import {
+  compareReleasesNewestFirst,
+  ensureHeaderFarm,
+  farmCandidates,
+  farmIsFresh,
+  findHeaderTrees,
+  headerPackages,
+  isCompleteTree,
+  isModulesPair,
+  placeHeaderFarm,
+  privateFarmBase,
+  safeReleaseName,
+  treeLayers,
+} from '../../src/kernel/headers.js';
 
 /** Writes `files` (relative path → content, or {link} for a symlink) under `dir`. */
 function tree(dir: string, files: Record<string, string | { link: string }>): void {
@@ -166,4 +181,91 @@ t.test('the header package to install, per distribution', async (t) => {
   t.match(headerPackages(fedora, '6.9.5-200.fc40.x86_64'), { exact: 'sudo dnf install kernel-devel-6.9.5-200.fc40.x86_64' });
   t.match(headerPackages(arch, '6.9.5-arch1-1'), { exact: 'sudo pacman -S linux-headers', generic: null });
   t.match(headerPackages('', '6.9.5'), { exact: /linux-headers-6.9.5 on Debian/ });
+});
+
+t.test('a release becomes a directory name only when it cannot leave its parent', async (t) => {
+  for (const ok of ['6.1.0-57-amd64', '5.14.0-362.24.1.el9_3.x86_64', '6.8.0-rc1+', '6.18.44-fc-v857']) t.equal(safeReleaseName(ok), ok, ok);
+  for (const bad of ['..', '../../etc', '6.1/../../x', 'a/b', '', '.hidden', '6.1..0', ' 6.1', '6.1\n', 'x'.repeat(200)]) {
+    t.equal(safeReleaseName(bad), null, JSON.stringify(bad));
+  }
+  t.throws(() => farmCandidates('../../../etc', ['/var/cache/x']), /not a safe directory name/);
+  t.same(farmCandidates('6.1.0-57-amd64', ['/var/cache/x', null, '/tmp/y']), ['/var/cache/x/6.1.0-57-amd64', '/tmp/y/6.1.0-57-amd64']);
+});
+
+t.test('a utsrelease.h that says ".." never reaches the recursive remove', async (t) => {
+  const root = tmpRoot(t);
+  const { arch } = debianPair(root, '6.1.0-9');
+  writeFileSync(path.join(arch, 'include/generated/utsrelease.h'), '#define UTS_RELEASE "../../victim"\n');
+  const victim = path.join(root, 'victim');
+  mkdirSync(victim);
+  writeFileSync(path.join(victim, 'keep'), 'precious');
+  const [best] = findHeaderTrees(root, '6.1.0-9-amd64');
+  t.equal(best?.version, '../../victim', 'the version read from the file');
+  const base = path.join(root, 'cache', 'kernel-headers');
+  // What the farm's path was before: path.join(cache, version) is root/victim itself, which a
+  // stale farm's rebuild removes recursively. The candidates refuse the name instead.
+  t.equal(path.join(base, best!.version), victim, 'joined unchecked, the version leaves the cache');
+  t.throws(() => farmCandidates(best!.version, [base]), /not a safe directory name/);
+  t.equal(readFileSync(path.join(victim, 'keep'), 'utf8'), 'precious', 'nothing outside the cache was removed');
+});
+
+t.test('a cache that cannot be written: the farm goes to the next place', async (t) => {
+  const root = tmpRoot(t);
+  const { common, arch } = debianPair(root, '6.1.0-9');
+  const blocked = path.join(root, 'var-cache-is-a-file');
+  writeFileSync(blocked, ''); // mkdir under a file fails (ENOTDIR), as under a read-only /var
+  const fallback = path.join(root, 'private');
+  const candidates = farmCandidates('6.1.0-9-amd64', [blocked, fallback]);
+  const placed = placeHeaderFarm([common, arch], candidates);
+  t.equal(placed.path, path.join(fallback, '6.1.0-9-amd64'));
+  t.ok(placed.built);
+  t.match(placed.skipped.join(), /var-cache-is-a-file \((ENOTDIR|EEXIST)\)/, 'says what was passed over and why');
+  t.ok(isCompleteTree(placed.path), 'a complete tree BCC can use');
+  t.same(placeHeaderFarm([common, arch], candidates), { path: placed.path, built: false, skipped: [] }, 'found fresh the next time');
+  t.throws(() => placeHeaderFarm([common, arch], farmCandidates('6.1.0-9-amd64', [blocked])), /no directory could hold the merged tree: .*(ENOTDIR|EEXIST)/);
+});
+
+t.test('a read-only mounted cache: the farm goes to the private directory', { skip: process.getuid?.() !== 0 && 'needs root to mount' }, async (t) => {
+  const root = tmpRoot(t);
+  const { common, arch } = debianPair(root, '6.1.0-9');
+  const cache = path.join(root, 'ro-cache');
+  mkdirSync(cache);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', cache]);
+  if (mounted.status !== 0) return void t.comment(`skipped: cannot mount a read-only tmpfs here: ${mounted.stderr}`);
+  t.teardown(() => void spawnSync('umount', [cache]));
+  const tmp = path.join(root, 'tmp');
+  mkdirSync(tmp);
+  const placed = placeHeaderFarm([common, arch], farmCandidates('6.1.0-9-amd64', [cache, privateFarmBase(tmp)]));
+  t.equal(path.dirname(placed.path), path.join(tmp, `ebpf-workshop-${process.getuid!()}-kernel-headers`));
+  t.match(placed.skipped.join(), /ro-cache \((EROFS|ENOENT)\)/, 'the read-only cache was passed over (Node reports ENOENT from its recursive mkdir there)');
+  t.ok(isCompleteTree(placed.path));
+});
+
+t.test('the private directory is ours alone, or not used', async (t) => {
+  const tmp = tmpRoot(t);
+  const uid = process.getuid!();
+  const base = privateFarmBase(tmp, uid);
+  t.equal(base, path.join(tmp, `ebpf-workshop-${uid}-kernel-headers`));
+  t.equal(statSync(base!).mode & 0o777, 0o700);
+  chmodSync(base!, 0o777);
+  t.equal(privateFarmBase(tmp, uid), null, 'not when others can write to it');
+  rmSync(base!, { recursive: true });
+  symlinkSync(tmp, base!);
+  t.equal(privateFarmBase(tmp, uid), null, 'not when it is a link');
+  t.ok(existsSync(tmp));
+});
+
+t.test("the kernel's own build/source pair needs no merge", async (t) => {
+  const root = tmpRoot(t);
+  const release = '6.1.0-9-amd64';
+  const { common, arch } = debianPair(root, '6.1.0-9');
+  const modules = path.join(root, 'lib/modules', release);
+  mkdirSync(modules, { recursive: true });
+  symlinkSync(arch, path.join(modules, 'build'));
+  symlinkSync(common, path.join(modules, 'source'));
+  const [best] = findHeaderTrees(root, release);
+  t.equal(best?.source, 'modules');
+  t.ok(isModulesPair(best!, root, release), 'BCC reads /lib/modules/<release>/{build,source} itself');
+  const usrSrc = findHeaderTrees(root, release).find((tree) => tree.source === 'usr-src')!;
+  t.notOk(isModulesPair(usrSrc, root, release), 'a /usr/src pair still needs the merge');
 });
