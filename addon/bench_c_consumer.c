@@ -2,7 +2,8 @@
 // program can do on libbcc. It compiles the program the runner compiled (tracepoint mode:
 // the runner's adapted source), loads and attaches every tracepoint__ function, reads every
 // BPF_PERF_OUTPUT at the ring settings it is given, and for each data event of one process
-// reads the generator's stamp and nothing else.
+// reads the generator's stamp and nothing else (a request it read, direction kIngress, is
+// only counted: "ingress" in the result; "events" and "egress" count the responses).
 //
 // Usage: bench-c-consumer SOURCE --pid PID --count N [--mode rate|latency]
 //                         [--pages P] [--wakeup W] [--flush-ms F] [--realtime yes|no]
@@ -14,8 +15,8 @@
 // Prints one JSON line when ready ({"type":"ready","compileMs":…}) and one with the result
 // once N events of PID arrived, or when stdin says "stop" or closes.
 //
-// The layout is the tutorial's socket_data_event_t (solution.c): conn_id.pid at offset 8, msg
-// at 24; the generator's stamp sits at offset 28 of msg (addon/bench_generator.c).
+// The layout is the tutorial's socket_data_event_t (solution.c): conn_id.pid at offset 8,
+// direction at 16, msg at 24; the generator's stamp sits at offset 28 of msg (addon/bench_generator.c).
 #define _GNU_SOURCE
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
@@ -36,6 +37,7 @@
 #include "libbcc_features.h"
 
 #define PID_OFFSET 8
+#define DIRECTION_OFFSET 16
 #define MSG_OFFSET 24
 #define STAMP_OFFSET 28
 #define STAMP_DIGITS 20
@@ -48,6 +50,7 @@ static long long target_count;
 static bool latency_mode;
 
 static long long events;
+static long long ingress;  // requests the server read (kIngress = 1), counted apart
 static uint64_t lost;
 static uint64_t first_stamp_ns, last_receipt_ns;
 static uint64_t *latencies;
@@ -71,6 +74,12 @@ static void on_data_event(void *cookie, void *raw, int size) {
   uint32_t pid;
   memcpy(&pid, (char *)raw + PID_OFFSET, sizeof pid);
   if (pid != target_pid || events >= target_count) return;
+  uint32_t direction;
+  memcpy(&direction, (char *)raw + DIRECTION_OFFSET, sizeof direction);
+  if (direction == 1) {
+    ingress++;
+    return;
+  }
   const char *msg = (const char *)raw + MSG_OFFSET;
   if (memcmp(msg, "HTTP", 4) != 0) return;
   uint64_t now = monotonic_ns();
@@ -261,8 +270,8 @@ int main(int argc, char **argv) {
 #endif
   }
 
-  printf("{\"type\":\"result\",\"events\":%lld,\"lost\":%llu,\"firstStampNs\":%llu,\"lastReceiptNs\":%llu,\"rssBytes\":%lld,\"latenciesNs\":[",
-         events, (unsigned long long)lost, (unsigned long long)first_stamp_ns, (unsigned long long)last_receipt_ns, resident_bytes());
+  printf("{\"type\":\"result\",\"events\":%lld,\"ingress\":%lld,\"egress\":%lld,\"lost\":%llu,\"firstStampNs\":%llu,\"lastReceiptNs\":%llu,\"rssBytes\":%lld,\"latenciesNs\":[",
+         events, ingress, events, (unsigned long long)lost, (unsigned long long)first_stamp_ns, (unsigned long long)last_receipt_ns, resident_bytes());
   for (long long i = 0; latency_mode && i < events; i++) printf("%s%llu", i ? "," : "", (unsigned long long)latencies[i]);
   printf("]}\n");
   fflush(stdout);

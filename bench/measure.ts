@@ -101,15 +101,6 @@ export async function measureRun(generator: string, consumer: ConsumerCommand, p
   }
 }
 
-/** Requests per second wrk gets from the server, and whether it saw only 200s. */
-export async function wrkRequestsPerSec(url: string, seconds: number, script: string): Promise<number> {
-  const { stdout } = await run('wrk', ['-t', '2', '-c', '16', '-d', `${seconds}s`, '-s', script, url], { timeout: (seconds + 30) * 1000 });
-  if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`the demo server answered wrk with errors:\n${stdout}`);
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!match) throw new Error(`wrk printed no Requests/sec:\n${stdout}`);
-  return Number(match[1]);
-}
-
 export async function commandWorks(command: string, args: string[]): Promise<boolean> {
   try {
     await run(command, args, { timeout: 30_000 });

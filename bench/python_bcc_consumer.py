@@ -69,7 +69,7 @@ def main():
     if bpf.num_open_tracepoints() == 0:
         sys.exit("python_bcc_consumer: the program has no tracepoint__ functions")
 
-    state = {"events": 0, "lost": 0, "first_stamp": 0, "last_receipt": 0}
+    state = {"events": 0, "ingress": 0, "lost": 0, "first_stamp": 0, "last_receipt": 0}
     latencies = []
     latency_mode = args.mode == "latency"
     target_pid, target_count = args.pid, args.count
@@ -78,10 +78,18 @@ def main():
         if state["events"] >= target_count:
             return
         event = ct.cast(data, ct.POINTER(DataEvent)).contents
-        if event.conn_id.pid != target_pid or event.msg[:4] != b"HTTP":
+        if event.conn_id.pid != target_pid:
+            return
+        if event.direction == 1:  # kIngress: a request the server read
+            state["ingress"] += 1
+            return
+        if event.msg[:4] != b"HTTP":
             return
         now = monotonic_ns()
-        stamp = int(event.msg[STAMP_OFFSET:STAMP_OFFSET + STAMP_DIGITS])
+        try:
+            stamp = int(event.msg[STAMP_OFFSET:STAMP_OFFSET + STAMP_DIGITS])
+        except ValueError:  # a response of the demo server (under wrk), not the generator's
+            stamp = 0
         if state["events"] == 0:
             state["first_stamp"] = stamp
         if latency_mode:
@@ -120,6 +128,8 @@ def main():
     print(json.dumps({
         "type": "result",
         "events": state["events"],
+        "ingress": state["ingress"],
+        "egress": state["events"],
         "lost": state["lost"],
         "firstStampNs": state["first_stamp"],
         "lastReceiptNs": state["last_receipt"],

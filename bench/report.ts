@@ -1,5 +1,7 @@
-// What `npm run bench` prints: a table per consumer, the extra measurements, the targets of
-// issue 7 met or not, and (--json) one summary object as the last line.
+// What `npm run bench` prints: a table per consumer, the demo server under wrk with each
+// consumer attached, the extra measurements, the targets met or not, and (--json) one summary
+// object as the last line.
+import type { CompletenessRow } from './completeness.js';
 
 export interface ConsumerSummary {
   eventsPerSec: number;
@@ -26,6 +28,8 @@ export interface BenchSummary {
   /** Every compile + load + attach measured, per consumer, in the order taken. */
   compileMsSamples?: Record<string, number[]>;
   rssMbAfter1M: number | null;
+  /** The demo server under wrk -t2 -c50: bare, each consumer attached, bare again. */
+  completeness: CompletenessRow[];
   /** The same process a second after the last event, and when it had just attached. */
   rssMbSettled?: number;
   rssMbAtAttach?: number;
@@ -53,7 +57,7 @@ export function median(values: number[]): number {
   return percentile(values, 50);
 }
 
-export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor' | 'cFloorPaced' | 'compileMs' | 'rssMbAfter1M'>): Target[] {
+export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor' | 'cFloorPaced' | 'compileMs' | 'rssMbAfter1M' | 'completeness'>): Target[] {
   const targets: Target[] = [];
   const r = s.runner;
   const py = s.pythonBcc;
@@ -96,6 +100,19 @@ export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor
           detail: `${s.compileMs.runner} ms vs ${s.compileMs.pythonBcc} ms`,
         },
   );
+  const under = (key: string) => s.completeness.find((row) => row.key === key)?.completeness ?? null;
+  const runnerShare = under('runner');
+  const floorShare = under('cFloor');
+  const percent = (share: number) => `${(100 * share).toFixed(2)} %`;
+  targets.push(
+    runnerShare === null
+      ? { name: 'under wrk -c50: ≥ 99 % of requests as exchanges, not below the C floor', met: null, detail: 'not measured' }
+      : {
+          name: 'under wrk -c50: ≥ 99 % of requests as exchanges, not below the C floor',
+          met: runnerShare >= 0.99 && (floorShare === null || runnerShare >= floorShare),
+          detail: `${percent(runnerShare)}` + (floorShare === null ? '' : ` (the C floor ${percent(floorShare)})`),
+        },
+  );
   return targets;
 }
 
@@ -130,9 +147,10 @@ export function formatTable(s: BenchSummary): string {
     out.push(
       `demo server under wrk: ${num(s.server.attachedRequestsPerSec ?? 0)} req/s with solution.c attached (runner), ` +
         `${num(s.server.bareRequestsPerSec ?? 0)} without: ${s.server.attachedOverBare.toFixed(3)}` +
-        (s.server.floorAttachedOverBare === undefined ? '' : ` (with the C floor attached instead, paced like the runner: ${s.server.floorAttachedOverBare.toFixed(3)})`),
+        (s.server.floorAttachedOverBare === undefined ? '' : ` (with the bare C consumer attached instead: ${s.server.floorAttachedOverBare.toFixed(3)})`),
     );
   }
+  if (s.completeness.length > 0) out.push('', ...completenessTable(s.completeness), '');
   for (const [key, samples] of Object.entries(s.compileMsSamples ?? {})) {
     const sorted = [...samples].sort((a, b) => a - b);
     out.push(`${key} compile+load+attach, ${samples.length} samples: ${sorted[0]}–${sorted.at(-1)} ms, median ${num(median(samples))} ms`);
@@ -154,8 +172,45 @@ export function formatTable(s: BenchSummary): string {
     `load: ${s.load.cpus} CPUs, 1-min load average ${s.load.loadAverage1mStart.toFixed(2)} at the start, ` +
       `${s.load.loadAverage1mEnd.toFixed(2)} at the end; ${Math.round(s.load.busyBeforeStart * 100)}% busy just before`,
   );
-  out.push('', 'targets (issue 7):');
+  out.push('', 'targets:');
   for (const t of s.targets) out.push(`  ${t.met === null ? '–' : t.met ? '✓' : '✗'} ${t.name}: ${t.detail}`);
   for (const note of s.notes) out.push(`note: ${note}`);
   return out.join('\n');
+}
+
+const WRK_LABELS: Record<CompletenessRow['key'], string> = {
+  bare: 'nothing attached',
+  runner: 'the runner',
+  pythonBcc: 'python-bcc',
+  cFloor: 'the bare C consumer',
+  cFloorPaced: 'the C consumer, paced',
+};
+
+/** The demo server under wrk: a row per run, and the CPU budget of each run split by who spent it. */
+function completenessTable(rows: CompletenessRow[]): string[] {
+  const seconds = rows[0]!.wrk.seconds;
+  const head = ['demo server under wrk -t2 -c50', 'req/s', 'requests', 'exchanges', 'captured', 'lost', 'server', 'wrk', 'consumer', 'other', 'idle'];
+  const share = (ms: number, budget: number) => `${Math.round((100 * ms) / Math.max(1, budget))} %`;
+  const cells = rows.map((row) => [
+    WRK_LABELS[row.key],
+    num(row.wrk.requestsPerSec),
+    num(row.wrk.requests),
+    row.captured === undefined ? '' : num(row.captured),
+    row.completeness === null ? '' : `${(100 * row.completeness).toFixed(2)} %`,
+    row.lost === undefined ? '' : `${num(row.lost)}${row.lostExact === false ? ' (at least)' : ''}`,
+    share(row.cpu.serverMs, row.cpu.budgetMs),
+    share(row.cpu.wrkMs, row.cpu.budgetMs),
+    row.key === 'bare' ? '' : share(row.cpu.consumerMs, row.cpu.budgetMs),
+    share(row.cpu.otherMs, row.cpu.budgetMs),
+    share(row.cpu.idleMs, row.cpu.budgetMs),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  const out = [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)];
+  out.push(`  ${seconds} s per run; CPU columns: share of the run's CPU time (${rows[0]!.cpu.cores.length} cores × its wall time) spent by each`);
+  for (const row of rows.filter((r) => r.key === 'runner')) {
+    const threads = Object.entries(row.cpu.consumerThreadsMs).filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${num(ms)} ms`);
+    out.push(`  the runner's threads under wrk: ${threads.join(', ')}; lost ${row.lostExact ? 'counts every drop' : 'may miss drops'}`);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 // The method is in bench/README.md; the numbers of a run here are in docs/performance.md.
 //
 // Options: --json (the last line is the summary object), --events N (full-speed run,
-// default 1 000 000), --latency-events N (at 10/s, default 100), --rounds N (full-speed runs
+// default 1 000 000; 0 skips it), --latency-events N (at 10/s, default 100; 0 skips it), --rounds N (full-speed runs
 // per consumer, interleaved; the median counts), --compile-samples N (extra starts of the
 // compiling consumers, alternately, for the compile time; default 15), --wrk-seconds N, --no-wrk,
 // --consumers runner,pythonBcc,cFloor,cFloorPaced, --no-build (use dist/ as it is).
@@ -16,9 +16,9 @@ import { prepareKernel, formatEnvironmentError, isEnvironmentError } from '../sr
 import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
 import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
 import { nativeBinDir, packageRoot } from '../src/native/addon.js';
-import { NativeServer } from '../src/targets/nativeServer.js';
 import { LineProcess } from './lineProcess.js';
-import { commandWorks, machineBusy, measureRun, wrkRequestsPerSec, type ConsumerCommand, type ReadyLine, type RunOutcome } from './measure.js';
+import { measureCompleteness, type CompletenessRow } from './completeness.js';
+import { commandWorks, machineBusy, measureRun, type ConsumerCommand, type ReadyLine, type RunOutcome } from './measure.js';
 import { formatTable, median, percentile, targetsOf, type BenchSummary, type ConsumerSummary } from './report.js';
 
 const { values } = parseArgs({
@@ -29,7 +29,7 @@ const { values } = parseArgs({
     'latency-rate': { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
     'compile-samples': { type: 'string', default: '15' },
-    'wrk-seconds': { type: 'string', default: '5' },
+    'wrk-seconds': { type: 'string', default: '8' },
     wrk: { type: 'boolean', default: true },
     consumers: { type: 'string', default: 'runner,pythonBcc,cFloor,cFloorPaced' },
     build: { type: 'boolean', default: true },
@@ -134,7 +134,7 @@ const noteCompile = (key: string, ready: ReadyLine) => compileMs.set(key, [...(c
 /** How long the runner's compiler process took to come up, before its clock started. */
 const compilerStartMs: number[] = [];
 
-for (let round = 1; round <= rounds; round++) {
+for (let round = 1; round <= rounds && events > 0; round++) {
   for (const consumer of runnable) {
     progress(`round ${round}/${rounds}: ${consumer.label}, ${events.toLocaleString('en-US')} writes at full speed`);
     const outcome = await measureRun(generator, consumer, { count: events, rate: 0, mode: 'rate' });
@@ -164,52 +164,36 @@ for (let sample = 1; sample <= compileSamples && compiling.length > 0; sample++)
     }
   }
 }
-for (const consumer of runnable) {
+for (const consumer of latencyEvents > 0 ? runnable : []) {
   progress(`${consumer.label}: ${latencyEvents} writes at ${latencyRate}/s for latency`);
   const outcome = await measureRun(generator, consumer, { count: latencyEvents, rate: latencyRate, mode: 'latency' });
   slow.set(consumer.key, outcome);
   noteCompile(consumer.key, outcome.ready);
 }
 
-// The demo server under wrk: bare, with the runner attached (twice), with the C floor attached
-// (twice), bare again — a load that drifts during the benchmark weighs on every side alike.
-// The floor (paced like the runner's poller, so it does not preempt the server at each
-// wake-up) shows about what the hooks cost in the kernel; the runner's ratio adds its consumer.
+// The demo server under wrk -t2 -c50 with the runner, the C floor and python-bcc attached in
+// turn (bare before and after): exchanges captured ÷ requests served, the server's req/s,
+// and where the CPU time went (bench/completeness.ts).
 const server: BenchSummary['server'] = { attachedOverBare: null };
+let completeness: CompletenessRow[] = [];
 if (values.wrk && runnable.some((c) => c.key === 'runner')) {
   if (!(await commandWorks('sh', ['-c', 'command -v wrk']))) {
     notes.push('the demo server was not measured: wrk is not installed');
   } else {
-    progress(`demo server under wrk, ${wrkSeconds} s per round: bare, runner ×2, C floor (paced) ×2, bare`);
-    const demo = await NativeServer.start({ port: 0 });
-    try {
-      const script = path.join(packageRoot, 'bench', 'wrk-post.lua');
-      const url = `${demo.url}/customResponse`;
-      const attachedRounds = async (consumer: ConsumerCommand): Promise<number[]> => {
-        const reader = LineProcess.spawn(consumer.label, consumer.command, [...consumer.args, '--pid', String(demo.pid), '--count', consumer.key === 'runner' ? 'all' : '1000000000000']);
-        try {
-          await reader.waitForJson('ready', 180_000);
-          const rates = [await wrkRequestsPerSec(url, wrkSeconds, script), await wrkRequestsPerSec(url, wrkSeconds, script)];
-          reader.send('stop');
-          const result = await reader.waitForJson<{ lost: number }>('result', 30_000);
-          if (result.lost > 0) notes.push(`under wrk ${consumer.label} lost ${result.lost} events`);
-          return rates;
-        } finally {
-          await reader.stop();
-        }
-      };
-      const bare = [await wrkRequestsPerSec(url, wrkSeconds, script)];
-      const withRunner = await attachedRounds(runnable.find((c) => c.key === 'runner')!);
-      const floor = runnable.find((c) => c.key === 'cFloorPaced') ?? runnable.find((c) => c.key === 'cFloor');
-      const withFloor = floor ? await attachedRounds(floor) : [];
-      bare.push(await wrkRequestsPerSec(url, wrkSeconds, script));
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      server.bareRequestsPerSec = Math.round(mean(bare));
-      server.attachedRequestsPerSec = Math.round(mean(withRunner));
-      server.attachedOverBare = Number((mean(withRunner) / mean(bare)).toFixed(3));
-      if (withFloor.length > 0) server.floorAttachedOverBare = Number((mean(withFloor) / mean(bare)).toFixed(3));
-    } finally {
-      await demo.stop();
+    const attached = (['runner', 'cFloor', 'pythonBcc'] as const).flatMap((key) => runnable.filter((c) => c.key === key));
+    completeness = await measureCompleteness(attached, path.join(packageRoot, 'bench', 'wrk-post.lua'), wrkSeconds, progress);
+    const rate = (key: string) => {
+      const rates = completeness.filter((row) => row.key === key).map((row) => row.wrk.requestsPerSec);
+      return rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
+    };
+    const bare = rate('bare');
+    const withRunner = rate('runner');
+    const withFloor = rate('cFloor');
+    if (bare && withRunner) {
+      server.bareRequestsPerSec = Math.round(bare);
+      server.attachedRequestsPerSec = Math.round(withRunner);
+      server.attachedOverBare = Number((withRunner / bare).toFixed(3));
+      if (withFloor) server.floorAttachedOverBare = Number((withFloor / bare).toFixed(3));
     }
   }
 }
@@ -257,6 +241,7 @@ const partial = {
     pythonBcc: compileOf('pythonBcc'),
   },
   rssMbAfter1M: rssAfter === undefined ? null : Number((rssAfter / 2 ** 20).toFixed(1)),
+  completeness,
 };
 const rssAtReady = (millionRun?.ready.memory as { rssAnon: number; rssFile: number } | undefined);
 const summary: BenchSummary = {

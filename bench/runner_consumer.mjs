@@ -6,7 +6,9 @@
 //
 //   runner_consumer.mjs SOURCE --pid PID --count N [--mode rate|latency]
 //   stdout: {"type":"ready",…} once attached, {"type":"result",…} once N data events of PID
-//   came out of the Capture (what the app shows), or when stdin says "stop" or closes.
+//   came out of the Capture (what the app shows), or when stdin says "stop" or closes (then
+//   after the final drain: every event the hooks submitted received or counted lost).
+//   `--count all` runs until told to stop (the demo server under wrk).
 //
 // Receipt is timed when the Capture emits 'events' — after the reorder window, since that is
 // when the app can show an event.
@@ -79,6 +81,11 @@ const kernelLatenciesNs = [];
 let finished = false;
 
 const capture = new Capture(sniffer, { onlyPid: targetPid });
+// Under wrk: exchanges with both a request and a response, what the learner sees whole.
+let completeExchanges = 0;
+capture.on('exchange', (exchange) => {
+  if (exchange.request.length > 0 && exchange.response.length > 0) completeExchanges++;
+});
 capture.on('events', (batch) => {
   if (finished) return;
   const now = monotonicNowNs();
@@ -175,7 +182,12 @@ function finish() {
     threadCpuUs: Object.fromEntries(Object.entries(threadCpu()).map(([name, us]) => [name, us - (threadsAtReady[name] ?? 0)])),
     rssBytes: process.memoryUsage().rss,
     memory: memoryDetail(),
+    ingress: counts.ingress,
+    egress: counts.egress,
     exchanges: counts.exchanges,
+    completeExchanges,
+    lostExact: counts.lostExact,
+    filtered: counts.filtered,
     perfStats: capture.perfStats(),
     openConnections: capture.openConnections,
   };
@@ -191,11 +203,12 @@ createInterface({ input: process.stdin })
   .on('close', stop);
 
 let stopping = false;
-function stop() {
+/** Told to stop: the hooks detached, the rings drained to the last event and drop, then the result. */
+async function stop() {
   if (stopping) return;
   stopping = true;
-  finish();
   sniffer.close();
-  capture.finish();
+  await capture.finishWhenDrained();
+  finish();
   process.exit(0);
 }

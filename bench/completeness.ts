@@ -1,0 +1,199 @@
+// The demo server under wrk with each consumer attached in turn, and bare: how many of the
+// requests served come out as exchanges (runner: request and response together; the others
+// count the server's requests and responses, the smaller of the two), the server's req/s,
+// and where the machine's CPU time went meanwhile — the server, wrk, the consumer, and the
+// rest (other processes, interrupts), per core.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { NativeServer } from '../src/targets/nativeServer.js';
+import { LineProcess } from './lineProcess.js';
+import type { ConsumerCommand } from './measure.js';
+
+export interface WrkRun {
+  requests: number;
+  requestsPerSec: number;
+  seconds: number;
+}
+
+export interface CpuSplit {
+  /** Wall time of the wrk run × CPUs, in ms: the whole budget. */
+  budgetMs: number;
+  serverMs: number;
+  wrkMs: number;
+  consumerMs: number;
+  /** The consumer's threads by name (the runner: node's main thread, its perf pollers). */
+  consumerThreadsMs: Record<string, number>;
+  /** Busy time no process above accounts for: other processes, interrupts, softirq. */
+  otherMs: number;
+  idleMs: number;
+  /** Per core: user, system, softirq + irq, idle, in ms. */
+  cores: { userMs: number; systemMs: number; irqMs: number; idleMs: number }[];
+}
+
+export interface CompletenessRow {
+  key: ConsumerCommand['key'] | 'bare';
+  wrk: WrkRun;
+  /** Exchanges captured ÷ requests served (null: bare). */
+  completeness: number | null;
+  captured?: number;
+  ingress?: number;
+  egress?: number;
+  lost?: number;
+  lostExact?: boolean;
+  cpu: CpuSplit;
+}
+
+const TICK_MS = 10; // /proc reports CPU time in clock ticks of 10 ms (USER_HZ 100)
+
+function ticksOf(statPath: string): number {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ticks of each thread of `pid` by thread name, and their sum under '' (every thread). */
+function threadTicks(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tasks) {
+    let name = '?';
+    try {
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    const ticks = ticksOf(`/proc/${pid}/task/${tid}/stat`);
+    byName.set(name, (byName.get(name) ?? 0) + ticks);
+  }
+  return byName;
+}
+
+/** Per core: [user+nice, system, irq+softirq, idle+iowait] ticks. */
+function coreTicks(): number[][] {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((line) => /^cpu\d+ /.test(line))
+    .map((line) => {
+      const [user, nice, system, idle, iowait, irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+      return [user! + nice!, system!, irq! + softirq!, idle! + iowait!];
+    });
+}
+
+const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+
+/**
+ * One wrk run: `wrk -t2 -c50 -d{seconds}s` POSTing the tutorial's request, with the CPU of
+ * the server, wrk, the consumer (if any) and each core measured over it.
+ */
+async function wrkRun(server: NativeServer, url: string, script: string, seconds: number, consumerPid: number | null): Promise<{ wrk: WrkRun; cpu: CpuSplit }> {
+  const sample = () => ({
+    server: ticksOf(`/proc/${server.pid}/stat`),
+    consumer: consumerPid === null ? new Map<string, number>() : threadTicks(consumerPid),
+    cores: coreTicks(),
+    at: performance.now(),
+  });
+  const before = sample();
+  // wrk's own CPU, read from /proc while it runs (it is gone once it exits and is reaped).
+  let wrkTicks = 0;
+  const child = execFile('wrk', ['-t', '2', '-c', '50', '-d', `${seconds}s`, '-s', script, url], { timeout: (seconds + 30) * 1000 });
+  const watch = setInterval(() => (wrkTicks = Math.max(wrkTicks, ticksOf(`/proc/${child.pid}/stat`))), 100);
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', () => resolve());
+    child.once('error', reject);
+  });
+  clearInterval(watch);
+  const after = sample();
+  if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`the demo server answered wrk with errors:\n${stdout}`);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
+  const requestsPerSec = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  if (!(requests > 0)) throw new Error(`wrk printed no request count:\n${stdout}`);
+
+  const wallMs = after.at - before.at;
+  const cores = after.cores.map((core, i) => {
+    const [user, system, irq, idle] = core.map((v, j) => (v - before.cores[i]![j]!) * TICK_MS) as [number, number, number, number];
+    return { userMs: user, systemMs: system, irqMs: irq, idleMs: idle };
+  });
+  const consumerThreadsMs: Record<string, number> = {};
+  for (const [name, ticks] of after.consumer) consumerThreadsMs[name] = (ticks - (before.consumer.get(name) ?? 0)) * TICK_MS;
+  const serverMs = (after.server - before.server) * TICK_MS;
+  const consumerMs = sum(Object.values(consumerThreadsMs));
+  const wrkMs = wrkTicks * TICK_MS;
+  const busyMs = sum(cores.map((c) => c.userMs + c.systemMs + c.irqMs));
+  return {
+    wrk: { requests, requestsPerSec, seconds },
+    cpu: {
+      budgetMs: Math.round(wallMs * cores.length),
+      serverMs,
+      wrkMs,
+      consumerMs,
+      consumerThreadsMs,
+      otherMs: Math.max(0, busyMs - serverMs - wrkMs - consumerMs),
+      idleMs: sum(cores.map((c) => c.idleMs)),
+      cores,
+    },
+  };
+}
+
+interface WrkResult {
+  ingress: number;
+  egress: number;
+  lost: number;
+  completeExchanges?: number;
+  lostExact?: boolean;
+}
+
+/**
+ * Bare, then each consumer attached in turn, then bare again: a machine load that drifts
+ * during the benchmark weighs on every side alike.
+ */
+export async function measureCompleteness(consumers: ConsumerCommand[], script: string, seconds: number, progress: (text: string) => void): Promise<CompletenessRow[]> {
+  const server = await NativeServer.start({ port: 0 });
+  const url = `${server.url}/customResponse`;
+  const rows: CompletenessRow[] = [];
+  try {
+    const bare = async () => rows.push({ key: 'bare', completeness: null, ...(await wrkRun(server, url, script, seconds, null)) });
+    progress(`demo server under wrk -t2 -c50, ${seconds} s: bare`);
+    await bare();
+    for (const consumer of consumers) {
+      progress(`demo server under wrk -t2 -c50, ${seconds} s: ${consumer.label} attached`);
+      const reader = LineProcess.spawn(consumer.label, consumer.command, [...consumer.args, '--pid', String(server.pid), '--count', consumer.key === 'runner' ? 'all' : '1000000000000']);
+      try {
+        await reader.waitForJson('ready', 180_000);
+        const run = await wrkRun(server, url, script, seconds, reader.pid);
+        reader.send('stop');
+        const result = await reader.waitForJson<WrkResult & { type: string }>('result', 60_000);
+        const captured = result.completeExchanges ?? Math.min(result.ingress, result.egress);
+        rows.push({
+          key: consumer.key,
+          ...run,
+          // Requests wrk sent just before its end can be served and captured without wrk
+          // counting them: a share over 100 % is 100 %.
+          completeness: Math.min(captured, run.wrk.requests) / run.wrk.requests,
+          captured,
+          ingress: result.ingress,
+          egress: result.egress,
+          lost: result.lost,
+          ...(result.lostExact === undefined ? {} : { lostExact: result.lostExact }),
+        });
+      } finally {
+        await reader.stop();
+      }
+    }
+    progress(`demo server under wrk -t2 -c50, ${seconds} s: bare again`);
+    await bare();
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
