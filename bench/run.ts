@@ -71,7 +71,7 @@ if (values.build) {
     // Type errors elsewhere in the tree still leave the JavaScript emitted; a missing file is caught below.
   }
 }
-if (!existsSync(path.join(packageRoot, 'dist', 'run', 'capture.js'))) {
+if (!existsSync(path.join(packageRoot, 'dist', 'capture', 'capture.js'))) {
   console.error('bench: the runner is not built (dist/ is missing): run `npm run build:ts`.');
   process.exit(2);
 }
