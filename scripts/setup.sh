@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what ebpf-workshop needs and builds it. Run from anywhere, as root:
+# Installs what ebpf-workshop needs and builds it. Run from anywhere:
 #
-#   sudo ./scripts/setup.sh
+#   ./scripts/setup.sh
+#
+# Installing packages needs root: run by a user, the script starts itself again with sudo
+# (and says so); run as root (a root login, a container, CI) it needs no sudo at all.
 #
 # - System packages through the distribution's package manager: BCC (library, headers,
 #   tools), kernel headers, a C/C++ toolchain with cmake and pkg-config, OpenSSL's headers
@@ -13,7 +16,7 @@
 #
 # Safe to rerun: packages already installed are not looked up again, so a rerun is fast and
 # works offline. It mounts nothing: the workshop mounts tracefs and prepares kernel headers
-# itself when it starts (`sudo npx ebpf-workshop doctor --fix` does it on demand).
+# itself when it starts (`npx ebpf-workshop doctor --fix` does it on demand).
 set -Eeuo pipefail
 
 step() { printf '==> %s\n' "$*"; }
@@ -29,7 +32,11 @@ on_error() {
 trap 'on_error "$LINENO" "$BASH_COMMAND" "$?"' ERR
 
 [[ $(uname -s) == Linux ]] || die "eBPF needs Linux; this is $(uname -s). Use a Linux VM."
-[[ $(id -u) -eq 0 ]] || die "run this as root: sudo $0"
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null 2>&1 || die "installing packages needs root, and sudo is not installed: run this as root (su -c '$0')"
+  printf '==> Installing packages needs root: running %s again with sudo\n' "$0"
+  exec sudo env "PATH=$PATH" "$0" "$@" # keeps a node installed for the user (nvm, fnm) on the PATH
+fi
 
 repo_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 release=$(uname -r)
@@ -226,7 +233,7 @@ as_build_user npm run build || die "the build failed (see above). If cmake canno
 # ---------------------------------------------------------------- check
 step "Checking the kernel side (ebpf-workshop doctor)"
 if node dist/cli.js doctor; then
-  step "Ready. Start the workshop with: sudo npx ebpf-workshop start"
+  step "Ready. Start the workshop with: npx ebpf-workshop start"
 else
   warn "setup finished, but doctor reports problems above: see docs/troubleshooting.md"
 fi

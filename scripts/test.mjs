@@ -4,11 +4,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+// Built by `pretest` (npm run build), like everything the tests run.
+import { onPath } from '../dist/util/elevate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
 const args = process.argv.slice(2);
-const child = spawn(process.execPath, [tapBin, ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
+// The live tests load programs into the kernel: as a user, the tests run under sudo (the build
+// before them, `pretest`, stayed the user's); as root, or without sudo, they run as they are.
+const sudo = process.getuid() !== 0 ? onPath('sudo') : null;
+if (sudo) process.stderr.write('the live tests load eBPF programs, which needs root: running the tests with sudo\n');
+const [command, commandArgs] = sudo ? [sudo, [process.execPath, tapBin, ...args]] : [process.execPath, [tapBin, ...args]];
+const child = spawn(command, commandArgs, { stdio: ['inherit', 'pipe', 'inherit'] });
 
 let tail = '';
 child.stdout.on('data', (chunk) => {

@@ -6,8 +6,11 @@ import { commands } from './commands/index.js';
 import { fail } from './commands/cliSupport.js';
 import { ensureNativeBuild } from './native/build.js';
 import { warmUpCompiler } from './engine/compilerProcess.js';
+import { elevateOrContinue } from './util/elevate.js';
 
 const COMPILING_COMMANDS = new Set(['start', 'run', 'check', 'demo', 'doctor']);
+/** These load programs into the kernel (doctor only when it fixes things): root, or sudo. */
+const needsRoot = (name: string, options: Record<string, unknown>) => ['start', 'run', 'check', 'demo'].includes(name) || (name === 'doctor' && options.fix === true);
 
 // A reader that goes away (`| head`) is not an error: stop quietly. process.exit runs the
 // shutdown registry's releases, so nothing stays attached.
@@ -35,6 +38,8 @@ for (const register of commands) register(program);
 // Every command stands on the native parts: build them first if this install lacks them.
 program.hook('preAction', async (_program, command) => {
   await ensureNativeBuild((step) => process.stderr.write(`… ${step}\n`));
+  // After the build, so a build it needed is made as the user, in their tree.
+  if (needsRoot(command.name(), command.opts())) elevateOrContinue();
   // These compile a program soon: start the compiler process now, while the rest loads.
   if (COMPILING_COMMANDS.has(command.name())) warmUpCompiler();
 });

@@ -19,7 +19,7 @@ function libbccCheck(): Check {
       id: 'libbcc',
       status: 'fail',
       detail: 'the native addon over libbcc is not built or cannot load',
-      fix: 'sudo ./scripts/setup.sh (or: npm run build)',
+      fix: './scripts/setup.sh (or: npm run build)',
     };
   }
   const parsed = parseVersion(version);

@@ -48,7 +48,7 @@ const environmentKey = () => JSON.stringify(compilerEnvironment());
 
 function start(): CompilerProcess {
   if (!existsSync(buildBinary)) {
-    throw new Error(`the compiler helper is not built (${buildBinary} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build:native\``);
+    throw new Error(`the compiler helper is not built (${buildBinary} is missing): run \`./scripts/setup.sh\` or \`npm run build:native\``);
   }
   const [ours, theirs] = addon().socketPair();
   let child: CompilerProcess['child'];

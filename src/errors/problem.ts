@@ -76,7 +76,7 @@ export function describeProblem(error: unknown): Problem {
     return { kind: 'environment', message: error.message, hint: 'run `sudo npx ebpf-workshop doctor`', location: null, raw: null };
   }
   if (error instanceof NativeBuildError) {
-    return { kind: 'environment', message: error.message, hint: 'sudo ./scripts/setup.sh', location: null, raw: error.output };
+    return { kind: 'environment', message: error.message, hint: './scripts/setup.sh', location: null, raw: error.output };
   }
   if (error instanceof NativeServerError) {
     return { kind: 'environment', message: error.message, hint: null, location: null, raw: null };

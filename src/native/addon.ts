@@ -18,7 +18,7 @@ export function addon(): Addon {
   const file = path.join(packageRoot, 'build', 'Release', 'bcc_addon.node');
   if (!statSync(file, { throwIfNoEntry: false })) {
     throw new Error(
-      `the native addon is not built (${file} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build\``,
+      `the native addon is not built (${file} is missing): run \`./scripts/setup.sh\` or \`npm run build\``,
     );
   }
   loaded = createRequire(import.meta.url)(file) as Addon;

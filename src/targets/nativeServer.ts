@@ -46,7 +46,7 @@ export const NativeServer = {
     const binary = NativeServer.binary();
     if (!existsSync(binary)) {
       throw new NativeServerError(
-        `the demo server is not built (${binary} is missing): run \`sudo ./scripts/setup.sh\` or \`npm run build\``,
+        `the demo server is not built (${binary} is missing): run \`./scripts/setup.sh\` or \`npm run build\``,
       );
     }
     const host = opts.host ?? '127.0.0.1';
