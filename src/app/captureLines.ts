@@ -10,10 +10,14 @@ export interface Segment {
   text: string;
   tone?: Tone;
   bold?: boolean;
+  inverse?: boolean;
 }
 
 export interface CaptureLine {
   key: string;
+  /** The connection row it belongs to, and which of its cells it shows (-1: the whole connection). */
+  row: string;
+  cell: number;
   left: Segment[];
   right: Segment[];
 }
@@ -71,7 +75,7 @@ function expectedSide(cell: CellPair, width: number): Segment[] {
 /** Levels 1–3: every event on its own line, the two sides aligned. */
 export function eventLines(rows: ConnectionRow[], width: number): CaptureLine[] {
   return rows.flatMap((row) =>
-    row.cells.map((cell, i) => ({ key: `${row.key}:${i}`, left: learnerSide(cell, width), right: expectedSide(cell, width) })),
+    row.cells.map((cell, i) => ({ key: `${row.key}:${i}`, row: row.key, cell: i, left: learnerSide(cell, width), right: expectedSide(cell, width) })),
   );
 }
 
@@ -98,19 +102,27 @@ function chain(stages: ConnectionRow['stages'], fd: number | null, mine: boolean
   return segments;
 }
 
+/** The chain tightened (`fd 4 open→request→…`) when it does not fit the column. */
+function fit(segments: Segment[], width: number): Segment[] {
+  if (segments.reduce((n, s) => n + s.text.length, 0) <= width) return segments;
+  return segments.map((s) => ({ ...s, text: s.text === ' → ' ? '→' : s.text.replace(/ {2}$/, ' ') }));
+}
+
 /** Level 4: each connection's timeline, a missing stage flagged, then its payloads. */
 export function timelineLines(rows: ConnectionRow[], width: number): CaptureLine[] {
   return rows.flatMap((row) => {
     const fd = row.expected?.fd ?? row.learner?.fd ?? null;
     const head: CaptureLine = {
       key: `${row.key}:chain`,
-      left: row.expected ? chain(row.stages, row.learner ? fd : null, true) : [{ text: `fd ${fd}  (not seen by solution.c)`, tone: 'muted' }],
-      right: row.expected ? chain(row.stages, fd, false) : [],
+      row: row.key,
+      cell: -1,
+      left: row.expected ? fit(chain(row.stages, row.learner ? fd : null, true), width) : [{ text: `fd ${fd}  (not seen by solution.c)`, tone: 'muted' }],
+      right: row.expected ? fit(chain(row.stages, fd, false), width) : [],
     };
     const payloads = row.cells
       .map((cell, i) => ({ cell, i }))
       .filter(({ cell }) => cell.kind === 'data')
-      .map(({ cell, i }) => ({ key: `${row.key}:${i}`, left: indent(learnerSide(cell, width - 2)), right: indent(expectedSide(cell, width - 2)) }));
+      .map(({ cell, i }) => ({ key: `${row.key}:${i}`, row: row.key, cell: i, left: indent(learnerSide(cell, width - 2)), right: indent(expectedSide(cell, width - 2)) }));
     return [head, ...payloads];
   });
 }

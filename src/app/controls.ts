@@ -9,6 +9,8 @@ export interface WorkshopControls {
   nextLevel(): void;
   revealHint(): number;
   solutionText(level?: number): string;
+  /** The file as the level starts (the previous level's finished file, or the starting file). */
+  levelStartText(level?: number): string;
   resetLevel(): string;
   readonly traffic: {
     sendOne(): Promise<void>;

@@ -10,6 +10,9 @@ import { watch, type FSWatcher } from 'chokidar';
 
 export type WatchMode = 'events' | 'polling';
 
+/** How long the file must stay missing before that is reported. */
+const GONE_MS = 600;
+
 export interface FileWatcherOptions {
   /** Start polling straight away (--poll). */
   poll?: boolean;
@@ -97,7 +100,7 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
     this.timer = setInterval(() => {
       const now = signature(this.file);
       // A change already waiting out its debounce is not put back by the next poll.
-      if (now !== null && now !== this.reported && !this.debounce) this.schedule();
+      if (now !== this.reported && !this.debounce) this.schedule();
     }, this.pollMs).unref();
     this.emit('mode', 'polling', why);
   }
@@ -132,12 +135,25 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
     this.debounce = setTimeout(() => {
       this.debounce = null;
       const now = signature(this.file);
-      if (now === null) return; // gone for now; the rename that follows reports again
+      if (now === null) return this.goneLater();
       if (now === this.reported) return; // touched without a change we can see (or already reported)
       this.reported = now;
       this.unreported = null;
       this.emit('change');
     }, this.debounceMs);
+  }
+
+  /**
+   * The file is not there: between an editor's unlink and its rename, or deleted. Still
+   * gone a moment later, that is reported as a change (the check then says it is gone).
+   */
+  private goneLater(): void {
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      if (signature(this.file) !== null || this.reported === null) return; // back (a save), or already told
+      this.reported = null;
+      this.emit('change');
+    }, GONE_MS);
   }
 
   async close(): Promise<void> {

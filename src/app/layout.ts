@@ -1,5 +1,21 @@
 // How the full screen is shared out. The frame is one row shorter than the terminal: Ink
 // clears the whole screen before every frame that fills it, which flickers.
+//
+// The instructions get every row the main band (the capture, or the diagnostics beside the
+// expected capture) does not use, the main band at most a third of them — unless the
+// capture has the focus (Tab), then it takes all but a few lines of instructions.
+
+export type Focus = 'instructions' | 'capture';
+
+export interface LayoutNeeds {
+  /** Rows the main band would use if it had them. */
+  mainWanted: number;
+  /** Rows it must have even so (a diagnosis and its hint, whole). */
+  mainEssential?: number;
+  /** Rows of the verdict line(s) under the main band (they wrap). */
+  footer?: number;
+  focus?: Focus;
+}
 
 export interface WorkshopLayout {
   width: number;
@@ -8,18 +24,38 @@ export interface WorkshopLayout {
   top: number;
   /** Rows of the main band: the capture columns or the diagnostics. */
   main: number;
+  footer: number;
   levelsWidth: number;
   instructionsWidth: number;
+  /** The level list shows numbers only (titles are in the instructions' heading). */
+  compactLevels: boolean;
 }
 
-/** Rows always taken: header, watch status, verdict, traffic, keys. */
-const FIXED_ROWS = 5;
+/** Rows always taken besides the footer: header, watch status, traffic, keys. */
+const FIXED_ROWS = 4;
+/** The top band never shrinks below this: borders, title and four lines of text. */
+const MIN_TOP = 7;
+const MIN_MAIN = 3;
 
-export function workshopLayout(columns: number, rows: number): WorkshopLayout {
+export function workshopLayout(columns: number, rows: number, needs: LayoutNeeds = { mainWanted: Infinity }): WorkshopLayout {
   const width = Math.max(40, columns);
   const height = Math.max(16, rows - 1);
-  const body = height - FIXED_ROWS;
-  const top = Math.max(7, Math.min(body - 6, Math.round(body * 0.45)));
-  const levelsWidth = width >= 110 ? 34 : width >= 90 ? 30 : 24;
-  return { width, height, top, main: body - top, levelsWidth, instructionsWidth: width - levelsWidth };
+  const footer = Math.max(1, Math.min(needs.footer ?? 1, 4));
+  const body = height - FIXED_ROWS - footer;
+  const most = body - MIN_TOP;
+  let main: number;
+  if (needs.focus === 'capture') main = most;
+  else {
+    const share = Math.max(5, Math.round(body / 3));
+    main = Math.max(MIN_MAIN, Math.min(needs.mainWanted, Math.max(share, needs.mainEssential ?? 0)));
+  }
+  main = Math.max(MIN_MAIN, Math.min(main, most));
+  const compactLevels = width < 100;
+  const levelsWidth = compactLevels ? 9 : width >= 110 ? 34 : 30;
+  return { width, height, top: body - main, main, footer, levelsWidth, instructionsWidth: width - levelsWidth, compactLevels };
+}
+
+/** The scroll position kept within the text. */
+export function clampTop(top: number, lineCount: number, height: number): number {
+  return Math.max(0, Math.min(top, Math.max(0, lineCount - height)));
 }

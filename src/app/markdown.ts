@@ -23,9 +23,18 @@ const FENCE = /^\s*```/;
 const HEADING = /^(#{1,6})\s+(.*)$/;
 const ITEM = /^(\s*)([-*+]|\d+\.)\s+(.*)$/;
 
+/**
+ * Text between `<!-- cli -->` and `<!-- /cli -->` is for readers at the command line (how to
+ * run `check` by hand); the app checks on every save, so it leaves that text out. Other
+ * HTML comments are left out too.
+ */
+export function appText(markdown: string): string {
+  return markdown.replace(/<!--\s*cli\s*-->[\s\S]*?<!--\s*\/cli\s*-->\n?/g, '').replace(/<!--[\s\S]*?-->\n?/g, '');
+}
+
 export function parseBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
-  const lines = markdown.replace(/\r\n/g, '\n').split('\n');
+  const lines = appText(markdown).replace(/\r\n/g, '\n').split('\n');
   let i = 0;
   while (i < lines.length) {
     const line = lines[i]!;
@@ -87,58 +96,128 @@ export function inlineSpans(text: string, base: SpanKind = 'text'): Span[] {
 
 /** Word-wraps spans to `width` columns; `indent` starts every line after the first. */
 export function wrapSpans(spans: Span[], width: number, indent = ''): Line[] {
-  const lines: Line[] = [];
-  let line: Line = [];
+  return wrapPieces(spans, width, indent ? { text: indent, kind: 'text' } : null);
+}
+
+/** Two pieces of a line that differ only in their text (so they can be joined). */
+function alike(a: { text: string }, b: { text: string }): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  keys.delete('text');
+  return [...keys].every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
+}
+
+/**
+ * Word-wraps styled pieces of text (markdown spans, coloured segments) to `width` columns,
+ * each piece keeping its style; `indent` starts every line after the first. A word longer
+ * than a line is cut.
+ */
+export function wrapPieces<T extends { text: string }>(pieces: T[], width: number, indent: T | null = null): T[][] {
+  const lines: T[][] = [];
+  const margin = indent?.text.length ?? 0;
+  let line: T[] = [];
   let used = 0;
-  const push = (text: string, kind: SpanKind) => {
+  const push = (text: string, piece: T) => {
     const previous = line[line.length - 1];
-    if (previous && previous.kind === kind) previous.text += text;
-    else line.push({ text, kind });
+    if (previous && alike(previous, piece)) previous.text += text;
+    else line.push({ ...piece, text });
     used += text.length;
   };
   const newLine = () => {
     lines.push(line);
-    line = indent ? [{ text: indent, kind: 'text' }] : [];
-    used = indent.length;
+    line = indent ? [{ ...indent }] : [];
+    used = margin;
   };
-  for (const span of spans) {
-    // Words keep their trailing space; a word longer than a line is cut.
-    for (const word of span.text.match(/\S+\s*|\s+/g) ?? []) {
+  for (const piece of pieces) {
+    for (const word of piece.text.match(/\S+\s*|\s+/g) ?? []) {
       let rest = word;
       while (rest.length > 0) {
         const visible = rest.trimEnd().length;
         if (used + visible <= width) {
-          push(rest.slice(0, Math.max(0, Math.min(rest.length, width - used))), span.kind);
+          push(rest.slice(0, Math.max(0, Math.min(rest.length, width - used))), piece);
           rest = '';
-        } else if (used > indent.length) {
+        } else if (used > margin) {
           newLine();
           rest = rest.trimStart();
         } else {
           const room = Math.max(1, width - used);
-          push(rest.slice(0, room), span.kind);
+          push(rest.slice(0, room), piece);
           rest = rest.slice(room);
           if (rest) newLine();
         }
       }
     }
   }
-  if (line.length > 0 && !(line.length === 1 && line[0]!.text === indent && indent)) lines.push(line);
+  if (line.length > 0 && !(indent && line.length === 1 && line[0]!.text === indent.text)) lines.push(line);
   return lines.map(trimLineEnd);
 }
 
-function trimLineEnd(line: Line): Line {
+function trimLineEnd<T extends { text: string }>(line: T[]): T[] {
   const last = line[line.length - 1];
   if (last) last.text = last.text.trimEnd();
   return line.filter((s) => s.text.length > 0);
 }
 
-/** A code line longer than the view, cut; the pieces after the first are indented. */
-function cut(text: string, width: number): string[] {
+/** C tokens (a word, a number, a literal, a two-character operator), spaces, or any one character. */
+const CODE_TOKEN = /\s+|[A-Za-z_0-9]+|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|->|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||::|./g;
+
+/**
+ * A code line longer than the view, broken between tokens — at a space where one fits, else
+ * between two tokens, inside a token only when it alone is wider than the view. The pieces
+ * after the first are indented deeper than the line itself.
+ */
+export function breakCode(source: string, width: number): string[] {
+  let text = source;
   if (text.length <= width) return [text];
-  const parts = [text.slice(0, width)];
-  const rest = Math.max(1, width - 4);
-  for (let at = width; at < text.length; at += rest) parts.push(`    ${text.slice(at, at + rest)}`);
+  // Indentation deeper than half the view (a continued argument list) shifts left.
+  if (/^\s*/.exec(text)![0].length > width / 2) text = ' '.repeat(Math.floor(width / 4)) + text.trimStart();
+  if (text.length <= width) return [text];
+  const lead = /^\s*/.exec(text)![0];
+  const indent = lead.length + 4 <= width / 2 ? `${lead}    ` : ' '.repeat(Math.min(4, Math.floor(width / 4)));
+  const parts: string[] = [];
+  let line: string[] = [];
+  const length = (tokens: string[]) => tokens.join('').length;
+  const flush = (tokens: string[]) => {
+    parts.push(tokens.join('').trimEnd());
+    line = [indent];
+  };
+  for (const token of text.match(CODE_TOKEN) ?? []) {
+    if (length(line) + token.trimEnd().length <= width) {
+      line.push(token);
+      continue;
+    }
+    if (/^\s+$/.test(token)) {
+      flush(line); // the break takes the place of the space
+      continue;
+    }
+    // Break at the line's last space (after its indentation) if there is one.
+    let space = line.length - 1;
+    while (space > 0 && !/^\s+$/.test(line[space]!)) space--;
+    if (space > 0) {
+      const carried = line.slice(space + 1);
+      flush(line.slice(0, space));
+      line.push(...carried);
+    } else if (line.join('').trim() !== '') flush(line);
+    if (length(line) + token.length > width && line.length > 1) flush(line);
+    // A token that fits the view but not after the indentation goes without it.
+    if (length(line) + token.length > width && token.length <= width) line = [];
+    let rest = token;
+    while (length(line) + rest.length > width) {
+      const room = Math.max(1, width - length(line));
+      flush([...line, rest.slice(0, room)]);
+      rest = rest.slice(room);
+    }
+    line.push(rest);
+  }
+  if (line.join('').trim() !== '') parts.push(line.join('').trimEnd());
   return parts;
+}
+
+/** Plain text word-wrapped to `width` columns; `indent` starts every line after the first. */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  return text.split('\n').flatMap((paragraph) => {
+    const lines = wrapSpans([{ text: paragraph, kind: 'text' }], Math.max(indent.length + 4, width), indent).map(lineText);
+    return lines.length ? lines : [''];
+  });
 }
 
 /** The whole document as lines no wider than `width`. */
@@ -169,7 +248,7 @@ export function renderMarkdown(markdown: string, width: number): Line[] {
         blank();
         for (const line of block.lines) {
           const expanded = `  ${line.replace(/\t/g, '  ')}`;
-          for (const part of cut(expanded, w)) out.push([{ text: part, kind: 'codeBlock' }]);
+          for (const part of breakCode(expanded, w)) out.push([{ text: part, kind: 'codeBlock' }]);
         }
         break;
       case 'table':

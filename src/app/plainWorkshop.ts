@@ -1,12 +1,14 @@
 // The workshop without the full screen (no TTY, or --plain): the same WorkshopSession, reported
 // line by line. Each connection is printed once it has settled, your sniffer's lines beside
 // the expected ones (`both` where they agree). On a terminal, commands are typed as lines
-// (r, a, +, -, n, h, a level's number, q); without one, traffic is automatic.
+// (the key table's plain commands: r, a, +, -, n, h, a level's number, q); without one,
+// traffic is automatic.
 import readline from 'node:readline';
 import { diffCaptures, type ConnectionRow } from './captureDiff.js';
 import { eventLines, timelineLines, type Segment } from './captureLines.js';
 import { codeExcerpt } from './codeExcerpt.js';
-import { hintLines } from './components/HintsPanel.js';
+import { hintLines } from './hintText.js';
+import { keyTable, matchPlain, plainCommands } from './keys.js';
 import { GRACE_MS, type WorkshopSession, type WorkshopSnapshot } from './workshopSession.js';
 
 const WIDTH = 100;
@@ -53,25 +55,25 @@ export function runPlain(workshop: WorkshopSession, options: PlainOptions = {}):
   const quitRequested = new Promise<void>((resolve) => {
     if (!options.commands) return;
     rl = readline.createInterface({ input: process.stdin });
-    const levels = workshop.store.getSnapshot().levels.length;
-    out(`commands: r request, a auto on/off, + / - size, 0-${levels - 1} level, n next level, h hint, q quit (then Enter)`);
+    const table = keyTable(workshop.store.getSnapshot().levels.length);
+    out(plainCommands(table));
     rl.on('line', (line) => {
       const command = line.trim();
-      if (command === 'q') return resolve();
-      if (command === 'r') void workshop.traffic.sendOne();
-      else if (command === 'a') workshop.traffic.toggleAuto();
-      else if (command === '+') workshop.traffic.resize(1);
-      else if (command === '-') workshop.traffic.resize(-1);
-      else if (command === 'n') workshop.nextLevel();
-      else if (/^[0-9]+$/.test(command)) workshop.setLevel(Number(command));
-      else if (command === 'h') {
-        const snap = workshop.store.getSnapshot();
-        const shown = workshop.revealHint();
+      const binding = matchPlain(table, command);
+      if (binding?.id === 'quit') return resolve();
+      if (!binding) {
+        if (command) out(`unknown command "${command}"`);
+        return;
+      }
+      const snap = workshop.store.getSnapshot();
+      const result = binding.run?.({ session: workshop, level: snap.level, input: command });
+      if (binding.id === 'hint') {
+        const shown = Number(result); // how many hints are revealed now
         const level = snap.levels[snap.level]!;
         const lines = hintLines(level.hints, shown, WIDTH);
         const from = hintLines(level.hints, shown - 1, WIDTH).length - 2;
         for (const l of lines.slice(shown > 1 ? from : 0)) out(l.text);
-      } else if (command) out(`unknown command "${command}"`);
+      }
     });
   });
   return {

@@ -3,7 +3,7 @@
 // sniffer), traffic, and the level's live checks over what the learner's program captures.
 // The full-screen app and the line-by-line mode both drive one of these and render its
 // snapshots; nothing here knows about the terminal.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Exchange } from '../capture/connectionTracker.js';
@@ -22,6 +22,7 @@ import { hooksUpTo, levelOf, levelStartFile, type Track } from '../tracks/tracks
 import { markCompleted, readProgress } from '../tracks/progress.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
 import { AttachedProgram } from './attachedProgram.js';
+import { adviseInApp } from './session/advice.js';
 import { ConnectionLog } from './connectionLog.js';
 import { FileWatcher, type WatchMode } from './fileWatcher.js';
 import { ThrottledStore } from './store.js';
@@ -212,7 +213,7 @@ export class WorkshopSession {
       this.watcher.start();
       this.phase = 'ready';
       this.setStep('ready');
-      this.enterLevel(this.level, `level ${this.level}`);
+      this.enterLevel(this.level, 'first check');
       if (this.options.autoTraffic) this.traffic.setAuto(true);
     } catch (e) {
       this.phase = 'failed';
@@ -230,7 +231,7 @@ export class WorkshopSession {
 
   setLevel(id: number): void {
     if (this.phase !== 'ready' || id === this.level || id < 0 || id >= this.levels.length) return;
-    this.enterLevel(id, `level ${id}`);
+    this.enterLevel(id, 'new level');
   }
 
   /** The level after the current one (after a pass, `n`). */
@@ -295,6 +296,9 @@ export class WorkshopSession {
   private dispatch(event: WatchEvent): void {
     // A new version of the file has to pass again before it is shown as passing.
     if (event.type === 'change') this.passedLevel = null;
+    if (event.type === 'checked' && !event.ok) {
+      event = { ...event, ...adviseInApp({ checks: event.checks, problem: event.problem ?? null }, this.options.file, existsSync(this.absFile)) };
+    }
     const { state, effects } = watchReducer(this.watch, event);
     this.watch = state;
     for (const effect of effects) void this.check(effect.generation);
@@ -441,6 +445,10 @@ export class WorkshopSession {
     return readFileSync(levelOf(this.track, level).step, 'utf8');
   }
 
+  levelStartText(level = this.level): string {
+    return readFileSync(levelStartFile(this.track, level), 'utf8');
+  }
+
   /**
    * Puts the learner's file back to where this level starts (the previous level's finished
    * file, or clean.c), keeping what they had as `<file>.bak-<time>`. The watch picks it up.
@@ -448,18 +456,21 @@ export class WorkshopSession {
   resetLevel(now = new Date()): string {
     const start = levelStartFile(this.track, this.level);
     const backup = `${this.options.file}.bak-${timestamp(now)}`;
+    const kept = existsSync(this.absFile); // it may be gone: then there is nothing to keep
     try {
       // A new file (never through a link there), then clean.c written in place, so it keeps its
-      // owner and the editor's hold on it (never through a link either).
-      createFile(path.resolve(backup), readFileSync(this.absFile));
-      overwriteFile(this.absFile, readFileSync(start));
+      // owner and the editor's hold on it (never through a link either); or, gone, made anew.
+      if (kept) {
+        createFile(path.resolve(backup), readFileSync(this.absFile));
+        overwriteFile(this.absFile, readFileSync(start));
+      } else createFile(this.absFile, readFileSync(start));
     } catch (e) {
       if (!(e instanceof LearnerFileError)) throw e;
       this.notice = `${this.options.file} was not reset: ${e.message}`;
       this.changed();
       return '';
     }
-    this.notice = `${this.options.file} is back at the start of level ${this.level}; your version is in ${backup}`;
+    this.notice = `${this.options.file} is back at the start of level ${this.level}${kept ? `; your version is in ${backup}` : ''}`;
     this.changed();
     return backup;
   }

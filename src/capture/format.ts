@@ -2,15 +2,15 @@
 // for scripts. Payloads are shown as text with control characters made visible.
 import type { Exchange } from './connectionTracker.js';
 import type { CaptureEvent, ClientAddress } from './events.js';
-import { terminalSafe } from '../util/terminalText.js';
+import { glyphs, visibleLines } from './visibleBytes.js';
 
 export function payloadText(bytes: Buffer): string {
   return bytes.toString('latin1');
 }
 
-/** One line, line ends as ⏎ and other control bytes as visible codes: `POST / HTTP/1.1⏎Host: …`. */
+/** A summary on one line, control bytes visible (`POST / HTTP/1.1⏎Host: …`), cut at `max`. */
 export function oneLine(bytes: Buffer, max = 120): string {
-  const text = terminalSafe(payloadText(bytes).replace(/\r\n/g, '⏎'));
+  const text = glyphs(bytes).map((g) => g.text).join('');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -27,13 +27,13 @@ export function eventLine(event: CaptureEvent): string {
     case 'close':
       return `[close] ${who}`;
     case 'data':
-      return `[${event.direction === 'ingress' ? 'in' : 'out'}]${event.direction === 'ingress' ? '    ' : '   '}${who}  ${event.size} bytes  ${oneLine(event.payload)}`;
+      // The whole payload, as the tutorial's runner printed it.
+      return `[${event.direction === 'ingress' ? 'in' : 'out'}]${event.direction === 'ingress' ? '    ' : '   '}${who}  ${event.size} bytes\n${indent(event.payload)}`;
   }
 }
 
 function indent(bytes: Buffer): string {
-  return terminalSafe(payloadText(bytes).replace(/\r\n/g, '\n'), { keepNewlines: true, keepTabs: true })
-    .split('\n')
+  return visibleLines(bytes)
     .map((line) => `    ${line}`)
     .join('\n');
 }

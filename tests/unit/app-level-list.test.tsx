@@ -21,7 +21,7 @@ t.test('done, current and ahead are told apart by their marks', async (t) => {
   unmount();
 });
 
-t.test('a current level already done says so; long titles are cut to the width', async (t) => {
+t.test('a current level already done says so; too narrow for titles, the numbers alone', async (t) => {
   const { lastFrame, unmount } = render(<LevelList levels={levels} current={1} completed={[0, 1]} width={16} />);
   const lines = lastFrame()!.split('\n');
   t.match(lines[1], /^▶ 1 /);

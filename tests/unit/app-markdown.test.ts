@@ -1,5 +1,5 @@
 import t from 'tap';
-import { inlineSpans, lineText, parseBlocks, renderMarkdown, wrapSpans } from '../../src/app/markdown.js';
+import { breakCode, inlineSpans, lineText, parseBlocks, renderMarkdown, wrapSpans } from '../../src/app/markdown.js';
 import { instructionsText, loadTrack } from '../../src/tracks/tracks.js';
 
 t.test('blocks: headings, paragraphs joined, list items with continuations, fences, tables', async (t) => {
@@ -68,4 +68,24 @@ t.test('every level\'s instructions render within the width, code kept verbatim'
 t.test('a table lines its columns up', async (t) => {
   const lines = renderMarkdown('| call | what |\n| --- | --- |\n| `read` | reads |\n| `accept4` | takes |', 80).map(lineText);
   t.same(lines, ['call     what', 'read     reads', 'accept4  takes']);
+});
+
+t.test('command-line-only text is left out of the app: no `check` command in the instructions it shows', async (t) => {
+  t.same(renderMarkdown('before\n\n<!-- cli -->\nrun `check` by hand\n<!-- /cli -->\n\nafter', 40).map(lineText), ['before', '', 'after']);
+  for (const level of loadTrack().levels) {
+    const shown = renderMarkdown(instructionsText(level), 100).map(lineText).join('\n');
+    t.notMatch(shown, /ebpf-workshop check/, `level ${level.id}: the app checks on every save; it does not send the learner to a shell`);
+    t.match(shown, /Save your file/, `level ${level.id}: says the app checks on save`);
+  }
+});
+
+t.test('code blocks break between tokens, never inside one', async (t) => {
+  const code = '  int syscall__probe_entry_accept4(struct pt_regs* ctx, int sockfd, struct sockaddr* addr, size_t* addrlen, int flags) {';
+  for (const width of [30, 40, 56, 80]) {
+    const pieces = breakCode(code, width);
+    t.ok(pieces.every((p) => p.length <= width), `at ${width}: every piece fits`);
+    const tokens = (s: string) => s.match(/[A-Za-z_0-9]+|->|\S/g) ?? [];
+    t.same(pieces.flatMap(tokens), tokens(code), `at ${width}: the same tokens, none split`);
+  }
+  t.same(breakCode('    bpf_probe_read(&event.msg, event.msg_size, args->buf);', 40), ['    bpf_probe_read(&event.msg,', '        event.msg_size, args->buf);']);
 });

@@ -61,6 +61,7 @@ function fake(snap: WorkshopSnapshot) {
       return current.hintsShown;
     },
     solutionText: (level) => `// the solution of level ${level}\nint x;`,
+    levelStartText: () => 'int x;',
     resetLevel: () => {
       calls.push('reset');
       return 'clean.c.bak-1';
@@ -78,12 +79,23 @@ function fake(snap: WorkshopSnapshot) {
   return { controls, calls, update };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
+/** Lets a key press be rendered: until the frame changes (a loaded machine renders slowly), or 400 ms. */
+let frameOf: () => string | undefined = () => undefined;
+async function tick() {
+  const before = frameOf();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  for (let waited = 30; frameOf() === before && waited < 400; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+function rendered(tree: Parameters<typeof render>[0]) {
+  const instance = render(tree);
+  frameOf = instance.lastFrame;
+  return instance;
+}
 
 t.test('the whole screen fits the terminal, with the keys on it', async (t) => {
   const { controls } = fake(snapshot());
   const quits: number[] = [];
-  const { lastFrame, unmount } = render(<WorkshopApp workshop={controls} onQuit={() => quits.push(1)} />);
+  const { lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => quits.push(1)} />);
   const frame = lastFrame()!;
   const lines = frame.split('\n');
   t.ok(lines.length <= 23, `${lines.length} rows for a 24-row terminal`);
@@ -99,7 +111,7 @@ t.test('the whole screen fits the terminal, with the keys on it', async (t) => {
 t.test('keys reach the workshop: traffic, levels, hints, quit', async (t) => {
   const { controls, calls } = fake(snapshot());
   let quit = 0;
-  const { stdin, lastFrame, unmount } = render(<WorkshopApp workshop={controls} onQuit={() => quit++} />);
+  const { stdin, lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => quit++} />);
   for (const key of ['r', 'a', '+', '-', '3', '\u001b[C', '\u001b[D', 'n']) {
     stdin.write(key);
     await tick();
@@ -120,7 +132,7 @@ t.test('keys reach the workshop: traffic, levels, hints, quit', async (t) => {
 
 t.test('the solution and a reset are asked first; any other key says no', async (t) => {
   const { controls, calls } = fake(snapshot());
-  const { stdin, lastFrame, unmount } = render(<WorkshopApp workshop={controls} onQuit={() => {}} />);
+  const { stdin, lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
   stdin.write('s');
   await tick();
   t.match(lastFrame()!, /Show the solution of level 2\?/);
@@ -147,7 +159,7 @@ t.test('the solution and a reset are asked first; any other key says no', async 
 
 t.test('a broken file shows its diagnostic instead of the columns; a pass offers the next level', async (t) => {
   const { controls, update } = fake(snapshot());
-  const { lastFrame, unmount } = render(<WorkshopApp workshop={controls} onQuit={() => {}} />);
+  const { lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
   update({
     watch: { ...initialWatchState, status: 'broken', generation: 2, checks: [fail('compile', 'compiles', 'expected \';\' after expression', { location: { file: 'clean.c', line: 2, column: 5 } })] },
     source: 'int a;\nint b\nint c;',
@@ -165,7 +177,7 @@ t.test('a broken file shows its diagnostic instead of the columns; a pass offers
 
 t.test('help lists every key', async (t) => {
   const { controls } = fake(snapshot());
-  const { stdin, lastFrame, unmount } = render(<WorkshopApp workshop={controls} onQuit={() => {}} />);
+  const { stdin, lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
   stdin.write('?');
   await tick();
   for (const key of ['send one request', 'automatic traffic', 'a hint', 'quit: everything detached']) t.match(lastFrame()!, key);
@@ -181,5 +193,39 @@ t.test('the key bar shrinks to fit and keeps q quit', async (t) => {
   const { lastFrame, unmount } = render(<KeyBar keys={keys} width={80} />);
   t.ok(lastFrame()!.length <= 80, lastFrame()!);
   t.match(lastFrame()!, /q quit$/);
+  unmount();
+});
+
+t.test('while the file fails, its problems stand beside the expected capture, which stays live', async (t) => {
+  const expectedLog = new ConnectionLog();
+  expectedLog.add([
+    { type: 'open', timestampNs: 1, pid: 9, fd: 4, client: { family: 'ipv4', address: '127.0.0.1', port: 40001 } },
+    { type: 'data', timestampNs: 2, pid: 9, fd: 4, direction: 'ingress', size: 40, payload: Buffer.from('POST /customResponse HTTP/1.1\r\n\r\n{"size": 50}') },
+  ]);
+  const { controls } = fake(
+    snapshot({
+      watch: { ...initialWatchState, status: 'broken', generation: 2, checks: [fail('compile', 'compiles', 'expected \';\' after expression', { location: { file: 'clean.c', line: 2, column: 5 } })] },
+      source: 'int a;\nint b\nint c;',
+      expectedLog,
+      captureVersion: 1,
+    }),
+  );
+  const { lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
+  const frame = lastFrame()!;
+  t.match(frame, /✗ clean\.c:2:5/);
+  t.match(frame, /│ Expected \(solution\.c\)/);
+  t.match(frame, /│ in +POST \/customResponse/, 'the request under Expected');
+  unmount();
+});
+
+t.test('the solution marks what the level adds', async (t) => {
+  const { controls } = fake(snapshot());
+  const { stdin, lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
+  stdin.write('s');
+  await tick();
+  stdin.write('y');
+  await tick();
+  t.match(lastFrame()!, /\+│ \/\/ the solution of level 2/, 'the added line marked +');
+  t.match(lastFrame()!, / {2}│ int x;/, 'the line it had before, unmarked');
   unmount();
 });

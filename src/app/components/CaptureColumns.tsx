@@ -1,10 +1,12 @@
-// `Your sniffer` | `Expected`: what the learner's program captured beside what solution.c,
+// `Your sniffer` | `Expected`: what the learner's program captured beside what the reference,
 // attached at the same level, captured from the same requests. The newest lines are at the
-// bottom; only what fits is rendered.
+// bottom; only what fits is rendered. A selected line (the capture in focus) is shown
+// inverted and kept in view. CaptureSide is one column alone: the expected capture while
+// the learner's file fails.
 import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { diffCaptures } from '../captureDiff.js';
-import { eventLines, timelineLines, type CaptureLine } from '../captureLines.js';
+import { eventLines, timelineLines, type CaptureLine, type Segment } from '../captureLines.js';
 import type { Connection } from '../connectionLog.js';
 import { tone } from '../theme.js';
 import { SegmentText } from './SegmentText.js';
@@ -23,19 +25,39 @@ export interface CaptureColumnsProps {
   /** What to show while neither side has anything. */
   empty: string;
   now?: number;
+  /** The lines, when the caller has worked them out already. */
+  lines?: CaptureLine[];
+  /** The key of the selected line. */
+  selected?: string | null;
 }
+
+/**
+ * The window of `count` lines to show: the newest, starting no later than the newest
+ * connection's first line (so a short window shows how it began), unless the selected line
+ * is above them.
+ */
+export function visibleWindow(lines: CaptureLine[], count: number, selected: string | null = null): CaptureLine[] {
+  const at = selected ? lines.findIndex((l) => l.key === selected) : -1;
+  const newest = lines.findIndex((l) => l.row === lines.at(-1)?.row);
+  const start = Math.max(0, Math.min(lines.length - count, newest));
+  const from = at >= 0 && (at < start || at >= start + count) ? at : start;
+  return lines.slice(from, from + count);
+}
+
+const highlight = (segments: Segment[]) => segments.map((s) => ({ ...s, inverse: true }));
 
 export function CaptureColumns(props: CaptureColumnsProps) {
   const { width, height, timeline } = props;
   const columnWidth = Math.max(10, Math.floor((width - 3) / 2));
   const now = props.now ?? Date.now();
-  const lines = useMemo<CaptureLine[]>(() => {
+  const computed = useMemo<CaptureLine[] | null>(() => {
+    if (props.lines) return null;
     const rows = diffCaptures(props.learner, props.expected, { now });
     return timeline ? timelineLines(rows, columnWidth) : eventLines(rows, columnWidth);
     // `version` stands for the logs' contents; `now` moves "waiting" to "missing".
-  }, [props.learner, props.expected, props.version, timeline, columnWidth, Math.floor(now / 250)]);
-  const bodyHeight = Math.max(1, height - 2);
-  const shown = lines.slice(-bodyHeight);
+  }, [props.lines, props.learner, props.expected, props.version, timeline, columnWidth, Math.floor(now / 250)]);
+  const lines = props.lines ?? computed!;
+  const shown = visibleWindow(lines, Math.max(1, height - 2), props.selected);
 
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -54,17 +76,49 @@ export function CaptureColumns(props: CaptureColumnsProps) {
       {shown.length === 0 ? (
         <Text color={tone('muted')} wrap="truncate">{props.empty}</Text>
       ) : (
-        shown.map((line) => (
-          <Box key={line.key}>
-            <Box width={columnWidth}>
-              <SegmentText segments={line.left} width={columnWidth} />
+        shown.map((line) => {
+          const on = line.key === props.selected;
+          return (
+            <Box key={line.key}>
+              <Box width={columnWidth}>
+                <SegmentText segments={on ? highlight(line.left) : line.left} width={columnWidth} />
+              </Box>
+              <Text color={tone('muted')}>{on ? ' ◀ ' : ' │ '}</Text>
+              <Box width={columnWidth}>
+                <SegmentText segments={on ? highlight(line.right) : line.right} width={columnWidth} />
+              </Box>
             </Box>
-            <Text color={tone('muted')}> │ </Text>
-            <Box width={columnWidth}>
-              <SegmentText segments={line.right} width={columnWidth} />
-            </Box>
-          </Box>
-        ))
+          );
+        })
+      )}
+    </Box>
+  );
+}
+
+export interface CaptureSideProps {
+  title: string;
+  state: string;
+  lines: CaptureLine[];
+  width: number;
+  height: number;
+  empty: string;
+  selected?: string | null;
+}
+
+/** The expected column alone: its heading, then the right side of each line. */
+export function CaptureSide({ title, state, lines, width, height, empty, selected = null }: CaptureSideProps) {
+  const shown = visibleWindow(lines, Math.max(1, height - 2), selected);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text wrap="truncate">
+        <Text bold>{`${title} `}</Text>
+        <Text color={tone('muted')}>{state}</Text>
+      </Text>
+      <Text color={tone('muted')}>{'─'.repeat(width)}</Text>
+      {shown.length === 0 ? (
+        <Text color={tone('muted')} wrap="truncate">{empty}</Text>
+      ) : (
+        shown.map((line) => <SegmentText key={line.key} segments={line.key === selected ? highlight(line.right) : line.right} width={width} />)
       )}
     </Box>
   );

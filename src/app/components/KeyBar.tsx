@@ -1,5 +1,6 @@
 // The keys, always on screen; what a key does now comes first. Where the line is too
-// narrow for it all, the spacing and then the labels shrink, so `q quit` stays visible.
+// narrow for it all, the spacing and then the labels shrink, then the least needed keys
+// leave (the help overlay still lists them), so `q quit` stays visible.
 import { Text } from 'ink';
 import { tone } from '../theme.js';
 
@@ -8,6 +9,8 @@ export interface KeyHint {
   label: string;
   /** A shorter label for narrow terminals. */
   short?: string;
+  /** The higher, the longer it stays on a narrow bar. */
+  bar?: number;
 }
 
 /** The separator and labels that fit in `width` (the shortest form if none does). */
@@ -21,7 +24,33 @@ export function fitKeys(keys: KeyHint[], width: number): { gap: string; labels: 
   return { gap: ' ', labels: short };
 }
 
-export function KeyBar({ keys, width = 200 }: { keys: KeyHint[]; width?: number }) {
+function barLength(keys: KeyHint[], width: number): number {
+  const { gap, labels } = fitKeys(keys, width);
+  return keys.reduce((n, k, i) => n + k.key.length + 1 + labels[i]!.length, 0) + gap.length * (keys.length - 1);
+}
+
+/** Keys below this leave before the labels shrink; the others stay as long as short labels fit. */
+const DISPENSABLE = 60;
+
+/** The keys that fit in `width`: the least needed leave first. */
+export function keysThatFit(keys: KeyHint[], width: number): KeyHint[] {
+  const fullFits = (shown: KeyHint[]) => fitKeys(shown, width).labels.every((label, i) => label === shown[i]!.label) && barLength(shown, width) <= width;
+  const dropLeast = (shown: KeyHint[], below: number) => {
+    const least = shown.reduce((low, k) => ((k.bar ?? 0) < (low.bar ?? 0) ? k : low));
+    return (least.bar ?? 0) < below ? shown.filter((k) => k !== least) : shown;
+  };
+  let shown = keys;
+  while (!fullFits(shown)) {
+    const fewer = dropLeast(shown, DISPENSABLE);
+    if (fewer === shown) break;
+    shown = fewer;
+  }
+  while (shown.length > 1 && barLength(shown, width) > width) shown = dropLeast(shown, Infinity);
+  return shown;
+}
+
+export function KeyBar({ keys: all, width = 200 }: { keys: KeyHint[]; width?: number }) {
+  const keys = keysThatFit(all, width);
   const { gap, labels } = fitKeys(keys, width);
   return (
     <Text wrap="truncate-end">

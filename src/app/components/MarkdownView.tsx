@@ -38,8 +38,3 @@ export function MarkdownView({ lines, top, height }: MarkdownViewProps) {
     </Box>
   );
 }
-
-/** The scroll position kept within the text. */
-export function clampTop(top: number, lineCount: number, height: number): number {
-  return Math.max(0, Math.min(top, Math.max(0, lineCount - height)));
-}

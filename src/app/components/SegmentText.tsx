@@ -8,7 +8,7 @@ export function SegmentText({ segments, width }: { segments: Segment[]; width: n
     <Text wrap="truncate-end">
       {segments.length === 0 ? ' '.repeat(Math.max(1, width)) : null}
       {segments.map((s, i) => (
-        <Text key={i} color={s.tone ? tone(s.tone) : undefined} bold={s.bold}>
+        <Text key={i} color={s.tone ? tone(s.tone) : undefined} bold={s.bold} inverse={s.inverse}>
           {s.text}
         </Text>
       ))}

@@ -1,130 +1,156 @@
-// The learner's full screen: levels and instructions on top, the capture columns (or why
-// the file is not attached) below, status, traffic and keys at the bottom.
-import { useMemo, useState } from 'react';
-import { Box, Text, useStdin } from 'ink';
-import { useLatestInput } from '../hooks/useLatestInput.js';
+// The learner's full screen: the main screen (MainScreen), or a full-screen reading view —
+// the solution with what the level adds marked, one connection's bytes, the help. Keys come
+// from the one key table (keys.ts); this component keeps only the view's state: which panel,
+// the scroll positions, the focus, the selected capture line, the question being asked.
+import { useMemo, useRef, useState } from 'react';
+import { Box, useStdin } from 'ink';
+import { captureDetail } from '../captureDetail.js';
 import type { WorkshopControls } from '../controls.js';
+import { helpLines } from '../helpText.js';
+import { useLatestInput } from '../hooks/useLatestInput.js';
 import { useStore } from '../hooks/useStore.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
-import { workshopLayout } from '../layout.js';
+import { barKeys, keyTable, matchKey, type KeyBinding } from '../keys.js';
+import { clampTop, type Focus } from '../layout.js';
 import { renderMarkdown } from '../markdown.js';
-import { tone } from '../theme.js';
+import { screenModel } from '../screenModel.js';
+import { solutionLines, solutionRows } from '../solutionDiff.js';
 import { instructionsText } from '../../tracks/tracks.js';
-import type { WorkshopSnapshot } from '../workshopSession.js';
-import { CaptureColumns } from './CaptureColumns.js';
-import { CodeView } from './CodeView.js';
-import { ConfirmPrompt } from './ConfirmPrompt.js';
-import { Diagnostics } from './Diagnostics.js';
 import { Header } from './Header.js';
-import { HelpOverlay } from './HelpOverlay.js';
-import { hintLines, HintsPanel } from './HintsPanel.js';
+import { hintLines } from '../hintText.js';
 import { KeyBar, type KeyHint } from './KeyBar.js';
-import { LevelList } from './LevelList.js';
-import { LiveVerdict } from './LiveVerdict.js';
-import { clampTop, MarkdownView } from './MarkdownView.js';
+import { MainScreen } from './MainScreen.js';
+import { ScrollView } from './ScrollView.js';
 import { StartupScreen } from './StartupScreen.js';
-import { TrafficBar } from './TrafficBar.js';
-import { WatchStatus } from './WatchStatus.js';
 
-type Panel = 'instructions' | 'hints' | 'help' | 'solution';
-type Question = 'solution' | 'reset' | null;
+type Panel = 'instructions' | 'hints' | 'help' | 'solution' | 'bytes';
 
 export interface WorkshopAppProps {
   workshop: WorkshopControls;
   onQuit: () => void;
 }
 
-const NEXT_LEVEL: KeyHint = { key: 'n', label: 'next level', short: 'next' };
-const KEYS: KeyHint[] = [
-  { key: 'r', label: 'request', short: 'req' },
-  { key: 'a', label: 'auto' },
-  { key: '+/-', label: 'size' },
-  { key: '←/→', label: 'level', short: 'lvl' },
-  { key: 'h', label: 'hint' },
-  { key: 's', label: 'solution', short: 'sol' },
-  { key: 'x', label: 'reset' },
-  { key: '?', label: 'help' },
-  { key: 'q', label: 'quit' },
-];
-
-/** The key bar's keys: `n` first once the level is passed and another follows. */
-export function workshopKeys(canAdvance: boolean): KeyHint[] {
-  return canAdvance ? [NEXT_LEVEL, ...KEYS] : KEYS;
+/** The main screen's key bar: `n` first once the level is passed and another follows. */
+export function workshopKeys(canAdvance: boolean, levelCount = 5): KeyHint[] {
+  return barKeys(keyTable(levelCount), 'main', canAdvance);
 }
 
 export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
   const snap = useStore(workshop.store);
-  const { columns, rows } = useTerminalSize();
-  const layout = workshopLayout(columns, rows);
+  const size = useTerminalSize();
   const [panel, setPanel] = useState<Panel>('instructions');
-  const [question, setQuestion] = useState<Question>(null);
+  const [question, setQuestionState] = useState<KeyBinding | null>(null);
+  // Also in a ref: the answer may arrive in the same read as the question's key, before a render.
+  const asking = useRef<KeyBinding | null>(null);
+  const setQuestion = (binding: KeyBinding | null) => {
+    asking.current = binding;
+    setQuestionState(binding);
+  };
   const [scroll, setScroll] = useState({ level: -1, top: 0 });
+  const [readingTop, setReadingTop] = useState(0);
+  const [focus, setFocus] = useState<Focus>('instructions');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [opened, setOpened] = useState<{ row: string; cell: number } | null>(null);
+  const table = useMemo(() => keyTable(snap.levels.length), [snap.levels.length]);
 
-  const level = snap.levels[snap.level]!;
+  const questionText = question?.confirm?.({ level: snap.level, file: snap.file }) ?? null;
+  const model = screenModel(snap, size, focus, questionText);
+  const { layout, level } = model;
   const innerWidth = layout.instructionsWidth - 4;
   const innerHeight = layout.top - 3;
-  const instructionLines = useMemo(() => renderMarkdown(instructionsText(level), innerWidth), [level, innerWidth]);
-  const solution = useMemo(() => (panel === 'solution' ? workshop.solutionText(snap.level) : ''), [panel, snap.level, workshop]);
+  const instructions = useMemo(() => renderMarkdown(instructionsText(level), innerWidth), [level, innerWidth]);
+  const reading = panel === 'help' || panel === 'solution' || panel === 'bytes';
+  const readingHeight = layout.height - 2;
+
+  const readingLines = useMemo(() => {
+    if (panel === 'help') return helpLines(table, layout.width);
+    if (panel === 'solution') return solutionRows(solutionLines(workshop.levelStartText(snap.level), workshop.solutionText(snap.level)), layout.width);
+    return [];
+  }, [panel, table, layout.width, snap.level, workshop]);
+  const openedRow = opened ? model.rows.find((r) => r.key === opened.row) : undefined;
+  const detail = panel === 'bytes' && openedRow ? captureDetail(openedRow, layout.width) : null;
+  const shownReading = panel === 'bytes' ? (detail?.lines ?? [[{ text: 'That connection is no longer in the capture; Esc goes back.' }]]) : readingLines;
+
   const top = scroll.level === snap.level ? scroll.top : 0;
-  const scrollable =
-    panel === 'hints'
-      ? hintLines(level.hints, snap.hintsShown, innerWidth).length
-      : panel === 'solution'
-        ? solution.split('\n').length
-        : instructionLines.length;
-  const viewHeight = panel === 'solution' ? layout.height - 3 : innerHeight;
-  const scrollBy = (delta: number) => setScroll({ level: snap.level, top: clampTop(top + delta, scrollable, viewHeight) });
-  const show = (next: Panel) => {
+  const textTotal = panel === 'hints' ? hintLines(level.hints, snap.hintsShown, innerWidth).length : instructions.length;
+  const scrollText = (delta: number) => setScroll({ level: snap.level, top: clampTop(top + delta, textTotal, innerHeight) });
+  const scrollReading = (delta: number) => setReadingTop(clampTop(readingTop + delta, shownReading.length, readingHeight - 1));
+  const show = (next: Panel, at = 0) => {
     setPanel(next);
-    setScroll({ level: snap.level, top: 0 });
+    if (next === 'instructions' || next === 'hints') setScroll({ level: snap.level, top: at });
+    else setReadingTop(at);
+  };
+  const selectedIndex = Math.max(
+    0,
+    model.lines.findIndex((l) => l.key === selected),
+  );
+  const current = model.lines.find((l) => l.key === selected) ?? model.lines.at(-1) ?? null;
+
+  const act = (binding: KeyBinding, press: string) => {
+    binding.run?.({ session: workshop, level: snap.level, input: press });
+    switch (binding.id) {
+      case 'hint': {
+        const shown = snap.hintsShown + 1;
+        // Scroll so the newest hint starts at the top of the panel.
+        const before = hintLines(level.hints, shown - 1, innerWidth).length - 2;
+        return show('hints', shown > 1 ? Math.max(0, before) : 0);
+      }
+      case 'solution': {
+        const rows = solutionRows(solutionLines(workshop.levelStartText(snap.level), workshop.solutionText(snap.level)), layout.width);
+        const first = rows.findIndex((row) => row[1]?.text.startsWith('+'));
+        return show('solution', Math.max(0, first - 2));
+      }
+    }
   };
 
   const { isRawModeSupported } = useStdin();
-  useLatestInput((input, key) => {
-    if (input === 'q' || (key.ctrl && input === 'c')) return onQuit();
-    if (snap.phase !== 'ready') return;
-    if (question) {
-      if (input === 'y' || input === 'Y') {
-        if (question === 'solution') show('solution');
-        else workshop.resetLevel();
+  useLatestInput(
+    (input, key) => {
+      const found = matchKey(table, reading ? 'reading' : 'main', input, key);
+      if (found?.binding.id === 'quit') return onQuit();
+      if (snap.phase !== 'ready') return;
+      if (asking.current) {
+        if (input === 'y' || input === 'Y') act(asking.current, input);
+        return setQuestion(null);
       }
-      setQuestion(null);
-      return;
-    }
-    if (key.escape) return show('instructions');
-    if (key.pageDown || input === 'j' || key.downArrow) return scrollBy(key.pageDown ? viewHeight - 1 : 1);
-    if (key.pageUp || input === 'k' || key.upArrow) return scrollBy(key.pageUp ? -(viewHeight - 1) : -1);
-    if (key.leftArrow) return workshop.setLevel(snap.level - 1);
-    if (key.rightArrow) return workshop.setLevel(snap.level + 1);
-    if (/^[0-9]$/.test(input)) return workshop.setLevel(Number(input));
-    switch (input) {
-      case 'r':
-        return void workshop.traffic.sendOne();
-      case 'a':
-        return workshop.traffic.toggleAuto();
-      case '+':
-      case '=':
-        return workshop.traffic.resize(1);
-      case '-':
-        return workshop.traffic.resize(-1);
-      case 'n':
-        return workshop.nextLevel();
-      case 'h': {
-        const shown = workshop.revealHint();
-        setPanel('hints');
-        // Scroll so the newest hint starts at the top of the panel.
-        const before = hintLines(level.hints, shown - 1, innerWidth).length - 2;
-        setScroll({ level: snap.level, top: shown > 1 ? Math.max(0, before) : 0 });
+      if (!found) return;
+      const { binding, press } = found;
+      const page = press === 'pageUp' || press === 'pageDown';
+      const sign = press === 'pageUp' || press === 'upArrow' || press === 'k' ? -1 : 1;
+      if (reading) {
+        if (binding.id === 'scroll') return scrollReading(sign * (page ? readingHeight - 2 : 1));
+        if (binding.id === 'help') return show(panel === 'help' ? 'instructions' : 'help');
+        if (binding.id === 'back') return show('instructions', top);
         return;
       }
-      case 's':
-        return setQuestion('solution');
-      case 'x':
-        return setQuestion('reset');
-      case '?':
-        return show(panel === 'help' ? 'instructions' : 'help');
-    }
-  }, { isActive: isRawModeSupported === true });
+      if (binding.confirm) return setQuestion(binding);
+      switch (binding.id) {
+        case 'scroll':
+          return scrollText(sign * (page ? innerHeight - 1 : 1));
+        case 'select':
+          if (focus !== 'capture' || model.lines.length === 0) return scrollText(sign);
+          return setSelected(model.lines[Math.max(0, Math.min(model.lines.length - 1, (selected ? selectedIndex : model.lines.length - 1) + sign))]!.key);
+        case 'open': {
+          if (!current) return;
+          const opening = captureDetail(model.rows.find((r) => r.key === current.row)!, layout.width);
+          setOpened({ row: current.row, cell: current.cell });
+          return show('bytes', current.cell >= 0 ? Math.max(0, opening.sections[current.cell]! - 1) : 0);
+        }
+        case 'focus':
+          setSelected(focus === 'capture' ? null : (model.lines.at(-1)?.key ?? null));
+          return setFocus(focus === 'capture' ? 'instructions' : 'capture');
+        case 'help':
+          return show('help');
+        case 'back':
+          setSelected(null);
+          setFocus('instructions');
+          return show('instructions');
+        default:
+          return act(binding, press);
+      }
+    },
+    { isActive: isRawModeSupported === true },
+  );
 
   if (snap.phase !== 'ready') return <StartupScreen step={snap.step} fatal={snap.fatal} width={layout.width} />;
 
@@ -135,111 +161,31 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
     />
   );
 
-  if (panel === 'solution') {
+  if (reading) {
+    const title =
+      panel === 'help' ? 'Help' : panel === 'solution' ? `Level ${snap.level} solution: + marks what this level adds` : 'One connection, byte for byte: yours and the expected';
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
-        <CodeView title={`Level ${snap.level}: the whole file once this level is done`} code={solution} top={top} width={layout.width} height={layout.height - 2} />
-        <KeyBar keys={[{ key: 'Esc', label: 'back' }, { key: 'PgUp/PgDn', label: 'scroll' }, { key: 'q', label: 'quit' }]} width={layout.width} />
+        <ScrollView title={title} lines={shownReading} top={readingTop} width={layout.width} height={readingHeight} />
+        <KeyBar keys={barKeys(table, 'reading')} width={layout.width} />
       </Box>
     );
   }
 
-  if (panel === 'help') {
-    return (
-      <Box flexDirection="column" width={layout.width} height={layout.height}>
-        {header}
-        <HelpOverlay width={layout.width} height={layout.height - 2} levelCount={snap.levels.length} />
-        <KeyBar keys={[{ key: 'Esc', label: 'back' }, { key: '?', label: 'back' }, { key: 'q', label: 'quit' }]} />
-      </Box>
-    );
-  }
-
-  const attaches = level.spec.expectedEvents.attach;
+  const canAdvance = snap.passedLevel === snap.level && snap.level < snap.levels.length - 1;
   return (
-    <Box flexDirection="column" width={layout.width} height={layout.height}>
-      {header}
-      <Box height={layout.top}>
-        <Box borderStyle="round" borderColor={tone('muted')} width={layout.levelsWidth} paddingX={1} flexDirection="column">
-          <LevelList levels={snap.levels} current={snap.level} completed={snap.completed} width={layout.levelsWidth - 4} />
-        </Box>
-        <Box borderStyle="round" borderColor={tone('muted')} width={layout.instructionsWidth} paddingX={1} flexDirection="column">
-          <TopPanelTitle panel={panel} snap={snap} top={top} total={scrollable} height={innerHeight} />
-          {panel === 'hints' ? (
-            <HintsPanel hints={level.hints} shown={snap.hintsShown} top={top} width={innerWidth} height={innerHeight} />
-          ) : (
-            <MarkdownView lines={instructionLines} top={top} height={innerHeight} />
-          )}
-        </Box>
-      </Box>
-      <WatchStatus file={snap.file} watch={snap.watch} level={snap.level} attaches={attaches} watchMode={snap.watchMode} watchNote={snap.watchNote} />
-      <Box height={layout.main}>
-        <MainPanel snap={snap} width={layout.width} height={layout.main} attaches={attaches} />
-      </Box>
-      {question ? (
-        <ConfirmPrompt
-          question={
-            question === 'solution'
-              ? `Show the solution of level ${snap.level}? Trying first teaches more.`
-              : `Reset ${snap.file} to the start of level ${snap.level}? Your version is kept as a .bak file.`
-          }
-        />
-      ) : (
-        <LiveVerdict
-          level={snap.level}
-          lastLevel={snap.levels.length - 1}
-          attached={snap.watch.status === 'attached'}
-          attaches={attaches}
-          live={snap.live}
-          passedLevel={snap.passedLevel}
-          notice={snap.notice}
-        />
-      )}
-      <TrafficBar server={snap.server} lost={snap.lost} {...snap.traffic} />
-      <KeyBar keys={workshopKeys(snap.passedLevel === snap.level && snap.level < snap.levels.length - 1)} width={layout.width} />
-    </Box>
-  );
-}
-
-function TopPanelTitle({ panel, snap, top, total, height }: { panel: Panel; snap: WorkshopSnapshot; top: number; total: number; height: number }) {
-  const title = panel === 'hints' ? `Hints for level ${snap.level}` : 'Instructions';
-  const position = total > height ? `  ${top + 1}–${Math.min(total, top + height)} of ${total} (PgUp/PgDn)` : '';
-  return (
-    <Text wrap="truncate-end">
-      <Text bold color={tone('info')}>{title}</Text>
-      <Text color={tone('muted')}>{position}</Text>
-    </Text>
-  );
-}
-
-function MainPanel({ snap, width, height, attaches }: { snap: WorkshopSnapshot; width: number; height: number; attaches: boolean }) {
-  if (snap.watch.status === 'broken') {
-    return <Diagnostics checks={snap.watch.checks} problem={snap.watch.problem} source={snap.source} width={width} height={height} />;
-  }
-  if (!attaches) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Text color={tone('muted')} wrap="wrap">
-          Level 0 attaches nothing: your hooks are compiled and loaded, and the kernel's verifier examines them. Once they
-          pass, level 1 attaches accept4 and the capture columns come to life.
-        </Text>
-      </Box>
-    );
-  }
-  const learnerState = snap.watch.status === 'compiling' ? '(checking…)' : snap.watch.status === 'attached' ? `(${snap.file})` : '(not attached)';
-  const expectedState =
-    snap.expected.status === 'loading' ? '(solution.c, attaching…)' : snap.expected.status === 'failed' ? `(failed: ${snap.expected.problem})` : '(solution.c)';
-  return (
-    <CaptureColumns
-      learner={snap.learnerLog.connections}
-      expected={snap.expectedLog.connections}
-      version={snap.captureVersion}
-      timeline={snap.levels[snap.level]!.spec.expectedEvents.exchange}
-      width={width}
-      height={height}
-      learnerState={learnerState}
-      expectedState={expectedState}
-      empty="no traffic yet: press r to send a request, or a for one every 2 s"
+    <MainScreen
+      snap={snap}
+      model={model}
+      header={header}
+      panel={panel === 'hints' ? 'hints' : 'instructions'}
+      instructions={instructions}
+      total={textTotal}
+      top={top}
+      focus={focus}
+      selected={focus === 'capture' ? (selected ?? model.lines.at(-1)?.key ?? null) : null}
+      keys={barKeys(table, 'main', canAdvance)}
     />
   );
 }
