@@ -89,11 +89,13 @@ for (const [width, height] of [[120, 40], [80, 24]] as const) {
     t.same(diagnosis.filter((l) => l.endsWith('…')), [], 'no line of the diagnosis or its hint is cut');
     t.match(diagnosis.join(' ').replace(/\s+/g, ' '), /uses a value from active_accept_args_map\.lookup\(\) .* without checking it for NULL first/);
     t.match(diagnosis.join(' ').replace(/\s+/g, ' '), /hint: .*lookup\(\) gives NULL when the key is not in the map\./);
+    const sent = (s: string) => Number(/requests: (\d+) sent/.exec(s)?.[1] ?? -1);
+    const before = sent(app.screen());
     app.keys('r');
-    await app.waitFor('Expected live beside the refusal', (s) => expectedLines(s).some((l) => l.includes('POST /customResponse')), 10_000);
+    await app.waitFor('Expected live beside the refusal', (s) => sent(s) > before && expectedLines(s).some((l) => l.includes('POST /customResponse')), 20_000);
 
     app.keys('q');
-    const after = await app.waitFor('the app exited', (s) => s.includes(EXIT_MARK), 15_000);
+    const after = await app.waitFor('the app exited', (s) => s.includes(EXIT_MARK), 30_000);
     t.match(after, new RegExp(`${EXIT_MARK} 0`));
   });
 }
@@ -101,7 +103,7 @@ for (const [width, height] of [[120, 40], [80, 24]] as const) {
 t.test('deleting the file says it is gone and what to do', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-app-gone-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  copyFileSync(path.join(repo, 'levels', 'steps', 'level-0.c'), path.join(dir, 'clean.c'));
+  copyFileSync(path.join(repo, 'levels', 'http', 'steps', 'level-0.c'), path.join(dir, 'clean.c'));
   const app = new TmuxApp(cliCommand(['start', '--level', '0', 'clean.c']), { cwd: dir, width: 100, height: 30, env: { XDG_STATE_HOME: path.join(dir, 'state') } });
   t.teardown(() => app.close());
   const first = await app.waitFor('checked', (s) => s.includes('clean.c: compiled and accepted by the verifier'), 90_000);

@@ -1,13 +1,8 @@
-// The verdict (or a notice, or a question) under the capture, wrapped to the width.
+// The verdict (or a notice, or the question being asked) under the capture, as the screen
+// model wrapped it (verdict.ts says what it is).
 import { Box } from 'ink';
 import type { Segment } from '../captureLines.js';
-import { wrapPieces } from '../markdown.js';
 import { SegmentText } from './SegmentText.js';
-
-/** The segments as the lines they take at `width`. */
-export function footerLines(segments: Segment[], width: number): Segment[][] {
-  return segments.length ? wrapPieces(segments, width, { text: '  ' }) : [[]];
-}
 
 export function LiveVerdict({ lines, width }: { lines: Segment[][]; width: number }) {
   return (
