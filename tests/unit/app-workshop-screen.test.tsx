@@ -229,3 +229,12 @@ t.test('the solution marks what the level adds', async (t) => {
   t.match(lastFrame()!, / {2}│ int x;/, 'the line it had before, unmarked');
   unmount();
 });
+
+t.test('keys that arrive in one read are each acted on: a question and its answer', async (t) => {
+  const { controls, calls } = fake(snapshot());
+  const { stdin, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
+  stdin.write('xy');
+  await tick();
+  t.same(calls, ['reset']);
+  unmount();
+});
