@@ -60,7 +60,9 @@ function span(className, text) {
 function failureCell(row) {
   if (!row.failure) return cell('failure', span('muted', row.passed ? 'all checks pass' : '—'));
   const { code, message, line } = row.failure;
-  const td = cell('failure', span('code', code), ' ', span('muted', line ? `line ${line}` : ''), span('message', message));
+  const text = span('message', message);
+  text.title = message; // the page shows two lines of it; the whole on hover
+  const td = cell('failure', span('code', code), ' ', span('muted', line ? `line ${line}` : ''), text);
   if (row.source !== null) {
     const details = document.createElement('details');
     details.open = openCode.has(row.name);
@@ -79,12 +81,12 @@ function rowElement(row, now) {
   const tr = document.createElement('tr');
   tr.className = row.passed ? 'pass' : 'fail';
   tr.dataset.name = row.name;
-  const reached = row.levelReached === null ? 'none passed yet' : `passed ${row.levelReached}`;
+  const reached = row.levelReached === null ? 'none passed' : `passed ${row.levelReached}`;
   tr.append(
     cell('name', row.name),
     cell('track', row.track),
-    cell('level', `${row.level} `, span('muted', `(${reached})`)),
-    cell('when', span('verdict', row.passed ? 'pass' : 'fail'), ` ${duration(now - row.lastAt)} ago `, span('muted', clock(row.lastAt))),
+    cell('level', `${row.level}`, span('muted', reached)),
+    cell('when', span('verdict', row.passed ? 'pass' : 'fail'), span('ago', `${duration(now - row.lastAt)} ago`), span('muted', clock(row.lastAt))),
     cell('stuck', row.stuckSince === null ? '' : duration(now - row.stuckSince)),
     failureCell(row),
   );
