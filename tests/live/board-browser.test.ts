@@ -59,11 +59,11 @@ async function setUp(t: Test) {
   const page: Page = await browser.newPage({ viewport: { width: 1280, height: 600 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  return { workspace, ready, page, pageErrors };
+  return { workspace, ready, page, pageErrors, boardPid: board.pid! };
 }
 
 t.test('the classroom board, seen in Chromium', async (t) => {
-  const { workspace, ready, page, pageErrors } = await setUp(t);
+  const { workspace, ready, page, pageErrors, boardPid } = await setUp(t);
 
   /** Waits for the learner's row on the page; the ms it took. */
   async function rowAppears(name: string, timeoutMs = 10_000): Promise<number> {
@@ -77,6 +77,11 @@ t.test('the classroom board, seen in Chromium', async (t) => {
     t.match(ready.url, /^http:\/\/127\.0\.0\.1:\d+\/\?view=\S+$/);
     t.match(ready.joinUrl, /^http:\/\/127\.0\.0\.1:\d+\/join\/[A-Z0-9]{8}$/);
     t.equal(ready.loopbackOnly, true);
+  if (process.getuid?.() === 0) {
+    // Root without sudo (as here and in CI): the board keeps no root once it listens.
+    const uids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${boardPid}/status`, 'utf8'));
+    t.same(uids?.slice(1).map(Number), [65534, 65534, 65534], 'the board runs as nobody');
+  }
     await page.goto(ready.url);
     await page.locator('#connection.online').waitFor({ timeout: 5000 });
     t.match(await page.locator('#empty').innerText(), /No learner has reported yet/);
