@@ -199,6 +199,7 @@ export class WorkshopSession {
       this.setStep('starting the demo server');
       this.server = await NativeServer.start();
       if (this.closing) return void (await this.server.stop()); // quit while it was starting
+      this.restartWhenItDies(this.server);
       this.watcher = new FileWatcher(this.absFile, { poll: this.options.poll });
       this.watcher.on('mode', (mode, why) => {
         this.watchMode = mode;
@@ -220,6 +221,27 @@ export class WorkshopSession {
       this.fatal = describeProblem(e);
       this.store.publish();
     }
+  }
+
+  /** A demo server that dies is said in one line, naming the signal, and started again. */
+  private restartWhenItDies(server: NativeServer): void {
+    server.onUnexpectedExit((_exit, description) => {
+      if (this.closing) return;
+      void NativeServer.start().then(
+        async (restarted) => {
+          if (this.closing) return void (await restarted.stop());
+          this.server = restarted;
+          this.restartWhenItDies(restarted);
+          this.enterLevel(this.level, 'the demo server restarted'); // attached again, to its new pid
+          this.notice = `${description}; it was restarted (pid ${restarted.pid})`;
+          this.changed();
+        },
+        (e: unknown) => {
+          this.notice = `${description}, and restarting it failed: ${describeProblem(e).message}`;
+          this.changed();
+        },
+      );
+    });
   }
 
   private setStep(step: string): void {
