@@ -21,10 +21,12 @@
 namespace ws {
 namespace {
 
-// One batch at a time is with the JavaScript thread; the poller keeps filling the next one
-// meanwhile. So a busy JavaScript thread gets fewer, larger batches (each call has a fixed
-// cost), and an idle one gets each wake-up's events at once.
-constexpr int kMaxInFlight = 1;
+// At most two batches are with the JavaScript thread (one being handled, the next queued, so
+// that a busy thread goes from one to the next without waiting for the poller); the poller
+// keeps filling another meanwhile. So a busy JavaScript thread gets fewer, larger batches
+// (each call has a fixed cost) — but none larger than kHandOverBytes, sealed in turn while it
+// is busy — and an idle one gets each flush's events at once.
+constexpr int kMaxInFlight = 2;
 
 // Bytes read but not yet taken by JavaScript (unless the options say otherwise). Past this the
 // poller stops reading for a moment: the rings fill and the kernel drops (and counts) events,
@@ -147,6 +149,7 @@ PerfBuffer::PerfBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PerfBu
 
 PerfBuffer::~PerfBuffer() {
   Stop();
+  for (auto* batch : sealed_) delete batch;  // none after Stop() handed them over
   if (data_) data_->perf_buffers.erase(this);
 }
 
@@ -180,7 +183,7 @@ void PerfBuffer::PollLoop() {
   bool due = false;  // a flush happened since the last hand-over
   bool unmarked = false;  // events were read since the rings last got a marker
   while (running_) {
-    if (pending_.bytes.size() >= max_backlog_bytes_ && in_flight_.load() > 0) {
+    if (sealed_bytes_ + pending_.bytes.size() >= max_backlog_bytes_ && in_flight_.load() > 0) {
       // JavaScript is far behind: let it catch up before reading more.
       backlog_waits_++;
       usleep(1000);
@@ -192,7 +195,7 @@ void PerfBuffer::PollLoop() {
     uint64_t until_flush = next_flush > now ? next_flush - now : 0;
     int wait_ms = static_cast<int>((until_flush + 999999u) / 1000000u);
     // A hand-over waits for JavaScript to take the previous batch: look again soon.
-    if (due && wait_ms > 1) wait_ms = 1;
+    if ((due || !sealed_.empty()) && wait_ms > 1) wait_ms = 1;
     size_t before = pending_.offsets.size();
     perf_reader_poll(n, readers_.data(), wait_ms);
     // A ring that reports ready with nothing to read (a CPU gone offline hangs up its ring)
@@ -215,7 +218,8 @@ void PerfBuffer::PollLoop() {
     // Hand over at each flush — events can only be put in order up to a drain anyway — or
     // once a batch is large. In between the batch grows, so the fixed cost of a call into
     // JavaScript is spread over thousands of events rather than a wake-up's worth.
-    if ((due || pending_.bytes.size() >= kHandOverBytes) && Hand(false)) due = false;
+    if (pending_.bytes.size() >= kHandOverBytes) Seal();
+    if ((due || !sealed_.empty()) && Hand(false)) due = false;
     if (returned_empty) usleep(1000);
     else if (!read_nothing) {
       uint64_t spent = MonotonicNs() - started;
@@ -281,14 +285,36 @@ void PerfBuffer::SubmitMarkers(bool wait) {
   lost_exact_ = false;  // a ring never took its marker, or never gave it back
 }
 
-bool PerfBuffer::Hand(bool force) {
-  if (pending_.empty()) return true;
-  if (!force && in_flight_.load() >= kMaxInFlight) return false;
+void PerfBuffer::Seal() {
+  if (pending_.offsets.size() == 1) return;
   auto* batch = new Batch(std::move(pending_));
+  sealed_bytes_ += batch->bytes.size();
+  sealed_.push_back(batch);
   pending_ = Batch();
-  // The next batch will likely be as large: grow once rather than by doubling.
-  pending_.bytes.reserve(batch->bytes.size());
-  pending_.offsets.reserve(batch->offsets.size());
+  pending_.bytes.reserve(kHandOverBytes + (64u << 10));
+}
+
+bool PerfBuffer::Hand(bool force) {
+  for (;;) {
+    if (sealed_.empty() && pending_.empty()) return true;
+    if (!force && in_flight_.load() >= kMaxInFlight) return false;
+    Batch* batch;
+    if (!sealed_.empty()) {
+      batch = sealed_.front();
+      sealed_.pop_front();
+      sealed_bytes_ -= batch->bytes.size();
+    } else {
+      batch = new Batch(std::move(pending_));
+      pending_ = Batch();
+      // The next batch will likely be as large: grow once rather than by doubling.
+      pending_.bytes.reserve(batch->bytes.size());
+      pending_.offsets.reserve(batch->offsets.size());
+    }
+    Send(batch);
+  }
+}
+
+void PerfBuffer::Send(Batch* batch) {
   events_ += batch->offsets.size() - 1;
   lost_ += batch->lost;
   batches_++;
@@ -323,7 +349,6 @@ bool PerfBuffer::Hand(bool force) {
     in_flight_--;
     delete batch;
   }
-  return true;
 }
 
 void PerfBuffer::Stop() {

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -60,7 +61,13 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
   Napi::Value StopMethod(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   void PollLoop();
-  bool Hand(bool force);  // false: a batch is already with JavaScript
+  // Hands sealed chunks, then the pending batch, to JavaScript, as many as it may hold (all
+  // with `force`); false while some are left.
+  bool Hand(bool force);
+  void Send(Batch* batch);
+  // The pending batch, grown to kHandOverBytes while JavaScript is busy, waits as it is:
+  // JavaScript then takes chunks of a bounded size, whose events die young.
+  void Seal();
   void RaisePriority();
   // Puts a marker in every ring (see lost_marker.h) so that drops the kernel counted come out
   // as LOST records; with `wait`, reads until every marker came back (the final drain).
@@ -69,6 +76,8 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
 
   std::vector<perf_reader*> readers_;
   std::vector<std::unique_ptr<Ring>> rings_;
+  std::deque<Batch*> sealed_;  // oldest first; the poller thread's alone
+  size_t sealed_bytes_ = 0;
   std::unique_ptr<LostMarker> marker_;
   size_t max_backlog_bytes_;
   Napi::ThreadSafeFunction on_batch_;
