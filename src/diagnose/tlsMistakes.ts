@@ -3,6 +3,7 @@
 // arguments at the wrong moment or from the wrong place. Each finding names the learner's line.
 // Not a C parser: CSource's blanked text, its functions, and a little data flow.
 import { escapeRegExp, type CSource, type FunctionDefinition } from '../c/cSource.js';
+import type { HookSpec } from '../tracks/levelSpec.js';
 
 /** OpenSSL's I/O functions the track hooks, with what a diagnosis needs to say about them. */
 interface OpensslFunction {
@@ -34,14 +35,8 @@ const OPENSSL: Record<string, OpensslFunction> = {
 
 const BUFFER_PARAMETER = 2;
 
-/** A hook of the level, as the track's data describes it. */
-export interface UprobeHook {
-  name: string;
-  /** The library function it hooks: SSL_write, SSL_read_ex, … */
-  symbol: string;
-  /** true: runs when the function is called; false: when it returns. */
-  entry: boolean;
-}
+/** A hook of the level, as the track's data describes it (uprobes only are judged here). */
+type UprobeHook = Extract<HookSpec, { kind: 'uprobe' }>;
 
 export type TlsMistakeKind = 'buffer-read-at-entry' | 'ex-return-as-count' | 'wrong-parameter' | 'parameter-at-return';
 
@@ -60,15 +55,15 @@ const RETURN_VALUE = /\bPT_REGS_RC\s*\(/;
 const SUBMIT = /\.\s*perf_submit\s*\(|\bbpf_perf_event_output\s*\(/;
 const PROBE_READ = /\bbpf_probe_read(?:_user|_kernel)?(?:_str)?\s*\(/g;
 
-/** Every TLS mistake in the file, at most one per hook, in line order. */
-export function findTlsMistakes(source: CSource, hooks: UprobeHook[]): TlsMistake[] {
+/** Every TLS mistake in the hooks of the level (those on OpenSSL's I/O functions), at most one per hook, in line order. */
+export function findTlsMistakes(source: CSource, hooks: readonly HookSpec[]): TlsMistake[] {
   const found: TlsMistake[] = [];
-  const byName = new Map(hooks.map((h) => [h.name, h])); // a later level may list a hook again
-  for (const hook of byName.values()) {
-    const fn = OPENSSL[hook.symbol];
+  for (const hook of hooks) {
+    if (hook.kind !== 'uprobe') continue;
+    const fn = Object.hasOwn(OPENSSL, hook.symbol) ? OPENSSL[hook.symbol] : undefined;
     const definition = source.function(hook.name);
     if (!fn || !definition) continue;
-    const mistake = hook.entry ? entryMistake(source, hook, fn, definition) : returnMistake(source, hook, fn, definition);
+    const mistake = !hook.return ? entryMistake(source, hook, fn, definition) : returnMistake(source, hook, fn, definition);
     if (mistake) found.push(mistake);
   }
   return found.sort((a, b) => a.line - b.line);

@@ -6,7 +6,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from '../../src/diagnose/hiddenMap.js';
-import { findTlsMistakes, type UprobeHook } from '../../src/diagnose/tlsMistakes.js';
+import { findTlsMistakes } from '../../src/diagnose/tlsMistakes.js';
 import { CSource } from '../../src/c/cSource.js';
 import { applyEdits, type TextEdit } from '../helpers/corpus.js';
 import * as tracks from '../../src/tracks/tracks.js';
@@ -15,10 +15,7 @@ const repo = path.resolve(import.meta.dirname, '..', '..');
 const read = (file: string) => readFileSync(path.join(repo, file), 'utf8');
 const track = tracks.loadTrack('tls', tracks.packageTracksDir);
 
-/** The uprobe hooks of levels ≤ level, as the diagnoses take them. */
-function hooksUpTo(level: number): UprobeHook[] {
-  return tracks.hooksUpTo(track, level).flatMap((h) => (h.kind === 'uprobe' ? [{ name: h.name, symbol: h.symbol, entry: !h.return }] : []));
-}
+const hooksUpTo = (level: number) => tracks.hooksUpTo(track, level);
 const allHooks = hooksUpTo(track.levels.length - 1);
 const mistakesIn = (text: string, hooks = allHooks) => findTlsMistakes(new CSource(text), hooks);
 
