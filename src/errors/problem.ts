@@ -8,6 +8,7 @@ import { TracepointAdaptError } from '../hooks/tracepointAdapter.js';
 import { EventLayoutError } from '../capture/decoder.js';
 import { HookAttachError } from '../sniffer/sniffer.js';
 import { NativeServerError } from '../targets/nativeServer.js';
+import { LearnerFileError } from '../util/learnerFiles.js';
 import { NativeBuildError } from '../native/build.js';
 
 export interface Location {
@@ -80,6 +81,10 @@ export function describeProblem(error: unknown): Problem {
   }
   if (error instanceof NativeServerError) {
     return { kind: 'environment', message: error.message, hint: null, location: null, raw: null };
+  }
+  if (error instanceof LearnerFileError) {
+    // A write refused (a link, a file in the way) or impossible (a read-only home): the machine's, not a bug.
+    return { kind: 'environment', message: error.message, hint: 'move the link or file out of the way, or fix the directory\'s permissions', location: null, raw: null };
   }
   if (error instanceof EventLayoutError) {
     return { kind: 'program', message: error.message, hint: 'compare your struct with the one in the level\'s instructions', location: null, raw: null };

@@ -117,3 +117,10 @@ t.test('learnerFile: clean.c created from the starting file; a dangling link or 
 
   t.throws(() => learnerFile(dir, track, { quiet: true }), { name: 'UsageError', message: `${dir} is a directory, not a BCC program` });
 });
+
+t.test('a refused or impossible write is the environment (exit 2), never "a bug"', async (t) => {
+  const { describeProblem, exitCodeFor } = await import('../../src/errors/problem.js');
+  const problem = describeProblem(new LearnerFileError('/home/x/.local/state/ebpf-workshop/progress.json is a symbolic link, and the workshop writes through no link', 'ELOOP'));
+  t.equal(problem.kind, 'environment');
+  t.equal(exitCodeFor(problem), 2);
+});
