@@ -34,6 +34,17 @@ export interface EncryptedBytes {
   sent: number;
 }
 
+/**
+ * What the learner reads beside the plaintext their hooks captured: the wire carried only TLS
+ * records, this many bytes of them. null until a TLS target has reported a closed connection.
+ */
+export function describeEncrypted(encrypted: EncryptedBytes): string | null {
+  if (encrypted.connections === 0) return null;
+  const bytes = (n: number) => n.toLocaleString('en-US');
+  const connections = encrypted.connections === 1 ? '1 connection' : `${encrypted.connections} connections`;
+  return `the wire carried only TLS records: ${bytes(encrypted.received)} encrypted bytes in, ${bytes(encrypted.sent)} out (${connections})`;
+}
+
 /** A failure to run or reach a target server; the message says what to do next. */
 export class TargetServerError extends Error {
   constructor(message: string) {

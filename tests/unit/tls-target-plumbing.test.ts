@@ -2,7 +2,7 @@
 // /proc/PID/maps), whom targets run as, and what a target's stdout reports.
 import t from 'tap';
 import { findMappedLibrary, LibraryNotMappedError, mappedLibrary } from '../../src/engine/processMaps.js';
-import { ListeningProcess } from '../../src/targets/listeningProcess.js';
+import { describeEncrypted, ListeningProcess } from '../../src/targets/listeningProcess.js';
 import { unprivilegedUser } from '../../src/targets/tlsServers.js';
 
 t.test('the libssl a process maps is found in /proc/PID/maps', async (t) => {
@@ -65,4 +65,14 @@ t.test("a target's stdout: its address, then the encrypted bytes of each closed 
     ListeningProcess.start({ what: 'a missing target', command: '/nonexistent/python3', args: [], env: {}, scheme: 'https', whenMissing: 'install python3' }),
     /could not run a missing target \(ENOENT\): install python3/,
   );
+});
+
+t.test('the one line on what the wire carried', async (t) => {
+  t.equal(describeEncrypted({ connections: 0, received: 0, sent: 0 }), null, 'nothing until a connection closed');
+  t.equal(
+    describeEncrypted({ connections: 3, received: 2454, sent: 4146 }),
+    'the wire carried only TLS records: 2,454 encrypted bytes in, 4,146 out (3 connections)',
+  );
+  t.match(describeEncrypted({ connections: 1, received: 818, sent: 1382 }), /\(1 connection\)/);
+  t.ok(describeEncrypted({ connections: 3, received: 2454, sent: 4146 })!.length <= 100, 'one line at 100 columns');
 });
