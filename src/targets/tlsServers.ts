@@ -67,7 +67,9 @@ export async function startPythonHttpsServer(opts: TlsServerOptions = {}): Promi
     runAs: process.getuid?.() === 0 ? unprivilegedUser() : undefined,
     stdin: pem,
     scheme: 'https',
-    startTimeoutMs: opts.startTimeoutMs,
+    // Python takes ~0.1 s to be listening here, but 10 s and more on an emulated CPU (the QEMU
+    // guest of test:kernels): wait long before calling it stuck.
+    startTimeoutMs: opts.startTimeoutMs ?? 60_000,
     whenMissing: 'install python3 (`sudo apt-get install python3`)',
   });
 }
