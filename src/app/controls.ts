@@ -12,6 +12,8 @@ export interface WorkshopControls {
   /** The file as the level starts (the previous level's finished file, or the starting file). */
   levelStartText(level?: number): string;
   resetLevel(): string;
+  /** Forgets the progress of this file on this track: back to level 0. */
+  startOver(): void;
   readonly traffic: {
     sendOne(): Promise<void>;
     toggleAuto(): void;

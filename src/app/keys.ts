@@ -97,6 +97,11 @@ export function keyTable(levelCount: number): KeyBinding[] {
       confirm: ({ level, file }) => `Reset ${file} to the start of level ${level}? Your version is kept as a .bak file.`,
       run: ({ session }) => session.resetLevel(),
     },
+    {
+      id: 'startOver', key: 'o', label: 'start over', help: 'start over: forget which levels this file has done on this track, back to level 0 (asks first; the file is not changed)', presses: ['o'], views: ['main'], bar: 15,
+      confirm: ({ file }) => `Start over: forget the levels ${file} has done on this track and go back to level 0? The file itself is not changed.`,
+      run: ({ session }) => session.startOver(),
+    },
     { id: 'help', key: '?', label: 'help', help: 'this help', presses: ['?'], views: ['main', 'reading'], bar: 95 },
     { id: 'back', key: 'Esc', label: 'back', help: 'back to the instructions (from the hints, the solution, the bytes or this help)', presses: ['escape'], views: ['main', 'reading'], bar: 20 },
     { id: 'quit', key: 'q', label: 'quit', help: 'quit: everything detached, the server stopped (also Ctrl-C)', presses: ['q', 'ctrl+c'], views: ['main', 'reading'], bar: 1000, plain: ['q'] },

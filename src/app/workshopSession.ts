@@ -19,7 +19,7 @@ import type { CheckResult } from '../report/checkReport.js';
 import { evaluate } from '../check/liveChecks.js';
 import type { Level } from '../tracks/levelSpec.js';
 import { hooksUpTo, levelOf, levelStartFile, type Track } from '../tracks/tracks.js';
-import { markCompleted, readProgress } from '../tracks/progress.js';
+import { markCompleted, readProgress, startOver } from '../tracks/progress.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { adviseInApp } from './session/advice.js';
@@ -448,6 +448,20 @@ export class WorkshopSession {
         this.notice = `level ${level} passed, but your progress could not be saved: ${e instanceof Error ? e.message : String(e)}`;
       }
     }
+    this.changed();
+  }
+
+  /** Forgets what this file finished on this track and goes back to level 0; the file is left as it is. */
+  startOver(): void {
+    try {
+      this.completed = startOver(this.absFile, { track: this.track.id }).completed;
+    } catch (e) {
+      this.notice = `your progress could not be reset: ${e instanceof Error ? e.message : String(e)}`;
+      return this.changed();
+    }
+    if (this.level !== 0) this.enterLevel(0, 'started over');
+    this.passedLevel = null;
+    this.notice = `started over: no level of ${this.options.file} counts as done now; the file itself is unchanged (x resets it)`;
     this.changed();
   }
 

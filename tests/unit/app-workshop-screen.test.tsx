@@ -66,6 +66,7 @@ function fake(snap: WorkshopSnapshot) {
       calls.push('reset');
       return 'clean.c.bak-1';
     },
+    startOver: () => calls.push('start over'),
     traffic: {
       sendOne: async () => void calls.push('request'),
       toggleAuto: () => calls.push('auto'),
@@ -236,5 +237,17 @@ t.test('keys that arrive in one read are each acted on: a question and its answe
   stdin.write('xy');
   await tick();
   t.same(calls, ['reset']);
+  unmount();
+});
+
+t.test('start over asks first, then forgets the progress', async (t) => {
+  const { controls, calls } = fake(snapshot());
+  const { stdin, lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
+  stdin.write('o');
+  await tick();
+  t.match(lastFrame()!, /Start over: forget the levels clean\.c has done on this track/);
+  stdin.write('y');
+  await tick();
+  t.same(calls, ['start over']);
   unmount();
 });
