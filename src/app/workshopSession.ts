@@ -14,15 +14,14 @@ import { describeProblem, type Problem } from '../errors/problem.js';
 import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
-import { createFile, LearnerFileError, overwriteFile } from '../util/learnerFiles.js';
 import type { CheckResult } from '../report/checkReport.js';
 import { evaluate } from '../check/liveChecks.js';
 import type { Level } from '../tracks/levelSpec.js';
-import { hooksUpTo, levelOf, levelStartFile, type Track } from '../tracks/tracks.js';
-import { markCompleted, readProgress, startOver } from '../tracks/progress.js';
+import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
 import { AttachedProgram } from './attachedProgram.js';
 import { adviseInApp } from './session/advice.js';
+import { LevelFiles } from './session/levelFiles.js';
 import { ConnectionLog } from './connectionLog.js';
 import { FileWatcher, type WatchMode } from './fileWatcher.js';
 import { ThrottledStore } from './store.js';
@@ -105,7 +104,7 @@ export class WorkshopSession {
   private watchMode: WatchMode;
   private watchNote = '';
   private level: number;
-  private completed: number[];
+  private readonly files: LevelFiles;
   private watch: WatchState = initialWatchState;
   private source = '';
   private expected: AttachedProgram | null = null;
@@ -123,7 +122,6 @@ export class WorkshopSession {
   private liveDirty = false;
   private lastEvaluated = 0;
   private passedLevel: number | null = null;
-  private readonly hints = new Map<number, number>();
   private lost = 0;
   private notice: string | null = null;
   private closing: Promise<void> | null = null;
@@ -134,7 +132,7 @@ export class WorkshopSession {
     this.track = options.track;
     this.levels = options.track.levels;
     this.level = levelOf(this.track, options.level).id;
-    this.completed = readProgress(this.absFile, { track: this.track.id }).completed;
+    this.files = new LevelFiles(this.track, options.file);
     this.watchMode = options.poll ? 'polling' : 'events';
     this.traffic = new TrafficDriver(() => (this.server ? { host: this.server.host, port: this.server.port } : null));
     this.traffic.on('reply', (reply) => {
@@ -157,7 +155,7 @@ export class WorkshopSession {
       server: this.server ? { url: this.server.url, pid: this.server.pid } : null,
       levels: this.levels,
       level: this.level,
-      completed: this.completed,
+      completed: this.files.completed,
       watch: this.watch,
       watchMode: this.watchMode,
       watchNote: this.watchNote,
@@ -175,7 +173,7 @@ export class WorkshopSession {
       },
       live: this.live,
       passedLevel: this.passedLevel,
-      hintsShown: this.hints.get(this.level) ?? 0,
+      hintsShown: this.files.hintsShown(this.level),
       lost: this.lost,
       notice: this.notice,
     };
@@ -440,28 +438,16 @@ export class WorkshopSession {
   private levelPassed(level: number): void {
     if (this.passedLevel === level) return;
     this.passedLevel = level;
-    if (!this.completed.includes(level)) {
-      try {
-        this.completed = markCompleted(level, this.absFile, { track: this.track.id }).completed;
-      } catch (e) {
-        this.completed = [...this.completed, level].sort((a, b) => a - b);
-        this.notice = `level ${level} passed, but your progress could not be saved: ${e instanceof Error ? e.message : String(e)}`;
-      }
-    }
+    this.notice = this.files.passed(level) ?? this.notice;
     this.changed();
   }
 
   /** Forgets what this file finished on this track and goes back to level 0; the file is left as it is. */
   startOver(): void {
-    try {
-      this.completed = startOver(this.absFile, { track: this.track.id }).completed;
-    } catch (e) {
-      this.notice = `your progress could not be reset: ${e instanceof Error ? e.message : String(e)}`;
-      return this.changed();
-    }
+    const notice = this.files.startOver();
     if (this.level !== 0) this.enterLevel(0, 'started over');
     this.passedLevel = null;
-    this.notice = `started over: no level of ${this.options.file} counts as done now; the file itself is unchanged (x resets it)`;
+    this.notice = notice;
     this.changed();
   }
 
@@ -469,44 +455,24 @@ export class WorkshopSession {
 
   /** Reveals the level's next hint; returns how many are shown now. */
   revealHint(): number {
-    const total = levelOf(this.track, this.level).hints.length;
-    const shown = Math.min(total, (this.hints.get(this.level) ?? 0) + 1);
-    this.hints.set(this.level, shown);
+    const shown = this.files.revealHint(this.level);
     this.changed();
     return shown;
   }
 
   /** The file as it stands once this level is done (what `s` shows). */
   solutionText(level = this.level): string {
-    return readFileSync(levelOf(this.track, level).step, 'utf8');
+    return this.files.solutionText(level);
   }
 
   levelStartText(level = this.level): string {
-    return readFileSync(levelStartFile(this.track, level), 'utf8');
+    return this.files.levelStartText(level);
   }
 
-  /**
-   * Puts the learner's file back to where this level starts (the previous level's finished
-   * file, or clean.c), keeping what they had as `<file>.bak-<time>`. The watch picks it up.
-   */
+  /** Puts the learner's file back to where this level starts (the old one kept as a .bak file); the watch picks it up. */
   resetLevel(now = new Date()): string {
-    const start = levelStartFile(this.track, this.level);
-    const backup = `${this.options.file}.bak-${timestamp(now)}`;
-    const kept = existsSync(this.absFile); // it may be gone: then there is nothing to keep
-    try {
-      // A new file (never through a link there), then clean.c written in place, so it keeps its
-      // owner and the editor's hold on it (never through a link either); or, gone, made anew.
-      if (kept) {
-        createFile(path.resolve(backup), readFileSync(this.absFile));
-        overwriteFile(this.absFile, readFileSync(start));
-      } else createFile(this.absFile, readFileSync(start));
-    } catch (e) {
-      if (!(e instanceof LearnerFileError)) throw e;
-      this.notice = `${this.options.file} was not reset: ${e.message}`;
-      this.changed();
-      return '';
-    }
-    this.notice = `${this.options.file} is back at the start of level ${this.level}${kept ? `; your version is in ${backup}` : ''}`;
+    const { backup, notice } = this.files.reset(this.level, now);
+    this.notice = notice;
     this.changed();
     return backup;
   }
@@ -531,9 +497,4 @@ export class WorkshopSession {
     await this.server?.stop();
     this.phase = 'closed';
   }
-}
-
-function timestamp(d: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}`;
 }
