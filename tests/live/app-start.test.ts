@@ -49,7 +49,8 @@ t.test('start --level 4: live capture beside the expected one, diagnostics on sa
   const sent = Date.now();
   const captured = await app.waitFor(
     'request and response in both columns',
-    (s) => both(s, /POST \/customResponse/) && both(s, /HTTP\/1\.1 200/),
+    // The close follows the response by a moment: wait for the whole timeline.
+    (s) => both(s, /POST \/customResponse/) && both(s, /HTTP\/1\.1 200/) && /open → request → response → close/.test(s),
     5_000,
   );
   t.ok(Date.now() - sent <= 5_000, 'within 5 s of r');
