@@ -49,7 +49,7 @@ await program.parseAsync(process.argv).catch((e: unknown) => {
   // Help and version are not failures; commander has already printed its message.
   if (e.exitCode === 0) process.exit(0);
   if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ type: 'error', kind: 'usage', message: e.message.replace(/^error: /, ''), hint: null, location: null })}\n`);
+    process.stdout.write(`${JSON.stringify({ type: 'error', code: 'USAGE', kind: 'usage', message: e.message.replace(/^error: /, ''), hint: null, location: null })}\n`);
   }
   process.exit(2);
 });

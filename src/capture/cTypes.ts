@@ -1,6 +1,7 @@
 // Sizes and alignments of the C types BPF programs put in events (x86_64/arm64 BPF ABI:
 // LP64, little-endian). Named structs, unions and enums are measured by clang itself
 // (see layoutProbes.ts) and passed in as `measured`.
+import { WorkshopError } from '../errors/workshopError.js';
 
 export interface TypeShape {
   size: number;
@@ -39,11 +40,6 @@ export function parseType(text: string): ParsedType {
   return { base, dims, pointer };
 }
 
-export class UnknownTypeError extends Error {
-  constructor(readonly typeName: string) {
-    super(`cannot tell the size of the C type "${typeName}"`);
-  }
-}
 
 /** Size and alignment of a type; `measured` holds named aggregates (`struct x`, `enum y`). */
 export function typeShape(text: string, measured: ReadonlyMap<string, TypeShape>): TypeShape {
@@ -53,7 +49,12 @@ export function typeShape(text: string, measured: ReadonlyMap<string, TypeShape>
   else if (PRIMITIVES[base] !== undefined) element = { size: PRIMITIVES[base]!, align: PRIMITIVES[base]! };
   else if (measured.has(base)) element = measured.get(base)!;
   else if (base.startsWith('enum ')) element = { size: 4, align: 4 };
-  else throw new UnknownTypeError(text);
+  else {
+    throw new WorkshopError('EVENT_LAYOUT', `cannot tell the size of the C type "${text}"`, {
+      hint: 'use the types of the level\'s instructions in your event structs',
+      subject: text,
+    });
+  }
   const count = dims.reduce((a, b) => a * b, 1);
   return { size: element.size * count, align: element.align };
 }

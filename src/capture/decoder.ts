@@ -6,6 +6,7 @@ import type { CaptureEvent, Direction, OutputName } from './events.js';
 import { OUTPUTS } from './events.js';
 import { decodeSockaddr } from './sockaddr.js';
 import { fieldsFromDescription, layoutStruct, type FieldLayout } from './structLayout.js';
+import { WorkshopError } from '../errors/workshopError.js';
 import type { Measurements } from './layoutProbes.js';
 
 export interface EventDecoder {
@@ -42,16 +43,12 @@ export function compactEvents(bytes: Buffer, offsets: Uint32Array, kept: number[
   return { source, starts };
 }
 
-/** A field the view needs is missing or has a shape we cannot read. Names it. */
-export class EventLayoutError extends Error {
-  constructor(
-    readonly output: string,
-    readonly field: string,
-    readonly why: string,
-  ) {
-    super(`the events of ${output} ${why}`);
-    this.name = 'EventLayoutError';
-  }
+/** A field the view needs is missing or has a shape we cannot read (EVENT_LAYOUT). Names it. */
+function eventLayoutError(output: string, field: string, why: string): WorkshopError {
+  return new WorkshopError('EVENT_LAYOUT', `the events of ${output} ${why}`, {
+    hint: 'compare your struct with the one in the level\'s instructions',
+    subject: `${output}.${field}`,
+  });
 }
 
 // kEgress = 0, kIngress = 1: the order of enum traffic_direction_t in the tutorial.
@@ -62,7 +59,7 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
   const field = (name: string): FieldLayout | undefined => layout.fields.find((f) => f.name === name);
   const need = (name: string, why: string): FieldLayout => {
     const found = field(name);
-    if (!found) throw new EventLayoutError(output, name, `have no \`${name}\` field: ${why}`);
+    if (!found) throw eventLayoutError(output, name, `have no \`${name}\` field: ${why}`);
     return found;
   };
 
@@ -137,7 +134,7 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
       const direction = need('direction', 'it tells a request (ingress) from a response (egress)');
       const msg = need('msg', 'it carries the captured bytes');
       const msgSize = field('msg_size');
-      if (direction.size !== 4) throw new EventLayoutError(output, 'direction', 'have a `direction` that is not an enum or 32-bit integer');
+      if (direction.size !== 4) throw eventLayoutError(output, 'direction', 'have a `direction` that is not an enum or 32-bit integer');
       const minimum = fixedEnd(direction, msgSize);
       return whole((b, start, end) => {
         checked(start, end, minimum);
@@ -162,12 +159,12 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
 function connIdOffsets(output: string, connId: FieldLayout, measurements: Measurements): { pid: number; fd: number } {
   const typeName = connId.type.replace(/\s+/g, ' ').trim();
   const inner = fieldsFromDescription(measurements.descriptions.get(typeName) ?? null);
-  if (!inner) throw new EventLayoutError(output, 'conn_id', `have a \`conn_id\` of type ${connId.type}, not a struct with pid and fd`);
+  if (!inner) throw eventLayoutError(output, 'conn_id', `have a \`conn_id\` of type ${connId.type}, not a struct with pid and fd`);
   const layout = layoutStruct(inner, measurements.shapes as ReadonlyMap<string, TypeShape>);
   const pid = layout.fields.find((f) => f.name === 'pid');
   const fd = layout.fields.find((f) => f.name === 'fd');
   if (!pid || !fd || pid.size !== 4 || fd.size !== 4) {
-    throw new EventLayoutError(output, 'conn_id', 'have a `conn_id` without 32-bit `pid` and `fd` fields');
+    throw eventLayoutError(output, 'conn_id', 'have a `conn_id` without 32-bit `pid` and `fd` fields');
   }
   return { pid: connId.offset + pid.offset, fd: connId.offset + fd.offset };
 }

@@ -79,6 +79,7 @@ export function evaluate(
   if (events.length === 0 && (expected.open || expected.ingress || expected.egress || expected.close)) {
     checks.push(
       fail('live:events', 'your hooks send events', `your hooks are attached and the server answered ${sizes.length} requests, but no event arrived`, {
+        code: 'LIVE_NO_EVENTS',
         hint: 'check that each event is sent with <output>.perf_submit(ctx, &event, sizeof(event)), and that the return hooks find what the entry hooks saved (the same map, the same id)',
       }),
     );
@@ -91,12 +92,13 @@ export function evaluate(
     if (ours.length > 0) {
       checks.push(pass('live:open', title, `${ours.length} connections opened from 127.0.0.1 (port ${ours[0]!.client!.port}, fd ${ours[0]!.fd})`));
     } else if (opens.length === 0) {
-      checks.push(fail('live:open', title, 'no open event arrived from the demo server', { hint: 'in the accept4 return hook, build a socket_open_event_t and submit it to socket_open_events when PT_REGS_RC(ctx) is not negative' }));
+      checks.push(fail('live:open', title, 'no open event arrived from the demo server', { code: 'LIVE_OPEN_MISSING', hint: 'in the accept4 return hook, build a socket_open_event_t and submit it to socket_open_events when PT_REGS_RC(ctx) is not negative' }));
     } else {
       const seen = opens[0]!.client;
       const what = !seen || seen.family === 'unknown' ? 'an empty address' : `${seen.address}:${seen.port}`;
       checks.push(
         fail('live:open', title, `open events arrived, but with ${what} instead of the client's 127.0.0.1:<port>`, {
+          code: 'LIVE_OPEN_NO_ADDRESS',
           hint: 'copy the address in the return hook, after accept4 has filled it in: bpf_probe_read(&open_event.addr, sizeof(open_event.addr), args->addr);',
         }),
       );
@@ -112,8 +114,8 @@ export function evaluate(
     const title = 'ingress: the request, as the server read it';
     if (requestsIn.length > 0) checks.push(pass('live:ingress', title, `${requestsIn.length} requests captured: ${firstLine(text(requestsIn[0]!))}`));
     else if (requestsOut.length > 0) {
-      checks.push(fail('live:ingress', title, 'the request arrived marked as egress: the directions are swapped', { hint: 'the read hooks report kIngress (data coming in), the write hooks kEgress' }));
-    } else checks.push(fail('live:ingress', title, missingData('request', 'ingress', data), { hint: 'in the read return hook, call process_data(ctx, id, kIngress, read_args) inside the NULL check' }));
+      checks.push(fail('live:ingress', title, 'the request arrived marked as egress: the directions are swapped', { code: 'LIVE_DIRECTION_SWAPPED', hint: 'the read hooks report kIngress (data coming in), the write hooks kEgress' }));
+    } else checks.push(fail('live:ingress', title, missingData('request', 'ingress', data), { code: 'LIVE_REQUEST_MISSING', hint: 'in the read return hook, call process_data(ctx, id, kIngress, read_args) inside the NULL check' }));
   }
 
   if (expected.egress) {
@@ -121,8 +123,8 @@ export function evaluate(
     if (responsesOut.length > 0) {
       checks.push(pass('live:egress', title, `${responsesOut.length} responses captured: ${firstLine(text(responsesOut[0]!))}`));
     } else if (responsesIn.length > 0) {
-      checks.push(fail('live:egress', title, 'the response arrived marked as ingress: the directions are swapped', { hint: 'the write hooks report kEgress (data going out), the read hooks kIngress' }));
-    } else checks.push(fail('live:egress', title, missingData('response', 'egress', data), { hint: 'hook write like read: its own args map, and process_data(ctx, id, kEgress, write_args)' }));
+      checks.push(fail('live:egress', title, 'the response arrived marked as ingress: the directions are swapped', { code: 'LIVE_DIRECTION_SWAPPED', hint: 'the write hooks report kEgress (data going out), the read hooks kIngress' }));
+    } else checks.push(fail('live:egress', title, missingData('response', 'egress', data), { code: 'LIVE_RESPONSE_MISSING', hint: 'hook write like read: its own args map, and process_data(ctx, id, kEgress, write_args)' }));
   }
 
   if (expected.close) {
@@ -130,15 +132,15 @@ export function evaluate(
     const openFds = new Set(opens.map((o) => o.fd));
     const ours = closes.filter((c) => openFds.has(c.fd));
     if (ours.length > 0) checks.push(pass('live:close', title, `${ours.length} connections closed`));
-    else if (closes.length > 0) checks.push(fail('live:close', title, 'close events arrived, but none for a connection the open events announced', { hint: 'the close event\'s conn_id must use the fd close() was called with: create_conn_id(id, close_args->fd)' }));
-    else checks.push(fail('live:close', title, 'no close event arrived', { hint: 'in the close return hook, submit a socket_close_event_t to socket_close_events when PT_REGS_RC(ctx) is not negative' }));
+    else if (closes.length > 0) checks.push(fail('live:close', title, 'close events arrived, but none for a connection the open events announced', { code: 'LIVE_CLOSE_UNMATCHED', hint: 'the close event\'s conn_id must use the fd close() was called with: create_conn_id(id, close_args->fd)' }));
+    else checks.push(fail('live:close', title, 'no close event arrived', { code: 'LIVE_CLOSE_MISSING', hint: 'in the close return hook, submit a socket_close_event_t to socket_close_events when PT_REGS_RC(ctx) is not negative' }));
   }
 
   if (expected.exchange) {
     const title = 'whole exchanges: each request with its own response';
     const complete = exchanges.filter((e) => REQUEST.test(e.request.toString('latin1')) && RESPONSE.test(e.response.toString('latin1')));
     if (complete.length >= sizes.length) checks.push(pass('live:exchange', title, `${complete.length} complete exchanges`));
-    else checks.push(fail('live:exchange', title, `${complete.length} of ${sizes.length} requests came out as a complete exchange (open, request, response, close on one connection)`, { hint: 'every event of a connection must carry the same conn_id: the pid (id >> 32) and the connection\'s fd' }));
+    else checks.push(fail('live:exchange', title, `${complete.length} of ${sizes.length} requests came out as a complete exchange (open, request, response, close on one connection)`, { code: 'LIVE_EXCHANGE_INCOMPLETE', hint: 'every event of a connection must carry the same conn_id: the pid (id >> 32) and the connection\'s fd' }));
   }
   return checks;
 }

@@ -3,9 +3,8 @@
 // verifier accepts every hook. Each check names the learner's line where one applies.
 import { findHookDefinitions } from '../hooks/hookNames.js';
 import { readSyscallFormat } from '../hooks/tracepointFormat.js';
-import { TracepointAdaptError } from '../hooks/tracepointAdapter.js';
-import { CompileError, LoadError } from '../engine/bpfProgram.js';
 import { isError } from '../engine/diagnostics.js';
+import { isWorkshopError } from '../errors/workshopError.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { isLayoutProbe } from '../capture/layoutProbes.js';
 import { Sniffer } from '../sniffer/sniffer.js';
@@ -33,14 +32,14 @@ export interface StaticOutcome {
 export function checkText(file: string, bytes: Buffer): CheckResult {
   const title = `${file} is C source text`;
   if (bytes.subarray(0, 4).toString('latin1') === '\x7fELF' || bytes.includes(0)) {
-    return fail('file', title, `${file} is a binary file, not C source`, { hint: 'give the .c file you edit, e.g. clean.c' });
+    return fail('file', title, `${file} is a binary file, not C source`, { code: 'FILE_NOT_TEXT', hint: 'give the .c file you edit, e.g. clean.c' });
   }
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return fail('file', title, `${file} is not UTF-8 text`, { hint: 'save it as plain UTF-8 text in your editor' });
+    return fail('file', title, `${file} is not UTF-8 text`, { code: 'FILE_NOT_TEXT', hint: 'save it as plain UTF-8 text in your editor' });
   }
-  if (bytes.length === 0) return fail('file', title, `${file} is empty`, { hint: 'start from the workshop\'s clean.c' });
+  if (bytes.length === 0) return fail('file', title, `${file} is empty`, { code: 'FILE_EMPTY', hint: 'start from the workshop\'s clean.c' });
   return pass('file', title, `${bytes.length} bytes of text`);
 }
 
@@ -54,8 +53,8 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   const expectedHooks = hooksUpTo(track, level);
   const expectedMaps = mapsUpTo(track, level);
   const expectedOutputs = perfOutputsUpTo(track, level);
-  const skipRest = (why: string) => {
-    for (const h of expectedHooks) checks.push(skip(`hook:${h.name}`, `hook ${h.name}`, why));
+  const skipRest = (why: string, reported = new Set<string>()) => {
+    for (const h of expectedHooks) if (!reported.has(h.name)) checks.push(skip(`hook:${h.name}`, `hook ${h.name}`, why));
     for (const m of expectedMaps) checks.push(skip(`map:${m.name}`, `map ${m.name}`, why));
     for (const o of expectedOutputs) checks.push(skip(`output:${o.name}`, `perf output ${o.name}`, why));
     for (const h of expectedHooks) checks.push(skip(`verifier:${h.name}`, `the verifier accepts ${h.name}`, why));
@@ -68,6 +67,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     const guess = didYouMean(d.name, expectedHooks.map((h) => h.name));
     checks.push(
       fail(`hook-name:${d.name}`, `hook ${d.name} names a real syscall`, `${d.name} hooks \`${d.syscall}\`, which is not a system call of this kernel`, {
+        code: 'HOOK_NOT_A_SYSCALL',
         hint: guess ? `did you mean ${guess}?` : 'hook names are syscall__probe_entry_<syscall> and syscall__probe_ret_<syscall>',
         location: { file, line: d.nameLine, column: null },
       }),
@@ -76,6 +76,25 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   if (unknown.length > 0) {
     checks.push(skip('compile', `${file} compiles`, 'not tried: fix the hook names first'));
     skipRest('not checked: fix the hook names first');
+    return { checks, sniffer: null };
+  }
+
+  // A hook of a real syscall one slip away from a hook of this level that is missing
+  // (syscall__probe_entry_accept for …_accept4) is that hook misspelt: the name comes first,
+  // before anything the compile would say about its parameters.
+  const misspelt = misspeltHooks(definitions.map((d) => d.name), expectedHooks.map((h) => h.name));
+  for (const [meant, written] of misspelt) {
+    checks.push(
+      fail(`hook:${meant}`, `hook ${meant}`, `${file} has no function ${meant}`, {
+        code: 'HOOK_MISSPELT',
+        hint: `did you mean ${meant} where you wrote ${written}? BCC finds hooks by their exact names`,
+        location: { file, line: definitions.find((d) => d.name === written)!.nameLine, column: null },
+      }),
+    );
+  }
+  if (misspelt.size > 0) {
+    checks.push(skip('compile', `${file} compiles`, 'not tried: fix the hook names first'));
+    skipRest('not checked: fix the hook names first', new Set(misspelt.keys()));
     return { checks, sniffer: null };
   }
 
@@ -105,6 +124,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     const guessLine = guess ? (definitions.find((d) => d.name === guess)?.nameLine ?? source.function(guess)?.line) : undefined;
     checks.push(
       fail(`hook:${hook.name}`, `hook ${hook.name}`, `${file} has no function ${hook.name}`, {
+        code: guess ? 'HOOK_MISSPELT' : 'HOOK_MISSING',
         hint: guess ? `did you mean ${hook.name} where you wrote ${guess}? BCC finds hooks by their exact names` : `add ${hook.name}: see the level's instructions`,
         location: guessLine ? { file, line: guessLine, column: null } : null,
       }),
@@ -122,6 +142,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
       const declare = map.kind === 'perf_event_array' ? `BPF_PERF_OUTPUT(${map.name});` : `BPF_HASH(${map.name}, …);`;
       checks.push(
         fail(`map:${map.name}`, title, `${file} has no map named ${map.name}`, {
+          code: 'MAP_MISSING',
           hint: guess ? `did you mean ${map.name} where you wrote ${guess}?` : `declare it: ${declare}`,
           location: guessLine ? { file, line: guessLine, column: null } : null,
         }),
@@ -134,7 +155,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     if (map.valueSize !== undefined && table.leafSize !== map.valueSize) problems.push(`its values are ${table.leafSize} bytes, not ${map.valueSize}`);
     if (problems.length) {
       ok = false;
-      checks.push(fail(`map:${map.name}`, title, `${map.name} has the wrong shape: ${problems.join('; ')}`, { hint: 'compare its BPF_ declaration and its key and value types with the instructions' }));
+      checks.push(fail(`map:${map.name}`, title, `${map.name} has the wrong shape: ${problems.join('; ')}`, { code: 'MAP_SHAPE', hint: 'compare its BPF_ declaration and its key and value types with the instructions' }));
     } else {
       checks.push(pass(`map:${map.name}`, title, `${table.kind}${map.keySize !== undefined ? `, ${table.keySize}-byte keys, ${table.leafSize}-byte values` : ''}`));
     }
@@ -152,6 +173,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
       const declared = source.maps().find((m) => m.name === output.name)?.line;
       checks.push(
         fail(`output:${output.name}`, title, `nothing is ever submitted to ${output.name}`, {
+          code: 'OUTPUT_NEVER_SUBMITTED',
           hint: `send your event with ${output.name}.perf_submit(ctx, &event, sizeof(struct ${output.struct}));`,
           location: declared ? { file, line: declared, column: null } : null,
         }),
@@ -164,6 +186,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
       const structLine = source.aggregate('struct', output.struct)?.line;
       checks.push(
         fail(`output:${output.name}`, title, `the struct submitted to ${output.name} has no ${missing.map((m) => `\`${m}\``).join(', ')} field${missing.length > 1 ? 's' : ''}`, {
+          code: 'OUTPUT_FIELD_MISSING',
           hint: `struct ${output.struct} needs: ${output.requiredFields.join(', ')}`,
           location: structLine ? { file, line: structLine, column: null } : null,
         }),
@@ -182,9 +205,9 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
       sniffer.programFd(hook.name);
       checks.push(pass(`verifier:${hook.name}`, title, 'loaded into the kernel'));
     } catch (e) {
-      if (!(e instanceof LoadError)) throw e;
+      if (!isWorkshopError(e, 'VERIFIER_REJECTED')) throw e;
       ok = false;
-      const summary = summarizeVerifierLog(e.verifierLog, {
+      const summary = summarizeVerifierLog(e.raw ?? '', {
         functionName: hook.name,
         learnerFile: file,
         mapNames,
@@ -193,9 +216,10 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
       });
       checks.push(
         fail(`verifier:${hook.name}`, title, summary.cause, {
+          code: summary.code,
           hint: summary.fix,
           location: summary.location ? { file: summary.location.file, line: summary.location.line, column: null } : null,
-          raw: e.verifierLog,
+          raw: e.raw,
         }),
       );
     }
@@ -208,21 +232,40 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   return { checks, sniffer };
 }
 
+/** Expected hook → the name written for it, for each missing hook of the level one slip away from a defined one. */
+function misspeltHooks(defined: string[], expected: string[]): Map<string, string> {
+  const missing = expected.filter((name) => !defined.includes(name));
+  const found = new Map<string, string>();
+  for (const name of defined) {
+    if (expected.includes(name)) continue;
+    const meant = didYouMean(name, missing);
+    if (meant && !found.has(meant)) found.set(meant, name);
+  }
+  return found;
+}
+
 function compileFailure(error: unknown, file: string, text: string, knownNames: string[]): CheckResult {
   const title = `${file} compiles`;
-  if (error instanceof TracepointAdaptError) {
-    return fail('compile', title, error.message.replace(/^[^:]+:\d+: /, ''), { location: { file, line: error.line, column: null } });
+  if (isWorkshopError(error) && error.subject !== null && error.code.startsWith('HOOK_')) {
+    // The tracepoint adapter's refusal of a hook: the sentence names it, the location is its line.
+    return fail('compile', title, error.message, { code: error.code, location: { file, line: error.location?.line ?? 1, column: null } });
   }
-  if (!(error instanceof CompileError)) throw error;
+  if (!isWorkshopError(error, 'COMPILE_FAILED', 'COMPILER_CRASHED')) throw error;
   const first = error.diagnostics.find((d) => isError(d) && d.file === file) ?? error.diagnostics.find(isError);
   if (!first) {
-    return fail('compile', title, error.crashed ? 'the compiler crashed on this file' : error.message, { raw: error.stderr, hint: 'run with --verbose to see the compiler\'s output' });
+    const crashed = error.code === 'COMPILER_CRASHED';
+    return fail('compile', title, crashed ? 'the compiler crashed on this file' : error.detail ?? error.message, {
+      code: error.code,
+      raw: error.raw,
+      hint: 'run with --verbose to see the compiler\'s output',
+    });
   }
   const explained = explainCompileError(first, { source: text, knownNames });
   const located = first.file === file;
   return fail('compile', title, explained.message, {
+    code: explained.code,
     hint: explained.hint,
     location: explained.line !== undefined ? { file, line: explained.line, column: null } : located ? { file, line: first.line, column: first.column } : null,
-    raw: error.stderr,
+    raw: error.raw,
   });
 }

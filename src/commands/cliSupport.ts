@@ -4,10 +4,11 @@
 import { lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { describeProblem, exitCodeFor, formatProblem, UsageError } from '../errors/problem.js';
+import { describeProblem, exitCodeFor, formatProblem } from '../errors/problem.js';
+import { WorkshopError } from '../errors/workshopError.js';
 import { DEFAULT_TRACK, levelOf, levelRange, loadTrack, trackIds, type Track } from '../tracks/tracks.js';
 import { currentLevel, readProgress } from '../tracks/progress.js';
-import { createFile, LearnerFileError } from '../util/learnerFiles.js';
+import { createFile } from '../util/learnerFiles.js';
 import type { AttachRequest } from '../kernel/features.js';
 
 export function intOption(min: number, max: number) {
@@ -39,7 +40,7 @@ export function trackHelp(): string {
 }
 
 /**
- * The command's track and level: the level given (a UsageError, exit 2, naming the track's
+ * The command's track and level: the level given (a LEVEL_OUT_OF_RANGE error, exit 2, naming the track's
  * range if it has no such level), else `fallback`, else the first one the learner's file (which
  * may not exist yet: then level 0) has not done yet.
  */
@@ -81,19 +82,19 @@ export function learnerFile(file: string | undefined, track: Track, options: { q
   const chosen = file ?? 'clean.c';
   const found = lstatOrNull(chosen);
   if (found?.isDirectory() || (found?.isSymbolicLink() && statOrNull(chosen)?.isDirectory())) {
-    throw new UsageError(`${chosen} is a directory, not a BCC program`, `give the .c file you edit, e.g. ${path.join(chosen, 'clean.c')}`);
+    throw new WorkshopError('FILE_IS_DIRECTORY', `${chosen} is a directory, not a BCC program`, { hint: `give the .c file you edit, e.g. ${path.join(chosen, 'clean.c')}` });
   }
   if (found && (!found.isSymbolicLink() || statOrNull(chosen))) return chosen;
   if (found) {
-    throw new UsageError(`${chosen} is a symbolic link to a file that does not exist`, `remove the link (rm ${chosen}) to get a fresh starting file, or point it at your program`);
+    throw new WorkshopError('FILE_BROKEN_LINK', `${chosen} is a symbolic link to a file that does not exist`, { hint: `remove the link (rm ${chosen}) to get a fresh starting file, or point it at your program` });
   }
   if (file !== undefined && path.basename(file) !== 'clean.c') {
-    throw new UsageError(`${file} does not exist`, 'give the path of your BCC program, or run in the directory that has your clean.c');
+    throw new WorkshopError('FILE_NOT_FOUND', `${file} does not exist`, { hint: 'give the path of your BCC program, or run in the directory that has your clean.c' });
   }
   try {
     createFile(chosen, readFileSync(track.start));
   } catch (error) {
-    if (error instanceof LearnerFileError) throw new UsageError(`could not create ${chosen}: ${error.message}`, 'run in a directory you can write to');
+    if (error instanceof WorkshopError && error.code === 'FILE_WRITE_REFUSED') throw new WorkshopError('FILE_NOT_WRITABLE', `could not create ${chosen}: ${error.message}`, { hint: 'run in a directory you can write to', cause: error });
     throw error;
   }
   if (!options.quiet) process.stderr.write(`created ${chosen}: your starting file for the workshop\n`);

@@ -6,7 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { LiveSession } from '../pipeline/liveSession.js';
 import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../capture/format.js';
 import { onShutdown } from '../engine/shutdown.js';
-import { NativeServerError } from '../targets/nativeServer.js';
+import { nativeServerError } from '../targets/nativeServer.js';
+import { isWorkshopError } from '../errors/workshopError.js';
 import { attachOption, fail, intOption, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { DEFAULT_TRACK, loadTrack } from '../tracks/tracks.js';
@@ -134,7 +135,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
   const serverDied = new Promise<never>((_, reject) => {
     server.onUnexpectedExit((_exit, description) => {
       clearTimeout(durationTimer);
-      reject(new NativeServerError(`${description} during the run, so nothing more can be captured: run the command again`));
+      reject(nativeServerError(`${description} during the run, so nothing more can be captured: run the command again`));
     });
   });
   const capturing = async () => {
@@ -154,7 +155,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
     await Promise.race([capturing(), serverDied]);
   } catch (error) {
     // A request that failed because the server died: what to say is that it died.
-    const died = error instanceof NativeServerError ? await Promise.race([serverDied.catch((e: unknown) => e), delay(500)]) : undefined;
+    const died = isWorkshopError(error, 'SERVER_FAILED') ? await Promise.race([serverDied.catch((e: unknown) => e), delay(500)]) : undefined;
     await finish();
     throw died ?? error;
   }

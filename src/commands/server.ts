@@ -1,7 +1,7 @@
 // `ebpf-workshop server`: the demo server on its own, for trying the tutorial's curl by hand or
 // for running your own sniffer against it. Stops cleanly on Ctrl-C or SIGTERM.
 import type { Command } from 'commander';
-import { NativeServer, NativeServerError } from '../targets/nativeServer.js';
+import { NativeServer, nativeServerError } from '../targets/nativeServer.js';
 import { fail, intOption } from './cliSupport.js';
 
 interface ServerOptions {
@@ -35,7 +35,7 @@ async function runServer(options: ServerOptions): Promise<void> {
     return;
   }
   const { code, signal } = ended.exit;
-  throw new NativeServerError(
+  throw nativeServerError(
     `the demo server stopped on its own (${signal ? `killed by ${signal}` : `exit code ${code}`}): run \`ebpf-workshop server\` again`,
   );
 }

@@ -6,6 +6,7 @@
 // or helper used above its definition is "undeclared" or "incomplete" — and misspellings,
 // which "did you mean" answers from the learner's own declarations and the tutorial's names.
 import type { Diagnostic } from '../engine/diagnostics.js';
+import type { ErrorCode } from '../errors/codes.js';
 import { BPF_HELPER_NAMES } from './bpfHelpers.js';
 import { didYouMean } from './didYouMean.js';
 import { CSource } from '../c/cSource.js';
@@ -20,6 +21,8 @@ export interface CompileErrorContext {
 }
 
 export interface ExplainedCompileError {
+  /** The kind of mistake (docs/errors.md): COMPILE_UNDECLARED, COMPILE_DECLARED_BELOW, STACK_LIMIT… */
+  code: ErrorCode;
   message: string;
   hint: string;
   /** The line to show when the cause is not where clang points (the stack limit: at DATA_LEN). */
@@ -59,6 +62,7 @@ export function explainCompileError(d: Diagnostic, ctx: CompileErrorContext): Ex
     if (m) return explain(m, d, source, known);
   }
   return {
+    code: 'COMPILE_FAILED',
     message: sentence(d.message.replace(/\s*\[-W[\w-]+\]$/, '')),
     hint: 'The raw compiler output shows the line with a caret under the spot it means.',
   };
@@ -87,6 +91,7 @@ function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: CSource, k
   const declaredAt = source.declarations().get(name);
   if (declaredAt !== undefined && declaredAt > d.line) {
     return {
+      code: 'COMPILE_DECLARED_BELOW',
       message: `${code(name)} is used here, but declared only on line ${declaredAt}, further down.`,
       hint: `C reads top to bottom: move the declaration of ${code(name)} (line ${declaredAt}) above line ${d.line}.`,
     };
@@ -99,6 +104,7 @@ function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: CSource, k
   if (suggestion) {
     const declared = source.declarations().has(suggestion) || source.localNames(d.line).includes(suggestion);
     return {
+      code: 'COMPILE_UNDECLARED',
       message: `${code(name)} is not declared anywhere above this line.`,
       hint: declared
         ? `Did you mean ${code(suggestion)}?`
@@ -106,6 +112,7 @@ function explainUndeclared(m: RegExpExecArray, d: Diagnostic, source: CSource, k
     };
   }
   return {
+    code: 'COMPILE_UNDECLARED',
     message: `${code(name)} is not declared anywhere above this line.`,
     hint: 'Declare it above the code that uses it, or check its spelling.',
   };
@@ -118,6 +125,7 @@ function missingDeclaration(name: string, d: Diagnostic, source: CSource): Expla
   const user = source.functionAt(d.line);
   const where = user ? `above ${code(user.name)}` : `above line ${d.line}`;
   return {
+    code: 'COMPILE_UNDECLARED',
     message: `${code(name)} is not declared yet.`,
     hint: declaration
       ? `Declare ${code(name)} above the code that uses it: ${code(declaration)} ${where}.`
@@ -131,6 +139,7 @@ function explainImplicitFunction(m: RegExpExecArray, d: Diagnostic, source: CSou
   if (definition && definition.line > d.line) return lateDefinition(name, d.line, definition.line, source);
   const suggestion = didYouMean(name, candidates(source, d.line, known, BPF_HELPER_NAMES));
   return {
+    code: 'UNKNOWN_FUNCTION',
     message: `${code(name)} is neither a function defined above this line nor a BPF helper BCC knows.`,
     hint: suggestion ? `Did you mean ${code(suggestion)}?` : `Define ${code(name)} above its first use, or check its spelling.`,
   };
@@ -143,6 +152,7 @@ function explainLateDefinition(m: RegExpExecArray, d: Diagnostic, source: CSourc
   const definedAt = source.function(name)?.line ?? d.line;
   if (used !== undefined && used < definedAt) return lateDefinition(name, used, definedAt, source);
   return {
+    code: 'COMPILE_CONFLICTING_TYPES',
     message: `${code(name)} is declared twice, in two different ways.`,
     hint: `Keep one definition of ${code(name)}, above its first use.`,
   };
@@ -152,6 +162,7 @@ function lateDefinition(name: string, usedAt: number, definedAt: number, source:
   const caller = source.functionAt(usedAt);
   const above = caller && caller.name !== name ? ` above ${code(caller.name)}` : ` above line ${usedAt}`;
   return {
+    code: 'COMPILE_DECLARED_BELOW',
     message: `${code(name)} is called on line ${usedAt}, before its definition on line ${definedAt}.`,
     hint: `C reads top to bottom: move the definition of ${code(name)}${above}.`,
   };
@@ -163,6 +174,7 @@ function explainIncompleteType(m: RegExpExecArray, d: Diagnostic, source: CSourc
   const definition = source.aggregate(kind, name);
   if (definition && definition.line > d.line) {
     return {
+      code: 'COMPILE_DECLARED_BELOW',
       message: `${code(type)} is used here, but defined only on line ${definition.line}, further down.`,
       hint: `C needs a type's definition before its first use: move ${code(type)} (line ${definition.line}) above line ${d.line}.`,
     };
@@ -171,11 +183,13 @@ function explainIncompleteType(m: RegExpExecArray, d: Diagnostic, source: CSourc
   const suggestion = didYouMean(name, [...defined, ...known]);
   if (suggestion) {
     return {
+      code: 'COMPILE_INCOMPLETE_TYPE',
       message: `${code(type)} is not defined anywhere in your file.`,
       hint: `Did you mean ${code(`${kind} ${suggestion}`)}?`,
     };
   }
   return {
+    code: 'COMPILE_INCOMPLETE_TYPE',
     message: `${code(type)} is not defined anywhere in your file.`,
     hint: `Define ${code(type)} above line ${d.line}; the level's instructions show its fields.`,
   };
@@ -186,12 +200,14 @@ function explainMissingSemicolon(m: RegExpExecArray, d: Diagnostic, source: CSou
   const before = (source.line(d.line) ?? '').slice(0, Math.max(0, d.column - 1)).trim();
   if (/expected ';' after (struct|union|enum)/.test(d.message) || /^}/.test(before)) {
     return {
+      code: 'COMPILE_MISSING_SEMICOLON',
       message: 'A `;` is missing after the closing `}` of a struct.',
       hint: 'In C a struct definition ends with `};`.',
     };
   }
   const tail = before.length > 40 ? `…${before.slice(-40)}` : before;
   return {
+    code: 'COMPILE_MISSING_SEMICOLON',
     message: 'A `;` is missing at the end of a statement.',
     hint: tail ? `Add ${code(';')} after ${code(tail)} on line ${d.line}.` : `Add ${code(';')} at the end of the statement on line ${d.line}.`,
   };
@@ -201,6 +217,7 @@ function explainUnknownType(m: RegExpExecArray, d: Diagnostic, source: CSource, 
   const name = m[1]!;
   if (name === 'socklen_t') {
     return {
+      code: 'COMPILE_UNKNOWN_TYPE',
       message: '`socklen_t` is unknown here: it comes from a user-space header that BCC programs cannot include.',
       hint: 'Use `size_t` in its place, as the workshop does: `size_t* addrlen`. The hook never reads it, so the exact type does not matter.',
     };
@@ -208,6 +225,7 @@ function explainUnknownType(m: RegExpExecArray, d: Diagnostic, source: CSource, 
   const aggregate = source.aggregates().find((a) => a.name === name);
   if (aggregate) {
     return {
+      code: 'COMPILE_MISSING_TAG',
       message: `${code(name)} is a ${aggregate.kind}, and C needs the word ${code(aggregate.kind)} before its name.`,
       hint: `Write ${code(`${aggregate.kind} ${name}`)}.`,
     };
@@ -216,11 +234,13 @@ function explainUnknownType(m: RegExpExecArray, d: Diagnostic, source: CSource, 
   const suggestion = didYouMean(name, [...KNOWN_TYPES, ...typedefs, ...known]);
   if (suggestion && known.includes(suggestion) && !KNOWN_TYPES.includes(suggestion)) {
     return {
+      code: 'COMPILE_UNKNOWN_TYPE',
       message: `${code(name)} is not a type the compiler knows here.`,
       hint: `Did you mean ${code(`struct ${suggestion}`)}? Struct names need the word ${code('struct')} in front.`,
     };
   }
   return {
+    code: 'COMPILE_UNKNOWN_TYPE',
     message: `${code(name)} is not a type the compiler knows here.`,
     hint: suggestion
       ? `Did you mean ${code(suggestion)}?`
@@ -231,6 +251,7 @@ function explainUnknownType(m: RegExpExecArray, d: Diagnostic, source: CSource, 
 function explainMissingTag(m: RegExpExecArray): ExplainedCompileError {
   const [kind, name] = [m[1]!, m[2]!];
   return {
+    code: 'COMPILE_MISSING_TAG',
     message: `${code(name)} is a ${kind}, and C needs the word ${code(kind)} before its name.`,
     hint: `Write ${code(`${kind} ${name}`)}.`,
   };
@@ -241,6 +262,7 @@ function explainNoMember(m: RegExpExecArray, d: Diagnostic, source: CSource): Ex
   const fields = source.fields(kind, type);
   const suggestion = m[4] ?? didYouMean(field, fields);
   return {
+    code: 'COMPILE_NO_MEMBER',
     message: `${code(`${kind} ${type}`)} has no field ${code(field)}.`,
     hint: suggestion
       ? `Did you mean ${code(suggestion)}?`
@@ -253,12 +275,13 @@ function explainNoMember(m: RegExpExecArray, d: Diagnostic, source: CSource): Ex
 function explainStack(m: RegExpExecArray, d: Diagnostic, source: CSource): ExplainedCompileError {
   const fn = /in function ([\w.$]+)/.exec(d.message)?.[1];
   const { cause, fix, line } = explainStackLimit(fn ? learnerFunctionName(fn) : undefined, source);
-  return line === undefined ? { message: cause, hint: fix } : { message: cause, hint: fix, line };
+  return line === undefined ? { code: 'STACK_LIMIT', message: cause, hint: fix } : { code: 'STACK_LIMIT', message: cause, hint: fix, line };
 }
 
 function explainNoReturn(m: RegExpExecArray, d: Diagnostic, source: CSource): ExplainedCompileError {
   const fn = source.functionAt(d.line);
   return {
+    code: 'NO_RETURN',
     message: `${fn ? code(fn.name) : 'This function'} can reach its end without returning a value.`,
     hint: 'End it with `return 0;`: a hook must return a value, or the verifier refuses it.',
   };

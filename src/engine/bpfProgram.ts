@@ -8,6 +8,7 @@ import { addon } from '../native/addon.js';
 import { possibleCpuCount } from './cpus.js';
 import { buildInChild, type BuiltModule } from './buildInChild.js';
 import { type Diagnostic, isError, parseClangDiagnostics, unlocatedMessages } from './diagnostics.js';
+import { WorkshopError } from '../errors/workshopError.js';
 import { mapKind, ProgramType, type MapKind, type ProgramTypeName } from './mapTypes.js';
 import { PerfOutput, type RawEventsHandler } from './perfOutput.js';
 import { onRelease } from './shutdown.js';
@@ -30,55 +31,27 @@ export interface Attachment {
   target: string;
 }
 
-export class CompileError extends Error {
-  constructor(
-    readonly diagnostics: Diagnostic[],
-    /** Everything clang and libbcc printed, for the "show raw output" flag. */
-    readonly stderr: string,
-    /** The compiler itself died (LLVM aborts on some backend errors) rather than reporting errors. */
-    readonly crashed: boolean = false,
-  ) {
-    const first = diagnostics.find(isError);
-    super(
-      first
-        ? `${first.file}:${first.line}:${first.column}: ${first.message}`
-        : unlocatedMessages(stderr)[0] ?? 'the program did not compile',
-    );
-    this.name = 'CompileError';
-  }
-}
-
-export class LoadError extends Error {
-  constructor(
-    readonly functionName: string,
-    readonly errno: number,
-    readonly reason: string,
-    /** The kernel verifier's log. */
-    readonly verifierLog: string,
-    readonly stderr: string,
-  ) {
-    super(`the kernel refused to load ${functionName}: ${reason}`);
-    this.name = 'LoadError';
-  }
-}
-
-export class AttachError extends Error {
-  constructor(
-    readonly target: string,
-    readonly errno: number,
-    readonly reason: string,
-    readonly stderr: string,
-  ) {
-    super(`cannot attach to ${target}: ${reason}`);
-    this.name = 'AttachError';
-  }
+/**
+ * The compiler refused the program (COMPILE_FAILED) or died on it (COMPILER_CRASHED: LLVM
+ * aborts on some backend errors). Every diagnostic rides along, the errors first in `location`.
+ */
+function compileError(diagnostics: Diagnostic[], stderr: string, crashed: boolean): WorkshopError {
+  const first = diagnostics.find(isError);
+  const detail = first ? first.message : unlocatedMessages(stderr)[0] ?? 'the program did not compile';
+  return new WorkshopError(crashed ? 'COMPILER_CRASHED' : 'COMPILE_FAILED', `does not compile: ${detail}`, {
+    hint: first ? 'fix the line shown, save, and run again; --verbose shows the compiler\'s full output' : null,
+    location: first ? { file: first.file, line: first.line, column: first.column } : null,
+    raw: stderr,
+    diagnostics,
+    detail,
+  });
 }
 
 export interface CompileOptions {
   cflags?: string[];
   /**
    * Functions to load into the kernel as part of the build (the verifier runs then): their
-   * fds come back from programFd(), or the kernel's refusal as a LoadError.
+   * fds come back from programFd(), or the kernel's refusal as a VERIFIER_REJECTED WorkshopError.
    */
   load?: { name: string; type: ProgramTypeName }[];
   /** How long the compiler may take before it is stopped (default BUILD_TIMEOUT_MS). */
@@ -110,7 +83,7 @@ export class BpfProgram {
     const loads = (options.load ?? []).map((l) => ({ name: l.name, progType: ProgramType[l.type] }));
     const built = await buildInChild(source, options.cflags ?? [], loads, { timeoutMs: options.timeoutMs });
     const diagnostics = parseClangDiagnostics(built.stderr);
-    if (built.outcome !== 'ok') throw new CompileError(diagnostics, built.stderr, built.outcome === 'crashed');
+    if (built.outcome !== 'ok') throw compileError(diagnostics, built.stderr, built.outcome === 'crashed');
     return new BpfProgram(built.module, built.fds, diagnostics);
   }
 
@@ -139,14 +112,21 @@ export class BpfProgram {
     });
   }
 
-  /** The fd of a function loaded by compile(); throws LoadError when the kernel refused it. */
+  /** The fd of a function loaded by compile(); throws a WorkshopError (VERIFIER_REJECTED) when the kernel refused it. */
   programFd(functionName: string): number {
     this.requireOpen();
     const result = this.module.loads.find((l) => l.name === functionName);
     if (!result) throw new Error(`${functionName} was not loaded: name it in compile()'s \`load\``);
     if (result.fd < 0) {
       const reason = result.errno === 2 ? 'no such function in the program' : result.error || 'unknown error';
-      throw new LoadError(functionName, result.errno, reason, result.log, result.stderr);
+      // The verifier's log is the raw output; the diagnosis of it is the caller's (diagnose/).
+      throw new WorkshopError('VERIFIER_REJECTED', `the verifier rejected ${functionName}: ${reason}`, {
+        hint: 'run with --verbose to read the verifier\'s log',
+        raw: result.log,
+        subject: functionName,
+        detail: reason,
+        errno: result.errno,
+      });
     }
     return result.fd;
   }
@@ -156,14 +136,14 @@ export class BpfProgram {
     const event = `${isReturn ? 'r' : 'p'}_ws_${process.pid}_${kernelFunction.replace(/[^A-Za-z0-9_]/g, '_')}`;
     const target = `${isReturn ? 'kretprobe' : 'kprobe'}:${kernelFunction}`;
     const result = this.requireOpen().attachKprobe(programFd, isReturn, event, kernelFunction);
-    if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
+    if (result.fd < 0) throw attachError(target, result.errno, attachReason(result), result.stderr);
     return this.attached({ fd: result.fd, target });
   }
 
   attachTracepoint(programFd: number, category: string, event: string): Attachment {
     const target = `tracepoint:${category}:${event}`;
     const result = this.requireOpen().attachTracepoint(programFd, category, event);
-    if (result.fd < 0) throw new AttachError(target, result.errno, attachReason(result), result.stderr);
+    if (result.fd < 0) throw attachError(target, result.errno, attachReason(result), result.stderr);
     return this.attached({ fd: result.fd, target });
   }
 
@@ -182,7 +162,7 @@ export class BpfProgram {
     const result = this.requireOpen().attachUprobe(programFd, isReturn, event, binary, symbol, pid);
     if (result.fd < 0) {
       const reason = result.errno === 2 && !result.stderr.trim() ? `${path.basename(binary)} has no symbol ${symbol}` : attachReason(result);
-      throw new AttachError(target, result.errno, reason, result.stderr);
+      throw attachError(target, result.errno, reason, result.stderr);
     }
     return { fd: result.fd, target };
   }
@@ -265,6 +245,16 @@ function roundUp8(size: number): number {
 function errnoName(errno: number): string {
   const name = Object.entries(os.constants.errno).find(([, value]) => value === errno)?.[0];
   return name ? `${name} (errno ${errno})` : `errno ${errno}`;
+}
+
+function attachError(target: string, errno: number, reason: string, stderr: string): WorkshopError {
+  return new WorkshopError('ATTACH_FAILED', `cannot attach to ${target}: ${reason}`, {
+    hint: 'run `sudo npx ebpf-workshop doctor`',
+    raw: stderr || null,
+    subject: target,
+    detail: reason,
+    errno,
+  });
 }
 
 function attachReason(result: { error: string; stderr: string }): string {

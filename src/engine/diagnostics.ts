@@ -4,17 +4,9 @@
 // BPF stack over 512 bytes) puts the severity first instead:
 // `error: file:line:column: in function NAME TYPE: message`, with no excerpt.
 
-export type Severity = 'fatal' | 'error' | 'warning' | 'note';
+import type { Diagnostic, Severity } from '../errors/workshopError.js';
 
-export interface Diagnostic {
-  file: string;
-  line: number;
-  column: number;
-  severity: Severity;
-  message: string;
-  /** The source line and caret clang printed under the message, when it did. */
-  excerpt?: string;
-}
+export type { Diagnostic, Severity };
 
 const LOCATED = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.*)$/;
 const BACKEND = /^(fatal error|error|warning|note): (.+?):(\d+):(\d+): (.*)$/;

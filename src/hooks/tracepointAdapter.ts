@@ -17,6 +17,8 @@
 // what kprobe mode does too, so a learner's program compiles the same way in both modes.
 import { findHookDefinitions, type HookDefinition, type HookKind } from './hookNames.js';
 import { syscallEventName, type SyscallFormat, type SyscallPhase } from './tracepointFormat.js';
+import type { ErrorCode } from '../errors/codes.js';
+import { WorkshopError } from '../errors/workshopError.js';
 
 export interface AdaptedHook {
   /** The learner's function name, e.g. `syscall__probe_entry_read`. */
@@ -45,15 +47,9 @@ export interface AdaptOptions {
   fileName?: string;
 }
 
-/** A hook that cannot become a tracepoint program; the message says which and why. */
-export class TracepointAdaptError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(message);
-    this.name = 'TracepointAdaptError';
-  }
+/** A hook that cannot become a tracepoint program: the sentence says which and why; the location is its name's line. */
+function adaptError(code: ErrorCode, hook: HookDefinition, fileName: string, message: string): WorkshopError {
+  return new WorkshopError(code, message, { location: { file: fileName, line: hook.nameLine }, subject: hook.name });
 }
 
 /** Where the exit record keeps the syscall's return value when no exit format says otherwise. */
@@ -79,17 +75,19 @@ function retOffset(hooks: HookDefinition[], formats: Map<HookDefinition, Syscall
     if (hook.kind !== 'return') continue;
     const ret = formats.get(hook)!.args.find((f) => f.name === 'ret');
     if (!ret) {
-      throw new TracepointAdaptError(
-        `${fileName}:${hook.nameLine}: the kernel's sys_exit_${hook.syscall} tracepoint has no \`ret\` field, ` +
-          `so ${hook.name} cannot read the return value there.`,
-        hook.nameLine,
+      throw adaptError(
+        'HOOK_NO_RETURN_VALUE',
+        hook,
+        fileName,
+        `the kernel's sys_exit_${hook.syscall} tracepoint has no \`ret\` field, so ${hook.name} cannot read the return value there.`,
       );
     }
     if (offset !== null && ret.offset !== offset) {
-      throw new TracepointAdaptError(
-        `${fileName}:${hook.nameLine}: the kernel's sys_exit_${hook.syscall} keeps \`ret\` at offset ${ret.offset}, ` +
-          `other exit tracepoints at ${offset}; PT_REGS_RC cannot serve both.`,
-        hook.nameLine,
+      throw adaptError(
+        'HOOK_NO_RETURN_VALUE',
+        hook,
+        fileName,
+        `the kernel's sys_exit_${hook.syscall} keeps \`ret\` at offset ${ret.offset}, other exit tracepoints at ${offset}; PT_REGS_RC cannot serve both.`,
       );
     }
     offset = ret.offset;
@@ -101,11 +99,13 @@ function checkParameters(hook: HookDefinition, format: SyscallFormat, fileName: 
   const given = Math.max(hook.parameters.length - 1, 0);
   if (given <= format.args.length) return;
   const fields = format.args.map((f) => f.name).join(', ') || 'nothing';
-  throw new TracepointAdaptError(
-    `${fileName}:${hook.nameLine}: ${hook.name} has ${given} parameters after ctx, but the kernel's ` +
+  throw adaptError(
+    'HOOK_TOO_MANY_PARAMETERS',
+    hook,
+    fileName,
+    `${hook.name} has ${given} parameters after ctx, but the kernel's ` +
       `${format.name || syscallEventName(hook.syscall, format.phase)} tracepoint provides only ` +
       `${format.args.length} (${fields}). Remove the extra parameters.`,
-    hook.nameLine,
   );
 }
 
@@ -139,8 +139,8 @@ function tracepointSignature(hook: HookDefinition, format: SyscallFormat, column
 
 /**
  * Rewrites every `syscall__probe_(entry|ret)_<syscall>` definition in `source` into a
- * syscall tracepoint program. Throws a TracepointAdaptError (a sentence naming the hook and
- * what to change) when a hook has no tracepoint or more parameters than its tracepoint has.
+ * syscall tracepoint program. Throws a WorkshopError (HOOK_ codes: a sentence naming the hook and
+ * what to change, at the hook's line) when a hook has no tracepoint or more parameters than its tracepoint has.
  */
 export function adaptToTracepoints(
   source: string,
@@ -154,10 +154,11 @@ export function adaptToTracepoints(
     const phase = phaseOf(hook.kind);
     const format = formats(hook.syscall, phase);
     if (!format) {
-      throw new TracepointAdaptError(
-        `${fileName}:${hook.nameLine}: ${hook.name} hooks \`${hook.syscall}\`, but this kernel has no ` +
-          `syscalls:${syscallEventName(hook.syscall, phase)} tracepoint. Check the syscall's name.`,
-        hook.nameLine,
+      throw adaptError(
+        'HOOK_NOT_A_SYSCALL',
+        hook,
+        fileName,
+        `${hook.name} hooks \`${hook.syscall}\`, but this kernel has no syscalls:${syscallEventName(hook.syscall, phase)} tracepoint. Check the syscall's name.`,
       );
     }
     checkParameters(hook, format, fileName);

@@ -1,4 +1,6 @@
 // The shape every environment check reports in, and the error a failed one becomes.
+import type { ErrorCode } from '../errors/codes.js';
+import { WorkshopError } from '../errors/workshopError.js';
 
 export type CheckId =
   | 'platform'
@@ -23,26 +25,38 @@ export interface Check {
   fix: string | null;
 }
 
+/** The stable code of each check, for the error a failed one becomes (docs/errors.md). */
+const CHECK_CODES: Record<CheckId, ErrorCode> = {
+  platform: 'ENV_PLATFORM',
+  privileges: 'ENV_PRIVILEGES',
+  lockdown: 'ENV_LOCKDOWN',
+  tracefs: 'ENV_TRACEFS',
+  headers: 'ENV_HEADERS',
+  libbcc: 'ENV_LIBBCC',
+  // Missing kprobes or tracepoints only warn; without both, choosing a mode fails.
+  kprobes: 'ENV_ATTACH_MODE',
+  'syscall-tracepoints': 'ENV_ATTACH_MODE',
+  'attach-mode': 'ENV_ATTACH_MODE',
+  ebpf: 'ENV_EBPF',
+};
+
+export function checkCode(id: CheckId): ErrorCode {
+  return CHECK_CODES[id];
+}
+
 /**
- * The machine cannot run the workshop as it is. `message` is one sentence, `fix` a command
- * or step; the CLI prints both without a stack trace and exits 2.
+ * The machine cannot run the workshop as it is: the failed check as an error. `message` is
+ * one sentence, `hint` a command or step; the CLI prints both without a stack trace, exit 2.
  */
-export class EnvironmentError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string | null,
-    readonly check: CheckId,
-  ) {
-    super(message);
-    this.name = 'EnvironmentError';
-  }
+export function environmentError(check: Check): WorkshopError {
+  return new WorkshopError(checkCode(check.id), `${check.id}: ${check.detail}`, { hint: check.fix, subject: check.id });
 }
 
-export function isEnvironmentError(err: unknown): err is EnvironmentError {
-  return err instanceof EnvironmentError;
+export function isEnvironmentError(err: unknown): err is WorkshopError {
+  return err instanceof WorkshopError && err.kind === 'environment';
 }
 
-/** The two lines the CLI prints for an EnvironmentError. */
-export function formatEnvironmentError(err: EnvironmentError): string {
-  return err.fix ? `error: ${err.message}\n  fix: ${err.fix}` : `error: ${err.message}`;
+/** The two lines the CLI prints for an environment error. */
+export function formatEnvironmentError(err: WorkshopError): string {
+  return err.hint ? `error: ${err.message}\n  fix: ${err.hint}` : `error: ${err.message}`;
 }

@@ -1,21 +1,22 @@
 // Everything the kernel side needs before a BCC program can be compiled and attached:
 // privileges, tracefs, headers (BCC_KERNEL_SOURCE), and which attach mode this kernel allows.
-// `prepareKernel()` fixes what it safely can and throws an EnvironmentError for the rest;
+// `prepareKernel()` fixes what it safely can and throws a WorkshopError (an ENV_ code) for the rest;
 // `checkEnvironment()` reports every item without throwing, for `doctor`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { addon } from '../native/addon.js';
-import { EnvironmentError, type Check } from './checks.js';
-import { detectFeatures, resolveAttachMode, AttachModeError, type AttachMode, type AttachRequest, type KernelFeatures } from './features.js';
+import { environmentError, type Check } from './checks.js';
+import { detectFeatures, resolveAttachMode, type AttachMode, type AttachRequest, type KernelFeatures } from './features.js';
 import { farmCandidates, farmIsFresh, findHeaderTrees, headerPackages, isCompleteTree, isModulesPair, placeHeaderFarm, treeRelease, type HeaderSource } from './headers.js';
 import { readPrivileges } from './privileges.js';
 import { assessPlatform, detectConfinement, readLockdown, readPlatformFacts } from './platform.js';
 import { kernelRelease as runningRelease, parseVersion, atLeast } from './release.js';
 import { ensureTracefs } from './tracefs.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
+import { isWorkshopError } from '../errors/workshopError.js';
 
-export { EnvironmentError, formatEnvironmentError, isEnvironmentError, type Check, type CheckId, type CheckStatus } from './checks.js';
+export { environmentError, formatEnvironmentError, isEnvironmentError, type Check, type CheckId, type CheckStatus } from './checks.js';
 export type { AttachMode, AttachRequest, KernelFeatures } from './features.js';
 
 export { HEADER_CACHE_DIR } from './headers.js';
@@ -327,15 +328,10 @@ async function survey(options: { attach: AttachRequest; fix: boolean; fixableAsW
     const why = options.attach === 'auto' ? (attachMode === 'kprobe' ? 'kprobes available' : 'no kprobes') : 'as requested';
     checks.push({ id: 'attach-mode', status: 'pass', detail: `${attachMode} (${why})`, fix: null });
   } catch (err) {
-    if (!(err instanceof AttachModeError)) throw err;
-    checks.push({ id: 'attach-mode', status: 'fail', detail: err.message, fix: err.fix });
+    if (!isWorkshopError(err, 'ENV_ATTACH_MODE')) throw err;
+    checks.push({ id: 'attach-mode', status: 'fail', detail: err.message, fix: err.hint });
   }
   return report();
-}
-
-/** The first failed check as an EnvironmentError. */
-function toError(check: Check): EnvironmentError {
-  return new EnvironmentError(`${check.id}: ${check.detail}`, check.fix, check.id);
 }
 
 const prepared = new Map<string, Promise<KernelEnvironment>>();
@@ -343,7 +339,7 @@ const prepared = new Map<string, Promise<KernelEnvironment>>();
 /**
  * Makes the kernel ready for BCC and says how programs will attach: checks privileges,
  * mounts tracefs when missing, resolves headers and sets BCC_KERNEL_SOURCE, detects kprobe
- * and tracepoint support. Throws EnvironmentError when the workshop cannot run. The result
+ * and tracepoint support. Throws a WorkshopError (an ENV_ code) when the workshop cannot run. The result
  * is cached per process (a failure is not, so a retry after fixing things works).
  */
 export function prepareKernel(options: PrepareOptions = {}): Promise<KernelEnvironment> {
@@ -356,7 +352,7 @@ export function prepareKernel(options: PrepareOptions = {}): Promise<KernelEnvir
     warmUpCompiler();
     pending = survey({ attach, fix, fixableAsWarning: false }).then((r) => {
       const failed = r.checks.find((c) => c.status === 'fail');
-      if (failed) throw toError(failed);
+      if (failed) throw environmentError(failed);
       return {
         attachMode: r.attachMode!,
         kernelRelease: r.kernelRelease,

@@ -2,6 +2,7 @@
 // the tutorial uses), or the syscall tracepoints (what a kernel without kprobes still has).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { WorkshopError } from '../errors/workshopError.js';
 
 export interface KernelFeatures {
   /** kprobes can be created: through tracefs kprobe_events, or the kprobe perf PMU. */
@@ -21,15 +22,9 @@ export function detectFeatures(tracefsPath: string | null): KernelFeatures {
   };
 }
 
-/** Why a requested attach mode cannot be used, with what to do instead. */
-export class AttachModeError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message);
-    this.name = 'AttachModeError';
-  }
+/** Why a requested attach mode cannot be used (ENV_ATTACH_MODE), with what to do instead. */
+function attachModeError(message: string, fix: string): WorkshopError {
+  return new WorkshopError('ENV_ATTACH_MODE', message, { hint: fix });
 }
 
 /**
@@ -38,13 +33,13 @@ export class AttachModeError extends Error {
  */
 export function resolveAttachMode(requested: AttachRequest, features: KernelFeatures): AttachMode {
   if (requested === 'kprobe' && !features.kprobes) {
-    throw new AttachModeError(
+    throw attachModeError(
       'this kernel has no kprobes (no kprobe_events in tracefs and no kprobe event source), so --attach kprobe cannot work',
       features.syscallTracepoints ? 'use --attach tracepoint, or --attach auto' : 'use a kernel built with CONFIG_KPROBES=y',
     );
   }
   if (requested === 'tracepoint' && !features.syscallTracepoints) {
-    throw new AttachModeError(
+    throw attachModeError(
       'this kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS is off), so --attach tracepoint cannot work',
       features.kprobes ? 'use --attach kprobe, or --attach auto' : 'use a kernel built with CONFIG_KPROBES=y or CONFIG_FTRACE_SYSCALLS=y',
     );
@@ -52,7 +47,7 @@ export function resolveAttachMode(requested: AttachRequest, features: KernelFeat
   if (requested !== 'auto') return requested;
   if (features.kprobes) return 'kprobe';
   if (features.syscallTracepoints) return 'tracepoint';
-  throw new AttachModeError(
+  throw attachModeError(
     'this kernel has neither kprobes nor syscall tracepoints, so no program can hook a syscall',
     'use a kernel built with CONFIG_KPROBES=y or CONFIG_FTRACE_SYSCALLS=y (any distribution kernel has both)',
   );

@@ -1,7 +1,8 @@
 // The decisive "can this machine run eBPF" test, for `doctor`: compile a one-line program
 // with BCC, create its map, load it into the kernel and unload it again. Needs headers and
 // tracefs ready (BCC needs both to compile anything).
-import { BpfProgram, CompileError, LoadError } from '../engine/bpfProgram.js';
+import { BpfProgram } from '../engine/bpfProgram.js';
+import { isWorkshopError } from '../errors/workshopError.js';
 
 // A socket filter needs no attachment, so loading it touches nothing.
 const trialSource = `
@@ -23,8 +24,8 @@ export async function loadTrialProgram(): Promise<TrialOutcome> {
   try {
     program = await BpfProgram.compile(trialSource, { load: [{ name: 'ebpf_workshop_trial', type: 'socket_filter' }] });
   } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    return { ok: false, detail: `BCC could not compile a one-line program: ${firstLine(e.stderr) || 'no diagnostics'}` };
+    if (!isWorkshopError(e, 'COMPILE_FAILED', 'COMPILER_CRASHED')) throw e;
+    return { ok: false, detail: `BCC could not compile a one-line program: ${firstLine(e.raw ?? '') || 'no diagnostics'}` };
   }
   try {
     const map = program.table('ebpf_workshop_trial_map');
@@ -32,8 +33,8 @@ export async function loadTrialProgram(): Promise<TrialOutcome> {
     program.programFd('ebpf_workshop_trial');
     return { ok: true, detail: 'compiled, created a map, loaded and unloaded a trivial program' };
   } catch (e) {
-    if (!(e instanceof LoadError)) throw e;
-    return { ok: false, detail: `the kernel refused to load a trivial BPF program: ${e.reason || firstLine(e.verifierLog)}` };
+    if (!isWorkshopError(e, 'VERIFIER_REJECTED')) throw e;
+    return { ok: false, detail: `the kernel refused to load a trivial BPF program: ${e.detail || firstLine(e.raw ?? '')}` };
   } finally {
     program.close();
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { nativeBinDir, packageRoot } from './addon.js';
 import { invokingUser } from '../util/invokingUser.js';
+import { WorkshopError } from '../errors/workshopError.js';
 
 const run = promisify(execFile);
 
@@ -18,14 +19,14 @@ export const nativeArtifacts = [
   path.join(nativeBinDir, 'bcc-build'),
 ];
 
-export class NativeBuildError extends Error {
-  constructor(readonly output: string) {
-    super(
-      'building the native parts failed: BCC\'s development files, cmake and a C++ compiler are needed ' +
-        '(Debian/Ubuntu: libbpfcc-dev cmake g++ pkg-config; or run ./scripts/setup.sh from the project)',
-    );
-    this.name = 'NativeBuildError';
-  }
+/** The native parts could not be built (NATIVE_BUILD_FAILED); the build's output rides along for --verbose. */
+function nativeBuildError(output: string): WorkshopError {
+  return new WorkshopError(
+    'NATIVE_BUILD_FAILED',
+    'building the native parts failed: BCC\'s development files, cmake and a C++ compiler are needed ' +
+      '(Debian/Ubuntu: libbpfcc-dev cmake g++ pkg-config; or run ./scripts/setup.sh from the project)',
+    { hint: './scripts/setup.sh', raw: output },
+  );
 }
 
 export function nativeBuilt(): boolean {
@@ -46,7 +47,7 @@ export async function ensureNativeBuild(onProgress: (step: string) => void = () 
     await run(process.execPath, [cmakeJs, 'compile', '--log-level', 'warn'], { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024, ...asLearner });
   } catch (e) {
     const failure = e as { stdout?: string; stderr?: string; message: string };
-    throw new NativeBuildError(`${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message);
+    throw nativeBuildError(`${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message);
   }
-  if (!nativeBuilt()) throw new NativeBuildError('the build finished without producing every program');
+  if (!nativeBuilt()) throw nativeBuildError('the build finished without producing every program');
 }

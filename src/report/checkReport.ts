@@ -1,6 +1,7 @@
 // The verdict of `check` on one file at one level: what `check --json` prints, what the app
 // shows, and what graders parse. The zod schema is the contract; tests validate against it.
 import { z } from 'zod';
+import { errorCodes, type ErrorCode } from '../errors/codes.js';
 
 export const checkStatusSchema = z.enum(['pass', 'fail', 'skip']);
 
@@ -10,17 +11,22 @@ export const locationSchema = z.strictObject({
   column: z.number().int().positive().nullable(),
 });
 
+/** A kind of failure, stable (src/errors/codes.ts, docs/errors.md). */
+export const errorCodeSchema = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
+
 export const checkResultSchema = z.strictObject({
   /** Stable id: `file`, `compile`, `hook:<name>`, `map:<name>`, `output:<name>`, `verifier:<hook>`, `live:<what>`. */
   id: z.string(),
   title: z.string(),
   status: checkStatusSchema,
+  /** What kind of failure, on every failing check: the board shows the first failing check's code. */
+  code: errorCodeSchema.optional(),
   message: z.string(),
   hint: z.string().nullable(),
   location: locationSchema.nullable(),
   /** Raw compiler output or verifier log behind a failure, for --verbose. */
   raw: z.string().nullable().optional(),
-});
+}).refine((check) => check.status !== 'fail' || check.code !== undefined, { message: 'a failing check carries a code', path: ['code'] });
 
 const clientSchema = z.strictObject({ family: z.string(), address: z.string(), port: z.number().int() }).nullable();
 
@@ -65,9 +71,9 @@ export function fail(
   id: string,
   title: string,
   message: string,
-  extra: { hint?: string | null; location?: CheckLocation | null; raw?: string | null } = {},
+  extra: { code: ErrorCode; hint?: string | null; location?: CheckLocation | null; raw?: string | null },
 ): CheckResult {
-  return { id, title, status: 'fail', message, hint: extra.hint ?? null, location: extra.location ?? null, raw: extra.raw ?? null };
+  return { id, title, status: 'fail', code: extra.code, message, hint: extra.hint ?? null, location: extra.location ?? null, raw: extra.raw ?? null };
 }
 
 export function skip(id: string, title: string, why: string): CheckResult {

@@ -9,6 +9,7 @@ import { adaptToTracepoints } from '../hooks/tracepointAdapter.js';
 import { findHookDefinitions, type HookDefinition } from '../hooks/hookNames.js';
 import { readSyscallFormat } from '../hooks/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
+import { WorkshopError } from '../errors/workshopError.js';
 import { batchHandler, type PerfOutput } from '../engine/perfOutput.js';
 import { onlineCpus } from '../engine/cpus.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
@@ -45,16 +46,6 @@ export function ringPages(outputs: number, cpus = onlineCpus().length): number {
   let pages = 16;
   while (pages * 2 <= Math.min(budget, 1024)) pages *= 2;
   return pages;
-}
-
-export class HookAttachError extends Error {
-  constructor(
-    readonly hook: Hook,
-    readonly cause: Error,
-  ) {
-    super(`${hook.name} could not be attached: ${cause.message}`);
-    this.name = 'HookAttachError';
-  }
 }
 
 /**
@@ -147,7 +138,11 @@ export class Sniffer {
     try {
       attachment = this.attachOne(hook, fd, targetPid);
     } catch (e) {
-      throw new HookAttachError(hook, e as Error);
+      throw new WorkshopError('ATTACH_FAILED', `${hook.name} could not be attached: ${(e as Error).message}`, {
+        hint: 'run `sudo npx ebpf-workshop doctor`',
+        subject: hook.name,
+        cause: e,
+      });
     }
     const attached = { ...hook, attachment };
     this.attached.push(attached);

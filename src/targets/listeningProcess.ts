@@ -4,6 +4,7 @@
 // the encrypted bytes its socket carried, counted here.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { WorkshopError } from '../errors/workshopError.js';
 
 export interface ListeningProcessSpec {
   /** How messages name it: "the demo server", "Python's HTTPS server". */
@@ -45,12 +46,9 @@ export function describeEncrypted(encrypted: EncryptedBytes): string | null {
   return `the wire carried only TLS records: ${bytes(encrypted.received)} encrypted bytes in, ${bytes(encrypted.sent)} out (${connections})`;
 }
 
-/** A failure to run or reach a target server; the message says what to do next. */
-export class TargetServerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TargetServerError';
-  }
+/** A failure to run or reach a target server (SERVER_FAILED); the message says what to do next. */
+export function targetServerError(message: string): WorkshopError {
+  return new WorkshopError('SERVER_FAILED', message);
 }
 
 const STDERR_KEPT = 4096;
@@ -136,7 +134,7 @@ export class ListeningProcess {
       return await new Promise<ListeningProcess>((resolve, reject) => {
         let pending = '';
         const timer = setTimeout(
-          () => reject(new TargetServerError(`${spec.what} did not start listening within ${timeoutMs / 1000} s${detail(stderr)}`)),
+          () => reject(targetServerError(`${spec.what} did not start listening within ${timeoutMs / 1000} s${detail(stderr)}`)),
           timeoutMs,
         );
         child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -160,12 +158,12 @@ export class ListeningProcess {
         });
         child.once('error', (error: NodeJS.ErrnoException) => {
           clearTimeout(timer);
-          reject(new TargetServerError(`could not run ${spec.what} (${error.code ?? error.message}): ${spec.whenMissing}`));
+          reject(targetServerError(`could not run ${spec.what} (${error.code ?? error.message}): ${spec.whenMissing}`));
         });
         void exited.then(({ code, signal }) => {
           clearTimeout(timer);
           const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          reject(new TargetServerError(`${spec.what} ${how} before listening${detail(stderr)}`));
+          reject(targetServerError(`${spec.what} ${how} before listening${detail(stderr)}`));
         });
       });
     } catch (error) {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { nativeBinDir } from '../native/addon.js';
 import { invokingUser } from '../util/invokingUser.js';
-import { describeExit as describeProcessExit, ListeningProcess, TargetServerError, type ProcessExit } from './listeningProcess.js';
+import { describeExit as describeProcessExit, ListeningProcess, targetServerError, type ProcessExit } from './listeningProcess.js';
 
 export interface NativeServerOptions {
   /** Address to listen on; loopback unless asked otherwise. */
@@ -26,8 +26,7 @@ export interface NativeServerOptions {
 export type NativeServerExit = ProcessExit;
 
 /** A failure to run or reach the demo server; the message says what to do next. */
-export const NativeServerError = TargetServerError;
-export type NativeServerError = TargetServerError;
+export const nativeServerError = targetServerError;
 
 /** The running demo server: its pid, host, port, url, encrypted byte counts (TLS), stop(). */
 export type NativeServer = ListeningProcess;
@@ -45,7 +44,7 @@ export const NativeServer = {
   async start(opts: NativeServerOptions = {}): Promise<NativeServer> {
     const binary = NativeServer.binary();
     if (!existsSync(binary)) {
-      throw new NativeServerError(
+      throw nativeServerError(
         `the demo server is not built (${binary} is missing): run \`./scripts/setup.sh\` or \`npm run build\``,
       );
     }

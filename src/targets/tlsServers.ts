@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../native/addon.js';
 import { invokingUser, parsePasswd } from '../util/invokingUser.js';
-import { ListeningProcess, TargetServerError } from './listeningProcess.js';
+import { ListeningProcess, targetServerError } from './listeningProcess.js';
 import { NativeServer } from './nativeServer.js';
 
 export interface TlsServerOptions {
@@ -53,7 +53,7 @@ function python(): string {
 /** Python's http.server in ssl, run as the invoking user (nobody when root without sudo). */
 export async function startPythonHttpsServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
   const binary = NativeServer.binary();
-  if (!existsSync(binary)) throw new TargetServerError(`the demo server, which makes Python's key, is not built (${binary} is missing): run \`npm run build\``);
+  if (!existsSync(binary)) throw targetServerError(`the demo server, which makes Python's key, is not built (${binary} is missing): run \`npm run build\``);
   const { stdout: pem } = await promisify(execFile)(binary, ['--print-self-signed'], { encoding: 'utf8' });
   // The program goes in argv, read here: under `sudo npx` its file sits where the user cannot read.
   const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_server.py'), 'utf8');

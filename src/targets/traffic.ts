@@ -3,7 +3,7 @@
 // answer, so the server goes through accept4, read, write and close for every one.
 import http from 'node:http';
 import https from 'node:https';
-import { NativeServerError } from './nativeServer.js';
+import { nativeServerError } from './nativeServer.js';
 
 export interface TutorialRequest {
   host: string;
@@ -54,7 +54,7 @@ export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialRepl
       },
     );
     request.setTimeout(timeoutMs, () => {
-      request.destroy(new NativeServerError(`the demo server at ${where} did not answer within ${timeoutMs / 1000} s`));
+      request.destroy(nativeServerError(`the demo server at ${where} did not answer within ${timeoutMs / 1000} s`));
     });
     request.on('error', (error) => reject(requestError(error, where)));
     request.end(body);
@@ -63,10 +63,10 @@ export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialRepl
 
 function requestError(error: NodeJS.ErrnoException, where: string): Error {
   if (error.code === 'ECONNREFUSED') {
-    return new NativeServerError(`nothing is listening on ${where}: is the demo server running? (\`ebpf-workshop server\` starts it)`);
+    return nativeServerError(`nothing is listening on ${where}: is the demo server running? (\`ebpf-workshop server\` starts it)`);
   }
-  if (error.code === 'ECONNRESET') return new NativeServerError(`the demo server at ${where} closed the connection without answering`);
-  if (error.code) return new NativeServerError(`the request to the demo server at ${where} failed (${error.code}): ${error.message}`);
+  if (error.code === 'ECONNRESET') return nativeServerError(`the demo server at ${where} closed the connection without answering`);
+  if (error.code) return nativeServerError(`the request to the demo server at ${where} failed (${error.code}): ${error.message}`);
   return error;
 }
 

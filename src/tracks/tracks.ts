@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { packageRoot } from '../native/addon.js';
-import { UsageError } from '../errors/problem.js';
+import { WorkshopError } from '../errors/workshopError.js';
 import type { HookSpec, Level, MapSpec, PerfOutputSpec } from './levelSpec.js';
 import { trackSchema, type TrackSpec } from './trackSpec.js';
 
@@ -42,7 +42,7 @@ export function trackIds(dir: string = tracksDir()): string[] {
 
 /**
  * The track, validated, its files resolved; cached per directory. An unknown id is a
- * UsageError naming the tracks there are; broken data an Error naming the file and field.
+ * TRACK_UNKNOWN error naming the tracks there are; broken data an Error naming the file and field.
  */
 export function loadTrack(id: string = DEFAULT_TRACK, dir: string = tracksDir()): Track {
   const trackDir = path.join(dir, id);
@@ -51,7 +51,7 @@ export function loadTrack(id: string = DEFAULT_TRACK, dir: string = tracksDir())
   const file = path.join(trackDir, manifestName);
   if (!/^[a-z][a-z0-9-]*$/.test(id) || !existsSync(file)) {
     const ids = trackIds(dir);
-    throw new UsageError(`There is no track ${JSON.stringify(id)}: the tracks are ${ids.join(', ') || '(none)'}.`, `pass one of them to --track`);
+    throw new WorkshopError('TRACK_UNKNOWN', `There is no track ${JSON.stringify(id)}: the tracks are ${ids.join(', ') || '(none)'}.`, { hint: 'pass one of them to --track' });
   }
   let raw: unknown;
   try {
@@ -95,11 +95,11 @@ export function levelRange(track: Track): string {
   return `0 to ${track.levels.length - 1}`;
 }
 
-/** The level with this id; a UsageError naming the track's range for any other number. */
+/** The level with this id; a LEVEL_OUT_OF_RANGE error naming the track's range for any other number. */
 export function levelOf(track: Track, id: number): Level {
   const level = track.levels[id];
   if (!level || level.id !== id) {
-    throw new UsageError(`There is no level ${id}: the levels are ${levelRange(track)}.`, `the ${track.id} track has ${track.levels.length} levels`);
+    throw new WorkshopError('LEVEL_OUT_OF_RANGE', `There is no level ${id}: the levels are ${levelRange(track)}.`, { hint: `the ${track.id} track has ${track.levels.length} levels` });
   }
   return level;
 }

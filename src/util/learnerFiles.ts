@@ -11,21 +11,22 @@ import { closeSync, constants, fchownSync, fstatSync, lstatSync, mkdirSync, open
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { invokingUser } from './invokingUser.js';
+import { isWorkshopError, WorkshopError } from '../errors/workshopError.js';
 
 export interface FileOwner {
   uid: number;
   gid: number;
 }
 
-/** A write the workshop refused to make, or could not; the message names the file and why. */
-export class LearnerFileError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-    this.name = 'LearnerFileError';
-  }
+/**
+ * A write the workshop refused to make, or could not (FILE_WRITE_REFUSED): the message names
+ * the file and why; `detail` is the errno's name. The machine's, not a bug (exit 2).
+ */
+export function learnerFileError(message: string, errno: string | undefined): WorkshopError {
+  return new WorkshopError('FILE_WRITE_REFUSED', message, {
+    hint: 'move the link or file out of the way, or fix the directory\'s permissions',
+    detail: errno ?? null,
+  });
 }
 
 /** Who should own what we create: the user behind sudo when we are root under sudo, else no change. */
@@ -45,7 +46,7 @@ function isLink(file: string): boolean {
   }
 }
 
-function failure(file: string, what: string, error: unknown): LearnerFileError {
+function failure(file: string, what: string, error: unknown): WorkshopError {
   const code = (error as NodeJS.ErrnoException).code;
   // O_NOFOLLOW says ELOOP for a file, ENOTDIR with O_DIRECTORY, EEXIST with O_EXCL.
   const why =
@@ -53,7 +54,7 @@ function failure(file: string, what: string, error: unknown): LearnerFileError {
     : code === 'EEXIST' ? `${file} already exists`
     : code === 'EISDIR' ? `${file} is a directory`
     : `${what} ${file} failed (${code ?? (error as Error).message})`;
-  return error instanceof LearnerFileError ? error : new LearnerFileError(why, code);
+  return isWorkshopError(error, 'FILE_WRITE_REFUSED') ? error : learnerFileError(why, code);
 }
 
 function writeAll(fd: number, data: Buffer): void {
@@ -111,7 +112,7 @@ export function replaceFile(file: string, data: Buffer | string, owner = learner
       // gone: handled below
     }
     if (!after || !after.isDirectory() || !sameDirectory(before, after)) {
-      throw new LearnerFileError(`${dir} changed while the workshop was writing ${path.basename(file)} in it; nothing was written`, 'ESTALE');
+      throw learnerFileError(`${dir} changed while the workshop was writing ${path.basename(file)} in it; nothing was written`, 'ESTALE');
     }
     renameSync(temp, file);
   } catch (error) {
@@ -139,8 +140,8 @@ export function overwriteFile(file: string, data: Buffer | string): void {
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new LearnerFileError(`${file} is not a regular file; nothing was written`, 'EINVAL');
-    if (stats.nlink > 1) throw new LearnerFileError(`${file} has other hard links; nothing was written to it`, 'EMLINK');
+    if (!stats.isFile()) throw learnerFileError(`${file} is not a regular file; nothing was written`, 'EINVAL');
+    if (stats.nlink > 1) throw learnerFileError(`${file} has other hard links; nothing was written to it`, 'EMLINK');
     ftruncateSync(fd, 0);
     writeAll(fd, Buffer.from(data));
   } catch (error) {
@@ -155,7 +156,7 @@ export function ensureDirectory(dir: string, owner = learnerOwner()): void {
   const missing: string[] = [];
   for (let p = path.resolve(dir); ; p = path.dirname(p)) {
     try {
-      if (!lstatSync(p).isDirectory() && !isDirectoryThroughLink(p)) throw new LearnerFileError(`${p} is not a directory`, 'ENOTDIR');
+      if (!lstatSync(p).isDirectory() && !isDirectoryThroughLink(p)) throw learnerFileError(`${p} is not a directory`, 'ENOTDIR');
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || p === path.dirname(p)) throw failure(p, 'checking', error);

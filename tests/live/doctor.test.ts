@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { prepareKernel } from '../../src/kernel/environment.js';
-import { BpfProgram, CompileError } from '../../src/engine/bpfProgram.js';
+import { BpfProgram } from '../../src/engine/bpfProgram.js';
+import { isWorkshopError } from '../../src/errors/workshopError.js';
 import { programsNamed } from '../helpers/bpftool.js';
 
 const run = promisify(execFile);
@@ -138,6 +139,6 @@ t.test('the same compile fails when BCC_KERNEL_SOURCE names no headers (the chec
     (program) => (program.close(), null),
     (e: unknown) => e,
   );
-  t.ok(error instanceof CompileError, 'the compile failed');
-  t.match((error as CompileError).stderr, /kconfig\.h|not found|Unable to find kernel headers/);
+  t.ok(isWorkshopError(error, 'COMPILE_FAILED'), 'the compile failed');
+  t.match(isWorkshopError(error) ? error.raw : null, /kconfig\.h|not found|Unable to find kernel headers/);
 });

@@ -4,7 +4,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Sniffer } from '../../src/sniffer/sniffer.js';
-import { CompileError, LoadError } from '../../src/engine/bpfProgram.js';
+import { isWorkshopError } from '../../src/errors/workshopError.js';
 import { fixtureText } from '../helpers/fixtures.js';
 import { liveKernel } from '../helpers/kernel.js';
 
@@ -26,8 +26,8 @@ for (const mode of ['kprobe', 'tracepoint'] as const) {
         return e;
       }
     })();
-    t.ok(error instanceof LoadError, 'the verifier rejects the missing NULL check');
-    const marks = [...(error as LoadError).verifierLog.matchAll(/@ clean\.c:(\d+)/g)].map((m) => Number(m[1]));
+    t.ok(isWorkshopError(error, 'VERIFIER_REJECTED'), 'the verifier rejects the missing NULL check');
+    const marks = [...((isWorkshopError(error) && error.raw) || '').matchAll(/@ clean\.c:(\d+)/g)].map((m) => Number(m[1]));
     const signature = lineOf(missingNullCheck, 'int syscall__probe_ret_accept4');
     // The tracepoint rewrite reads the parameters on the signature's own line.
     t.ok(marks[0] === signature || marks[0] === signature + 1, `the log starts in the hook, line ${signature}–${signature + 1} (got ${marks[0]})`);
@@ -41,8 +41,8 @@ for (const mode of ['kprobe', 'tracepoint'] as const) {
     const broken = lineOf(lines.join('\n'), 'int syscall__probe_ret_close') + 1;
     lines[broken - 1] += ' not_declared_here++;';
     const error = await Sniffer.build({ text: lines.join('\n'), fileName: 'clean.c' }, mode).then((s) => (s.close(), null), (e: unknown) => e);
-    t.ok(error instanceof CompileError);
-    const first = (error as CompileError).diagnostics.find((d) => d.severity === 'error');
+    t.ok(isWorkshopError(error, 'COMPILE_FAILED'));
+    const first = (isWorkshopError(error) ? error.diagnostics : []).find((d) => d.severity === 'error');
     t.match(first, { file: 'clean.c', line: broken, message: /not_declared_here/ });
   });
 }

@@ -11,7 +11,8 @@ import { adaptToTracepoints } from '../../src/hooks/tracepointAdapter.js';
 import { readSyscallFormat } from '../../src/hooks/tracepointFormat.js';
 import { onlineCpus } from '../../src/engine/cpus.js';
 import { addon } from '../../src/native/addon.js';
-import { BpfProgram, CompileError } from '../../src/engine/bpfProgram.js';
+import { BpfProgram } from '../../src/engine/bpfProgram.js';
+import { isWorkshopError } from '../../src/errors/workshopError.js';
 import { loadedPrograms } from '../helpers/bpftool.js';
 import { liveKernel } from '../helpers/kernel.js';
 
@@ -29,8 +30,8 @@ async function adaptAndCompile(source: string) {
   try {
     return { adapted, program: await BpfProgram.compile(adapted.source, { load }), stderr: '' };
   } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    return { adapted, program: null, stderr: e.stderr };
+    if (!isWorkshopError(e, 'COMPILE_FAILED', 'COMPILER_CRASHED')) throw e;
+    return { adapted, program: null, stderr: e.raw ?? '' };
   }
 }
 

@@ -12,8 +12,8 @@ const source = Array.from({ length: 30 }, (_, i) => `line ${i + 1};`).join('\n')
 t.test('the first failure at file:line:column, the code around it with a caret, the hint, then the rest', async (t) => {
   const checks = [
     pass('file', 'text', 'ok'),
-    fail('compile', 'compiles', 'use of undeclared identifier \'foo\'', { hint: 'declare it first', location: { file: 'clean.c', line: 12, column: 3 } }),
-    fail('hook:x', 'hook x', 'clean.c has no function syscall__probe_ret_read', { location: { file: 'clean.c', line: 20, column: null } }),
+    fail('compile', 'compiles', 'use of undeclared identifier \'foo\'', { code: 'COMPILE_UNDECLARED', hint: 'declare it first', location: { file: 'clean.c', line: 12, column: 3 } }),
+    fail('hook:x', 'hook x', 'clean.c has no function syscall__probe_ret_read', { code: 'HOOK_MISSING', location: { file: 'clean.c', line: 20, column: null } }),
   ];
   const { lastFrame, unmount } = render(<Diagnostics checks={checks} problem={null} source={source} width={80} height={12} />);
   const lines = lastFrame()!.split('\n');
@@ -28,7 +28,7 @@ t.test('the first failure at file:line:column, the code around it with a caret, 
 });
 
 t.test('a problem outside the checks (the environment) is shown with its fix', async (t) => {
-  const problem = { kind: 'environment' as const, message: 'tracefs is not mounted', hint: 'sudo mount -t tracefs tracefs /sys/kernel/tracing', location: null, raw: null };
+  const problem = { code: 'ENV_TRACEFS' as const, kind: 'environment' as const, message: 'tracefs is not mounted', hint: 'sudo mount -t tracefs tracefs /sys/kernel/tracing', location: null, raw: null };
   const { lastFrame, unmount } = render(<Diagnostics checks={[]} problem={problem} source="" width={80} height={6} />);
   t.match(lastFrame()!, /✗ tracefs is not mounted/);
   t.match(lastFrame()!, /hint: sudo mount -t tracefs/);
@@ -36,7 +36,7 @@ t.test('a problem outside the checks (the environment) is shown with its fix', a
 });
 
 t.test('only what fits: extra failures are counted, never spill past the height', async (t) => {
-  const checks = Array.from({ length: 12 }, (_, i) => fail(`c${i}`, 't', `problem ${i}`));
+  const checks = Array.from({ length: 12 }, (_, i) => fail(`c${i}`, 't', `problem ${i}`, { code: 'COMPILE_FAILED' }));
   const { lastFrame, unmount } = render(<Diagnostics checks={checks} problem={null} source={source} width={80} height={6} />);
   const lines = lastFrame()!.split('\n');
   t.ok(lines.length <= 6, `${lines.length} lines`);

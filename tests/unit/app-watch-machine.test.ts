@@ -14,7 +14,7 @@ function run(events: WatchEvent[], from: WatchState = initialWatchState) {
 }
 
 const ok = (generation: number): WatchEvent => ({ type: 'checked', generation, ok: true, checks: [pass('compile', 'compiles', 'ok')] });
-const broken = (generation: number): WatchEvent => ({ type: 'checked', generation, ok: false, checks: [fail('compile', 'compiles', 'no')] });
+const broken = (generation: number): WatchEvent => ({ type: 'checked', generation, ok: false, checks: [fail('compile', 'compiles', 'no', { code: 'COMPILE_FAILED' })] });
 const change: WatchEvent = { type: 'change', reason: 'clean.c saved' };
 
 t.test('idle → compiling → attached, and a save from there compiles again', async (t) => {
@@ -56,7 +56,7 @@ t.test('a result of another generation is ignored', async (t) => {
 });
 
 t.test('a problem outside the checks is kept for the view', async (t) => {
-  const problem = { kind: 'environment' as const, message: 'no tracefs', hint: 'mount it', location: null, raw: null };
+  const problem = { code: 'ENV_TRACEFS' as const, kind: 'environment' as const, message: 'no tracefs', hint: 'mount it', location: null, raw: null };
   const { state } = run([change, { type: 'checked', generation: 1, ok: false, checks: [], problem }]);
   t.equal(state.status, 'broken');
   t.same(state.problem, problem);

@@ -162,7 +162,7 @@ t.test('a broken file shows its diagnostic instead of the columns; a pass offers
   const { controls, update } = fake(snapshot());
   const { lastFrame, unmount } = rendered(<WorkshopApp workshop={controls} onQuit={() => {}} />);
   update({
-    watch: { ...initialWatchState, status: 'broken', generation: 2, checks: [fail('compile', 'compiles', 'expected \';\' after expression', { location: { file: 'clean.c', line: 2, column: 5 } })] },
+    watch: { ...initialWatchState, status: 'broken', generation: 2, checks: [fail('compile', 'compiles', 'expected \';\' after expression', { code: 'COMPILE_MISSING_SEMICOLON', location: { file: 'clean.c', line: 2, column: 5 } })] },
     source: 'int a;\nint b\nint c;',
   });
   await tick();

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { AttachModeError, chooseSyscallFunction, resolveAttachMode, syscallPrefix } from '../../src/kernel/features.js';
+import { chooseSyscallFunction, resolveAttachMode, syscallPrefix } from '../../src/kernel/features.js';
 
 t.test('syscall function prefix per architecture, as BCC picks it', async (t) => {
   t.equal(syscallPrefix('x64'), '__x64_sys_');
@@ -34,9 +34,9 @@ t.test('attach mode resolution table', async (t) => {
   t.equal(resolveAttachMode('tracepoint', both), 'tracepoint');
   t.equal(resolveAttachMode('tracepoint', tracepointsOnly), 'tracepoint');
 
-  t.throws(() => resolveAttachMode('kprobe', tracepointsOnly), { name: 'AttachModeError', message: /no kprobes/, fix: /--attach tracepoint/ });
-  t.throws(() => resolveAttachMode('tracepoint', kprobesOnly), { name: 'AttachModeError', message: /no syscall tracepoints/, fix: /--attach kprobe/ });
+  t.throws(() => resolveAttachMode('kprobe', tracepointsOnly), { code: 'ENV_ATTACH_MODE', message: /no kprobes/, hint: /--attach tracepoint/ });
+  t.throws(() => resolveAttachMode('tracepoint', kprobesOnly), { code: 'ENV_ATTACH_MODE', message: /no syscall tracepoints/, hint: /--attach kprobe/ });
   t.throws(() => resolveAttachMode('auto', neither), { message: /neither kprobes nor syscall tracepoints/ });
-  t.throws(() => resolveAttachMode('kprobe', neither), AttachModeError);
-  t.throws(() => resolveAttachMode('tracepoint', neither), AttachModeError);
+  t.throws(() => resolveAttachMode('kprobe', neither), { name: 'WorkshopError', code: 'ENV_ATTACH_MODE' });
+  t.throws(() => resolveAttachMode('tracepoint', neither), { name: 'WorkshopError', code: 'ENV_ATTACH_MODE' });
 });

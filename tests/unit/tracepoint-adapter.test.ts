@@ -3,7 +3,8 @@
 import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { adaptToTracepoints, TracepointAdaptError, type SyscallFormatLookup } from '../../src/hooks/tracepointAdapter.js';
+import { adaptToTracepoints, type SyscallFormatLookup } from '../../src/hooks/tracepointAdapter.js';
+import { WorkshopError } from '../../src/errors/workshopError.js';
 import { findHookDefinitions } from '../../src/hooks/hookNames.js';
 import { parseTracepointFormat, syscallFormatFromText } from '../../src/hooks/tracepointFormat.js';
 
@@ -167,16 +168,18 @@ t.test('hooks with no parameters, or none after ctx, are fine', async (t) => {
 t.test('errors name the hook, the line and what to change', async (t) => {
   const tooMany = 'int x;\nint syscall__probe_entry_read(struct pt_regs *ctx, int fd, char *buf, size_t count, int extra) { return 0; }\n';
   t.throws(() => adaptToTracepoints(tooMany, recordedFormats, { fileName: 'clean.c' }), {
-    name: 'TracepointAdaptError',
-    line: 2,
-    message: 'clean.c:2: syscall__probe_entry_read has 4 parameters after ctx, but the kernel\'s sys_enter_read tracepoint provides only 3 (fd, buf, count). Remove the extra parameters.',
+    name: 'WorkshopError',
+    code: 'HOOK_TOO_MANY_PARAMETERS',
+    location: { file: 'clean.c', line: 2 },
+    message: 'syscall__probe_entry_read has 4 parameters after ctx, but the kernel\'s sys_enter_read tracepoint provides only 3 (fd, buf, count). Remove the extra parameters.',
   });
   const retWithArgs = 'int syscall__probe_ret_close(struct pt_regs *ctx, int a, int b) { return 0; }';
   t.throws(() => adaptToTracepoints(retWithArgs, recordedFormats), /syscall__probe_ret_close has 2 parameters after ctx, .*sys_exit_close tracepoint provides only 1 \(ret\)/);
   const unknown = '\n\nint syscall__probe_entry_frobnicate(struct pt_regs *ctx) { return 0; }';
   t.throws(() => adaptToTracepoints(unknown, recordedFormats, { fileName: 'clean.c' }), {
-    line: 3,
-    message: /^clean\.c:3: syscall__probe_entry_frobnicate hooks `frobnicate`, but this kernel has no syscalls:sys_enter_frobnicate tracepoint/,
+    code: 'HOOK_NOT_A_SYSCALL',
+    location: { file: 'clean.c', line: 3 },
+    message: /^syscall__probe_entry_frobnicate hooks `frobnicate`, but this kernel has no syscalls:sys_enter_frobnicate tracepoint/,
   });
   const error = (() => {
     try {
@@ -185,7 +188,7 @@ t.test('errors name the hook, the line and what to change', async (t) => {
       return caught;
     }
   })();
-  t.type(error, TracepointAdaptError);
+  t.type(error, WorkshopError);
 });
 
 t.test('a source without hooks passes through behind the prelude', async (t) => {

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { levelOf, levelStartFile, type Track } from '../../tracks/tracks.js';
 import { markCompleted, readProgress, startOver, type ProgressOptions } from '../../tracks/progress.js';
-import { createFile, LearnerFileError, overwriteFile } from '../../util/learnerFiles.js';
+import { createFile, overwriteFile } from '../../util/learnerFiles.js';
+import { isWorkshopError } from '../../errors/workshopError.js';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -95,7 +96,7 @@ export class LevelFiles {
         overwriteFile(this.absFile, start);
       } else createFile(this.absFile, start);
     } catch (e) {
-      if (!(e instanceof LearnerFileError)) throw e;
+      if (!isWorkshopError(e, 'FILE_WRITE_REFUSED')) throw e;
       return { backup: '', notice: `${this.file} was not reset: ${e.message}` };
     }
     return { backup: kept ? backup : '', notice: `${this.file} is back at the start of level ${level}${kept ? `; your version is in ${backup}` : ''}` };
