@@ -4,7 +4,7 @@
 // newest reports win), a bounded time per try, a few retries, then the report is dropped; a
 // problem is said once, and a refusal (wrong class code) stops the reporting for good.
 import os from 'node:os';
-import { UsageError } from '../errors/problem.js';
+import { usageError } from '../errors/workshopError.js';
 import type { CheckReport } from '../report/checkReport.js';
 import { boardPayload, cleanName, type BoardPayload } from './payload.js';
 
@@ -28,10 +28,10 @@ export function parseJoinUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`${text} is not a join URL`, 'copy the join URL the instructor\'s board shows (http://…/join/CODE)');
+    throw usageError(`${text} is not a join URL`, 'copy the join URL the instructor\'s board shows (http://…/join/CODE)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${text} is not an http(s) URL`, 'copy the join URL the instructor\'s board shows (http://…/join/CODE)');
+    throw usageError(`${text} is not an http(s) URL`, 'copy the join URL the instructor\'s board shows (http://…/join/CODE)');
   }
   return url;
 }
@@ -39,7 +39,7 @@ export function parseJoinUrl(text: string): URL {
 /** The learner's name on the board: --name, else the user behind sudo, else the login name. */
 export function learnerName(given: string | undefined, env: NodeJS.ProcessEnv = process.env, login: () => string = defaultLogin): string {
   const name = cleanName(given ?? env.SUDO_USER ?? login());
-  if (!name) throw new UsageError('the name for the board is empty', 'give one with --name "Your Name"');
+  if (!name) throw usageError('the name for the board is empty', 'give one with --name "Your Name"');
   return name;
 }
 

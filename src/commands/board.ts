@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import QRCode from 'qrcode';
-import { UsageError } from '../errors/problem.js';
+import { usageError } from '../errors/workshopError.js';
 import { startBoard } from '../board/server.js';
 import type { LearnerRow } from '../board/roster.js';
 import { invokingUser } from '../util/invokingUser.js';
@@ -52,7 +52,7 @@ function reportLine(row: LearnerRow): string {
 async function runBoard(options: BoardOptions): Promise<void> {
   const host = options.host ?? '127.0.0.1';
   if (options.code !== undefined && !/^[A-Za-z0-9]{4,32}$/.test(options.code)) {
-    throw new UsageError('--code takes 4 to 32 letters and digits', 'or leave it out for a random one');
+    throw usageError('--code takes 4 to 32 letters and digits', 'or leave it out for a random one');
   }
   const board = await startBoard({
     host,
@@ -60,8 +60,8 @@ async function runBoard(options: BoardOptions): Promise<void> {
     classCode: options.code,
     onReport: options.json ? (row) => process.stdout.write(`${reportLine(row)}\n`) : undefined,
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new UsageError(`port ${options.port} is in use`, 'pick another with --port, or stop what uses it');
-    if (error.code === 'EADDRNOTAVAIL') throw new UsageError(`${host} is not an address of this machine`, 'give one of its addresses with --host, or 0.0.0.0 for all');
+    if (error.code === 'EADDRINUSE') throw usageError(`port ${options.port} is in use`, 'pick another with --port, or stop what uses it');
+    if (error.code === 'EADDRNOTAVAIL') throw usageError(`${host} is not an address of this machine`, 'give one of its addresses with --host, or 0.0.0.0 for all');
     throw error;
   });
   const pageHost = WILDCARD.has(host) ? '127.0.0.1' : host;

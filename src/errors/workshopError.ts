@@ -71,6 +71,11 @@ export class WorkshopError extends Error {
   }
 }
 
+/** A bad command line (USAGE, exit 2): the message says what is wrong, the hint what to type instead. */
+export function usageError(message: string, hint: string | null = null): WorkshopError {
+  return new WorkshopError('USAGE', message, { hint });
+}
+
 /** Is this a WorkshopError (with one of these codes, when any are given)? */
 export function isWorkshopError(error: unknown, ...codes: ErrorCode[]): error is WorkshopError {
   return error instanceof WorkshopError && (codes.length === 0 || codes.includes(error.code));

@@ -43,6 +43,8 @@ const entrySchema = z.strictObject({
   /** 1 for a mistake in the file; 2 only for a genuine usage error. */
   exit: z.union([z.literal(1), z.literal(2)]),
   check: z.string(),
+  /** The failing check's stable code (docs/errors.md). */
+  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
   line: z.number().int().positive().nullable(),
   pattern: regex,
   raw: regex.optional(),
@@ -143,6 +145,8 @@ for (const entry of manifest.files) {
 
     const check = checkById(run.report, entry.check);
     t.equal(check?.status, 'fail', `${entry.check} failed`);
+    t.equal(check?.code, entry.code, `with the code ${entry.code}`);
+    t.equal(failedChecks(run.report)[0]?.id, entry.check, 'it is the first failing check, the one the board shows');
     t.match(said(check), entry.pattern, 'the diagnosis');
     if (entry.line === null) t.equal(check?.location, null, 'no line applies');
     else t.match(check?.location, { file: entry.file, line: entry.line }, `at ${entry.file}:${entry.line}`);
@@ -170,7 +174,7 @@ t.test('a file that does not exist is a usage error: exit 2, said in one JSON ob
   t.teardown(() => workspace.remove());
   const run = await runCli(['check', '--json', '--level', '0', 'no-such-file.c'], { workspace });
   t.equal(run.code, 2);
-  t.match(JSON.parse(run.stdout), { type: 'error', kind: 'usage', message: /no-such-file\.c does not exist/ });
+  t.match(JSON.parse(run.stdout), { type: 'error', code: 'FILE_NOT_FOUND', kind: 'usage', message: /no-such-file\.c does not exist/ });
   t.notMatch(run.stdout + run.stderr, STACK_TRACE);
 });
 
@@ -180,5 +184,5 @@ t.test('an unknown level is a usage error: exit 2', async (t) => {
   const run = await runCli(['check', '--json', '--level', '9', 'x.c'], { workspace });
   t.equal(run.code, 2);
   t.match(run.stderr, /expected a whole number from 0 to 4/);
-  t.match(JSON.parse(run.stdout), { type: 'error', kind: 'usage', message: /expected a whole number from 0 to 4/ });
+  t.match(JSON.parse(run.stdout), { type: 'error', code: 'USAGE', kind: 'usage', message: /expected a whole number from 0 to 4/ });
 });

@@ -78,8 +78,8 @@ t.test('--share-code sends the program, cut to the limit', async (t) => {
 });
 
 t.test('a failing check carries its own code when check --json has one', async (t) => {
-  const check = { id: 'compile', title: 't', status: 'fail' as const, message: 'm', hint: null, location: null, code: 'COMPILE_ERROR' };
-  t.equal(failureCode(check), 'COMPILE_ERROR');
+  const check = { id: 'compile', title: 't', status: 'fail' as const, message: 'm', hint: null, location: null, code: 'COMPILE_FAILED' as const };
+  t.equal(failureCode(check), 'COMPILE_FAILED');
   t.equal(failureCode({ ...check, status: 'pass' }), null, 'passing checks have none');
 });
 
