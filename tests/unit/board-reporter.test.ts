@@ -90,10 +90,10 @@ t.test('a board that never answers costs at most the bound', async (t) => {
 
 t.test('join URLs and names from the command line', async (t) => {
   t.equal(parseJoinUrl('http://127.0.0.1:7373/join/ABCD').pathname, '/join/ABCD');
-  t.throws(() => parseJoinUrl('127.0.0.1:7373'), { name: 'UsageError' });
-  t.throws(() => parseJoinUrl('ftp://x/join/A'), { name: 'UsageError' });
+  t.throws(() => parseJoinUrl('127.0.0.1:7373'), { name: 'WorkshopError', code: 'USAGE' });
+  t.throws(() => parseJoinUrl('ftp://x/join/A'), { name: 'WorkshopError', code: 'USAGE' });
   t.equal(learnerName(' Ada ', {}), 'Ada');
   t.equal(learnerName(undefined, { SUDO_USER: 'grace' }), 'grace', 'the user behind sudo, not root');
   t.equal(learnerName(undefined, {}, () => 'linus'), 'linus');
-  t.throws(() => learnerName('   ', {}), { name: 'UsageError' });
+  t.throws(() => learnerName('   ', {}), { name: 'WorkshopError', code: 'USAGE' });
 });
