@@ -25,7 +25,7 @@ export function sessionVerdict(snapshot: SessionSnapshot): SessionVerdict | null
     const problem = watch.problem;
     const where = problem?.location;
     const location = where ? { file: where.file, line: where.line, column: where.column ?? null } : null;
-    checks = watch.checks.length > 0 || !problem ? watch.checks : [{ id: 'check', title: 'the check ran', status: 'fail', message: problem.message, hint: problem.hint, location }];
+    checks = watch.checks.length > 0 || !problem ? watch.checks : [{ id: 'check', title: 'the check ran', status: 'fail', code: problem.code, message: problem.message, hint: problem.hint, location }];
     passed = false;
   } else if (watch.status === 'attached' && live.checks.length > 0) {
     checks = [...watch.checks, ...live.checks];

@@ -7,7 +7,8 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { possibleCpuCount } from '../../src/engine/cpus.js';
-import { HookAttachError, PID_FILTER_MAP, Sniffer, type UprobeHookSpec } from '../../src/sniffer/sniffer.js';
+import { PID_FILTER_MAP, Sniffer, type UprobeHookSpec } from '../../src/sniffer/sniffer.js';
+import { WorkshopError } from '../../src/errors/workshopError.js';
 import { NativeServer } from '../../src/targets/nativeServer.js';
 import { liveKernel } from '../helpers/kernel.js';
 
@@ -136,7 +137,8 @@ t.test('a program without the pid filter, and a uprobe hook with no target', asy
   const sniffer = await Sniffer.build({ text, fileName: 'tls.c' }, env.attachMode, { uprobes: HOOKS, load: ['probe_entry_ssl_write'] });
   t.teardown(() => sniffer.close());
   t.equal(sniffer.writeTargetPid(1234), false, 'a `pid` that is not a per-CPU array of one int is left alone');
-  const error = t.throws(() => sniffer.start(['probe_entry_ssl_write'])) as HookAttachError;
-  t.type(error, HookAttachError);
+  const error = t.throws(() => sniffer.start(['probe_entry_ssl_write'])) as WorkshopError;
+  t.type(error, WorkshopError);
+  t.equal(error.code, 'ATTACH_FAILED');
   t.match(error.message, /probe_entry_ssl_write could not be attached: .*needs a target process/);
 });

@@ -15,21 +15,22 @@ t.test('no verdict while starting, compiling, or attached with no traffic judged
 });
 
 t.test('a save that fails its static checks is a failing verdict', async (t) => {
-  const checks = [fail('compile', 'compiles', 'expected ;', { location: { file: 'clean.c', line: 9, column: 3 } })];
+  const checks = [fail('compile', 'compiles', 'expected ;', { code: 'COMPILE_MISSING_SEMICOLON', location: { file: 'clean.c', line: 9, column: 3 } })];
   const verdict = sessionVerdict({ ...base, watch: watch('broken', { checks }) });
   t.equal(verdict?.report.passed, false);
   t.same(verdict?.report.checks, checks);
 });
 
 t.test('a failure outside the checks becomes one failing check with its message', async (t) => {
-  const problem = { kind: 'environment' as const, message: 'the demo server stopped', hint: 'start again', location: null, raw: null };
+  const problem = { code: 'SERVER_FAILED' as const, kind: 'environment' as const, message: 'the demo server stopped', hint: 'start again', location: null, raw: null };
   const verdict = sessionVerdict({ ...base, watch: watch('broken', { problem }) });
   t.equal(verdict?.report.checks[0]?.message, 'the demo server stopped');
   t.equal(verdict?.report.checks[0]?.status, 'fail');
+  t.equal(verdict?.report.checks[0]?.code, 'SERVER_FAILED', 'with the problem\'s code');
 });
 
 t.test('the live checks decide once they ran; the same verdict has the same key', async (t) => {
-  const live = { checks: [fail('live:close', 'close', 'no close event')], passed: false };
+  const live = { checks: [fail('live:close', 'close', 'no close event', { code: 'LIVE_CLOSE_MISSING' })], passed: false };
   const first = sessionVerdict({ ...base, watch: watch('attached', { checks: compiled }), live });
   t.equal(first?.report.passed, false);
   t.equal(first?.report.checks.length, 2, 'static and live checks');
