@@ -193,6 +193,6 @@ t.test('a manifest that is not JSON is a clear error', async (t) => {
 
 t.test('an unknown track or level is a usage error naming what there is', async (t) => {
   t.same(trackIds(packageTracksDir).includes('http'), true);
-  t.throws(() => loadTrack('nope', packageTracksDir), { name: 'UsageError', message: /There is no track "nope": the tracks are .*http/ });
-  t.throws(() => levelOf(track, 9), { name: 'UsageError', message: /There is no level 9: the levels are 0 to 4/ });
+  t.throws(() => loadTrack('nope', packageTracksDir), { name: 'WorkshopError', code: 'TRACK_UNKNOWN', message: /There is no track "nope": the tracks are .*http/ });
+  t.throws(() => levelOf(track, 9), { name: 'WorkshopError', code: 'LEVEL_OUT_OF_RANGE', message: /There is no level 9: the levels are 0 to 4/ });
 });
