@@ -46,7 +46,7 @@ async function ebpfCheck(report: EnvironmentReport, libbcc: Check): Promise<Chec
     return { id: 'ebpf', status: 'warn', detail: `not tried: ${ids} not ready`, fix: fixable ? 'sudo npx ebpf-workshop doctor --fix' : null };
   }
   try {
-    const trial = await loadTrialProgram();
+    const trial = await loadTrialProgram(report.headers?.kernelSource ?? null);
     return { id: 'ebpf', status: trial.ok ? 'pass' : 'fail', detail: trial.detail, fix: trial.ok ? null : 'see docs/troubleshooting.md' };
   } catch (err) {
     return { id: 'ebpf', status: 'fail', detail: `trial program failed: ${(err as Error).message}`, fix: 'see docs/troubleshooting.md' };

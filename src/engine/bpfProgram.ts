@@ -56,6 +56,8 @@ export interface CompileOptions {
   load?: { name: string; type: ProgramTypeName }[];
   /** How long the compiler may take before it is stopped (default BUILD_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** The kernel headers (BCC_KERNEL_SOURCE) to compile against; default: the ones prepareKernel chose. */
+  kernelSource?: string | null;
 }
 
 export class BpfProgram {
@@ -81,7 +83,7 @@ export class BpfProgram {
    */
   static async compile(source: string, options: CompileOptions = {}): Promise<BpfProgram> {
     const loads = (options.load ?? []).map((l) => ({ name: l.name, progType: ProgramType[l.type] }));
-    const built = await buildInChild(source, options.cflags ?? [], loads, { timeoutMs: options.timeoutMs });
+    const built = await buildInChild(source, options.cflags ?? [], loads, { timeoutMs: options.timeoutMs, kernelSource: options.kernelSource });
     const diagnostics = parseClangDiagnostics(built.stderr);
     if (built.outcome !== 'ok') throw compileError(diagnostics, built.stderr, built.outcome === 'crashed');
     return new BpfProgram(built.module, built.fds, diagnostics);

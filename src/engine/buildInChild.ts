@@ -2,12 +2,12 @@
 // (build/bin/bcc-build), which passes the maps' and programs' fds back over a Unix socket.
 // LLVM ends the whole process on some backend errors — a BPF stack over 512 bytes is the one
 // learners meet — and keeps ~80 MB of code resident in whoever compiled: both stay in the
-// child (src/engine/compilerProcess.ts starts it; BCC_KERNEL_SOURCE, set by prepareKernel,
-// goes with each request). Clang's diagnostics come on its stderr.
+// child (src/engine/compilerProcess.ts starts it; the kernel headers prepareKernel
+// chose go with each request as BCC_KERNEL_SOURCE). Clang's diagnostics come on its stderr.
 import { closeSync } from 'node:fs';
 import { z } from 'zod';
 import { addon } from '../native/addon.js';
-import { buildBinary, FORWARDED, takeCompiler } from './compilerProcess.js';
+import { buildBinary, kernelSourceFor, takeCompiler } from './compilerProcess.js';
 
 /** What bcc-build prints on stdout (addon/bcc_build.cc); every `fd` indexes the fds it sent. */
 const childReport = z.object({
@@ -53,8 +53,8 @@ const NOT_COMPILED = 3;
 export const BUILD_TIMEOUT_MS = 60_000;
 
 /** What bcc-build reads on stdin: a header (environment, cflags, loads), then the program. */
-function request(source: string, cflags: string[], loads: LoadRequest[]): string {
-  const environment = FORWARDED.flatMap((name) => (process.env[name] === undefined ? [] : [`env ${name}=${process.env[name]}`]));
+function request(source: string, cflags: string[], loads: LoadRequest[], kernelSource: string | null): string {
+  const environment = kernelSource === null ? [] : [`env BCC_KERNEL_SOURCE=${kernelSource}`];
   const header = [...environment, ...cflags.map((f) => `cflag ${f}`), ...loads.map((l) => `load ${l.name}:${l.progType}`), 'program'];
   if (header.some((line) => line.includes('\n'))) throw new Error('a cflag or function name contains a newline');
   return `${header.join('\n')}\n${source}`;
@@ -64,10 +64,10 @@ export async function buildInChild(
   source: string,
   cflags: string[],
   loads: LoadRequest[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; kernelSource?: string | null } = {},
 ): Promise<BuildOutcome> {
   const timeoutMs = options.timeoutMs ?? BUILD_TIMEOUT_MS;
-  const input = request(source, cflags, loads);
+  const input = request(source, cflags, loads, kernelSourceFor(options.kernelSource));
   const compiler = takeCompiler();
   const { child, socket: ours } = compiler;
   return new Promise((resolve, reject) => {

@@ -28,6 +28,28 @@ let spare: CompilerProcess | null = null;
 /** Variables sent with each request rather than inherited: they may change after a spare starts. */
 export const FORWARDED = ['BCC_KERNEL_SOURCE'] as const;
 
+/** The headers prepareKernel chose; undefined until it ran. */
+let chosenKernelSource: string | null | undefined;
+
+/**
+ * The kernel header tree every compile is given as BCC_KERNEL_SOURCE, from prepareKernel();
+ * null gives none (BCC then finds its own: the kheaders tarball). The process environment is
+ * left as the user set it.
+ */
+export function useKernelSource(kernelSource: string | null): void {
+  chosenKernelSource = kernelSource;
+}
+
+/**
+ * The BCC_KERNEL_SOURCE of a compile: the one asked for, else the one prepareKernel chose,
+ * else (before it ran) the user's own.
+ */
+export function kernelSourceFor(asked?: string | null): string | null {
+  if (asked !== undefined) return asked;
+  if (chosenKernelSource !== undefined) return chosenKernelSource;
+  return process.env.BCC_KERNEL_SOURCE ?? null;
+}
+
 /**
  * glibc's malloc backs the heap with transparent huge pages (where the kernel offers them on
  * request: /sys/kernel/mm/transparent_hugepage/enabled). A compile touches some 50 MB of heap;

@@ -25,6 +25,17 @@ export interface Check {
   fix: string | null;
 }
 
+/** A check's outcome inside the survey: `autoFixable` failures are the ones `fix` would repair. */
+export interface Outcome extends Check {
+  autoFixable?: boolean;
+}
+
+/** The command the learner ran, prefixed with sudo: what to type when privileges fall short. */
+export function sudoCommand(): string {
+  const args = process.argv.slice(2).join(' ');
+  return `sudo npx ebpf-workshop ${args || 'start'}`.trim();
+}
+
 /** The stable code of each check, for the error a failed one becomes (docs/errors.md). */
 const CHECK_CODES: Record<CheckId, ErrorCode> = {
   platform: 'ENV_PLATFORM',

@@ -1,7 +1,8 @@
 // Where tracefs is mounted, and mounting it when it is not. BCC reads tracepoint ids and
 // writes kprobe_events there, and cannot even compile a program without it. libbcc 0.26+
 // accepts /sys/kernel/debug/tracing or /sys/kernel/tracing; older libbcc only the former.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 
 export const TRACEFS_PATH = '/sys/kernel/tracing';
@@ -72,12 +73,12 @@ function currentTracefs(onlyDebugPath: boolean): string | null {
   return chooseTracefs(mounts, debugTracingPresent, onlyDebugPath);
 }
 
-function runMount(args: string[]): string | null {
+async function runMount(args: string[]): Promise<string | null> {
   try {
-    execFileSync('mount', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    await promisify(execFile)('mount', args, { timeout: 30_000 });
     return null;
   } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    const stderr = (err as { stderr?: string }).stderr?.toString().trim();
     return stderr || (err as Error).message;
   }
 }
@@ -86,7 +87,7 @@ function runMount(args: string[]): string | null {
  * Finds tracefs and, when `mount` is true and it is missing, mounts it: tracefs itself at
  * /sys/kernel/tracing, or debugfs at /sys/kernel/debug for a libbcc older than 0.26.
  */
-export function ensureTracefs(options: { mount: boolean; onlyDebugPath: boolean }): TracefsState {
+export async function ensureTracefs(options: { mount: boolean; onlyDebugPath: boolean }): Promise<TracefsState> {
   const mountArgs = options.onlyDebugPath
     ? ['-t', 'debugfs', 'nodev', DEBUGFS_PATH]
     : ['-t', 'tracefs', 'nodev', TRACEFS_PATH];
@@ -94,7 +95,7 @@ export function ensureTracefs(options: { mount: boolean; onlyDebugPath: boolean 
   const found = currentTracefs(options.onlyDebugPath);
   if (found || !options.mount) return { path: found, action: null, error: null, mountCommand };
 
-  const error = runMount(mountArgs);
+  const error = await runMount(mountArgs);
   const path = currentTracefs(options.onlyDebugPath);
   if (!path) return { path: null, action: null, error: error ?? 'mount reported success but tracefs is still missing', mountCommand };
   const what = options.onlyDebugPath ? `debugfs at ${DEBUGFS_PATH}` : `tracefs at ${TRACEFS_PATH}`;

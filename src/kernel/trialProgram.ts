@@ -19,10 +19,11 @@ function firstLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
 }
 
-export async function loadTrialProgram(): Promise<TrialOutcome> {
+/** `kernelSource`: the headers the survey found (BCC_KERNEL_SOURCE of the compile; null for none). */
+export async function loadTrialProgram(kernelSource: string | null): Promise<TrialOutcome> {
   let program: BpfProgram;
   try {
-    program = await BpfProgram.compile(trialSource, { load: [{ name: 'ebpf_workshop_trial', type: 'socket_filter' }] });
+    program = await BpfProgram.compile(trialSource, { kernelSource, load: [{ name: 'ebpf_workshop_trial', type: 'socket_filter' }] });
   } catch (e) {
     if (!isWorkshopError(e, 'COMPILE_FAILED', 'COMPILER_CRASHED')) throw e;
     return { ok: false, detail: `BCC could not compile a one-line program: ${firstLine(e.raw ?? '') || 'no diagnostics'}` };

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { prepareKernel } from '../../src/kernel/environment.js';
+import { kernelSourceFor } from '../../src/engine/compilerProcess.js';
 import { BpfProgram } from '../../src/engine/bpfProgram.js';
 import { isWorkshopError } from '../../src/errors/workshopError.js';
 import { programsNamed } from '../helpers/bpftool.js';
@@ -109,11 +110,14 @@ t.test('without privileges: exit 2, and the fix is sudo', async (t) => {
   t.match(privileges.fix, /^sudo npx ebpf-workshop doctor --json$/);
 });
 
-t.test('prepareKernel sets BCC_KERNEL_SOURCE to headers a real compile works with', async (t) => {
+t.test('prepareKernel gives every compile headers a real compile works with, and leaves the environment alone', async (t) => {
+  const before = process.env.BCC_KERNEL_SOURCE;
   const env = await prepareKernel();
   t.equal(env.attachMode, kernelHasKprobes ? 'kprobe' : 'tracepoint');
   t.equal(env.tracefsPath.startsWith('/sys/kernel/'), true);
-  if (env.headers.source !== 'kheaders') t.equal(process.env.BCC_KERNEL_SOURCE, env.headers.path);
+  if (env.headers.source !== 'kheaders') t.equal(kernelSourceFor(), env.headers.path, 'compiles are given the chosen tree');
+  else t.equal(kernelSourceFor(), null, 'kheaders: BCC extracts them itself');
+  t.equal(process.env.BCC_KERNEL_SOURCE, before, 'BCC_KERNEL_SOURCE is not written');
   t.equal(env.headers.matchesRunningKernel, env.headers.version === os.release());
   if (!env.headers.matchesRunningKernel) {
     t.match(env.warnings.join('\n'), `using headers ${env.headers.version} for kernel ${os.release()}`);
@@ -128,14 +132,9 @@ t.test('prepareKernel sets BCC_KERNEL_SOURCE to headers a real compile works wit
 
 const noKheaders = { skip: existsSync('/sys/kernel/kheaders.tar.xz') ? 'this kernel carries its own headers, BCC falls back to them' : false };
 t.test('the same compile fails when BCC_KERNEL_SOURCE names no headers (the check above can fail)', noKheaders, async (t) => {
-  const saved = process.env.BCC_KERNEL_SOURCE;
   const empty = mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-no-headers-'));
-  process.env.BCC_KERNEL_SOURCE = empty;
-  t.teardown(() => {
-    process.env.BCC_KERNEL_SOURCE = saved;
-    rmSync(empty, { recursive: true, force: true });
-  });
-  const error = await BpfProgram.compile(programReadingTaskStruct).then(
+  t.teardown(() => rmSync(empty, { recursive: true, force: true }));
+  const error = await BpfProgram.compile(programReadingTaskStruct, { kernelSource: empty }).then(
     (program) => (program.close(), null),
     (e: unknown) => e,
   );
