@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createFile, ensureDirectory, LearnerFileError, learnerOwner, overwriteFile, replaceFile } from '../../src/util/learnerFiles.js';
 import { learnerFile } from '../../src/commands/cliSupport.js';
-import { UsageError } from '../../src/errors/problem.js';
+import { WorkshopError } from '../../src/errors/workshopError.js';
 import { loadTrack } from '../../src/tracks/tracks.js';
 
 const track = loadTrack('http');
@@ -112,10 +112,10 @@ t.test('learnerFile: clean.c created from the starting file; a dangling link or 
   const target = path.join(dir, 'somewhere', 'owned-by-root.c');
   mkdirSync(path.dirname(target));
   symlinkSync(target, path.join(other, 'clean.c'));
-  t.throws(() => learnerFile(path.join(other, 'clean.c'), track, { quiet: true }), UsageError);
+  t.throws(() => learnerFile(path.join(other, 'clean.c'), track, { quiet: true }), { name: 'WorkshopError', code: 'FILE_BROKEN_LINK' });
   t.notOk(existsSync(target), "root did not create the link's target");
 
-  t.throws(() => learnerFile(dir, track, { quiet: true }), { name: 'UsageError', message: `${dir} is a directory, not a BCC program` });
+  t.throws(() => learnerFile(dir, track, { quiet: true }), { name: 'WorkshopError', code: 'FILE_IS_DIRECTORY', message: `${dir} is a directory, not a BCC program` });
 });
 
 t.test('a refused or impossible write is the environment (exit 2), never "a bug"', async (t) => {
