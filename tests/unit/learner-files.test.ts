@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createFile, ensureDirectory, LearnerFileError, learnerOwner, overwriteFile, replaceFile } from '../../src/util/learnerFiles.js';
 import { learnerFile } from '../../src/commands/cliSupport.js';
-import { WorkshopError } from '../../src/errors/workshopError.js';
 import { loadTrack } from '../../src/tracks/tracks.js';
 
 const track = loadTrack('http');
