@@ -178,11 +178,13 @@ t.test('a file that does not exist is a usage error: exit 2, said in one JSON ob
   t.notMatch(run.stdout + run.stderr, STACK_TRACE);
 });
 
-t.test('an unknown level is a usage error: exit 2', async (t) => {
+t.test('an unknown level is a usage error naming the range: exit 2, LEVEL_OUT_OF_RANGE', async (t) => {
   const workspace = makeWorkspace('ebpf-workshop-corpus-');
   t.teardown(() => workspace.remove());
   const run = await runCli(['check', '--json', '--level', '9', 'x.c'], { workspace });
   t.equal(run.code, 2);
-  t.match(run.stderr, /expected a whole number from 0 to 4/);
-  t.match(JSON.parse(run.stdout), { type: 'error', code: 'USAGE', kind: 'usage', message: /expected a whole number from 0 to 4/ });
+  t.match(JSON.parse(run.stdout), { type: 'error', code: 'LEVEL_OUT_OF_RANGE', kind: 'usage', message: /There is no level 9: the levels are 0 to 4/ });
+  const word = await runCli(['check', '--json', '--level', 'x', 'x.c'], { workspace });
+  t.equal(word.code, 2);
+  t.match(JSON.parse(word.stdout), { type: 'error', code: 'USAGE', kind: 'usage', message: /expected a level number/ });
 });

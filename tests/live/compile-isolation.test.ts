@@ -35,12 +35,14 @@ interface Failure {
 t.test('the program LLVM aborts on does end the process that compiles it', async (t) => {
   // Proves the fixture is the crash this feature exists for (else the tests below prove nothing):
   // bcc-build run by hand, without a parent to hand anything to, dies compiling it.
-  await liveKernel();
+  const { headers } = await liveKernel();
+  // By hand, the headers go in its environment (the workshop sends them with each request).
+  const env = headers.kernelSource ? { ...process.env, BCC_KERNEL_SOURCE: headers.kernelSource } : process.env;
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'big-stack-'));
   t.teardown(() => rmSync(scratch, { recursive: true, force: true }));
   const bigStack = path.join(scratch, 'big-stack.c');
   writeFileSync(bigStack, fixtureText('clang-mistakes', 'big-stack.c'));
-  const died = await run('/bin/sh', ['-c', `exec "$0" < "$1"`, buildBinary, bigStack], { timeout: 120_000 }).then(
+  const died = await run('/bin/sh', ['-c', `exec "$0" < "$1"`, buildBinary, bigStack], { timeout: 120_000, env }).then(
     () => ({ code: 0, signal: null }),
     (e: { code: number | null; signal: string | null }) => ({ code: e.code, signal: e.signal }),
   );
