@@ -37,7 +37,7 @@ t.test('a diagnosis and its hint wrap whole; code shrinks first, then the other 
   const message = 'The verifier rejected syscall__probe_ret_accept4: line 82 uses a value from active_accept_args_map.lookup() (`accept_args`, line 104) without checking it for NULL first.';
   const hint = 'Wrap the code that uses it in `if (accept_args != NULL) { ... }`: lookup() gives NULL when the key is not in the map.';
   const source = Array.from({ length: 120 }, (_, i) => `  line_${i + 1}(with, some, arguments, that, make, it, quite, long, indeed, for, a, narrow, column);`).join('\n');
-  const checks = [fail('verifier', 'v', message, { hint, location: { file: 'clean.c', line: 82, column: null } }), fail('x', 'x', 'another problem')];
+  const checks = [fail('verifier', 'v', message, { code: 'VERIFIER_NULL_CHECK', hint, location: { file: 'clean.c', line: 82, column: null } }), fail('x', 'x', 'another problem', { code: 'COMPILE_FAILED' })];
   for (const width of [38, 58, 80]) {
     const all = diagnosticLines({ checks, problem: null, source }, width);
     const lines = all.lines.map(text);

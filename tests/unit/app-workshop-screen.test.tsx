@@ -205,7 +205,7 @@ t.test('while the file fails, its problems stand beside the expected capture, wh
   ]);
   const { controls } = fake(
     snapshot({
-      watch: { ...initialWatchState, status: 'broken', generation: 2, checks: [fail('compile', 'compiles', 'expected \';\' after expression', { location: { file: 'clean.c', line: 2, column: 5 } })] },
+      watch: { ...initialWatchState, status: 'broken', generation: 2, checks: [fail('compile', 'compiles', 'expected \';\' after expression', { code: 'COMPILE_MISSING_SEMICOLON', location: { file: 'clean.c', line: 2, column: 5 } })] },
       source: 'int a;\nint b\nint c;',
       expectedLog,
       captureVersion: 1,

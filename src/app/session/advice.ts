@@ -17,6 +17,7 @@ export function adviseInApp(outcome: CheckOutcome, file: string, exists: boolean
     return {
       checks: [],
       problem: {
+        code: 'FILE_NOT_FOUND',
         kind: 'program',
         message: `${file} is gone: it was deleted or moved away, so there is nothing to check`,
         hint: `${RESTORE}; the workshop checks it again as soon as it is back`,
