@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFile, ensureDirectory, LearnerFileError, learnerOwner, overwriteFile, replaceFile } from '../../src/util/learnerFiles.js';
+import { createFile, ensureDirectory, learnerFileError, learnerOwner, overwriteFile, replaceFile } from '../../src/util/learnerFiles.js';
 import { learnerFile } from '../../src/commands/cliSupport.js';
 import { loadTrack } from '../../src/tracks/tracks.js';
 
@@ -25,7 +25,7 @@ t.test('createFile: a new file, never through a dangling link, never over an exi
   const file = path.join(dir, 'new.c');
   createFile(file, 'int x;\n', null);
   t.equal(readFileSync(file, 'utf8'), 'int x;\n');
-  t.throws(() => createFile(file, 'again', null), LearnerFileError, 'an existing name is not overwritten');
+  t.throws(() => createFile(file, 'again', null), { name: 'WorkshopError', code: 'FILE_WRITE_REFUSED' }, 'an existing name is not overwritten');
   t.equal(readFileSync(file, 'utf8'), 'int x;\n');
 
   const target = path.join(dir, 'elsewhere', 'target');
@@ -119,7 +119,7 @@ t.test('learnerFile: clean.c created from the starting file; a dangling link or 
 
 t.test('a refused or impossible write is the environment (exit 2), never "a bug"', async (t) => {
   const { describeProblem, exitCodeFor } = await import('../../src/errors/problem.js');
-  const problem = describeProblem(new LearnerFileError('/home/x/.local/state/ebpf-workshop/progress.json is a symbolic link, and the workshop writes through no link', 'ELOOP'));
+  const problem = describeProblem(learnerFileError('/home/x/.local/state/ebpf-workshop/progress.json is a symbolic link, and the workshop writes through no link', 'ELOOP'));
   t.equal(problem.kind, 'environment');
   t.equal(exitCodeFor(problem), 2);
 });
