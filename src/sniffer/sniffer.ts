@@ -252,8 +252,10 @@ export class Sniffer {
           const whole = kept.length === 0 || kept.length * 2 > count;
           const { source, starts } = whole ? { source: bytes, starts: offsets } : compactEvents(bytes, offsets, kept);
           for (let k = 0; k < kept.length; k++) {
+            // Whole, the batch still holds the events the filter left out: the k-th kept one is kept[k].
+            const at = whole ? kept[k]! : k;
             try {
-              events.push(decoder.decodeAt(source, starts[k]!, starts[k + 1]!));
+              events.push(decoder.decodeAt(source, starts[at]!, starts[at + 1]!));
             } catch {
               counters.decodeErrors++;
             }
