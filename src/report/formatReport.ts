@@ -1,5 +1,6 @@
 // A CheckReport as the learner reads it in a terminal: one line per check, failures with
 // their file:line, hint and (with --verbose) the raw output behind them.
+import { terminalSafe } from '../util/terminalText.js';
 import type { CheckReport, CheckResult } from './checkReport.js';
 
 export interface FormatOptions {
@@ -26,9 +27,10 @@ export function formatReport(report: CheckReport, options: FormatOptions): strin
     }
     if (check.status !== 'fail') continue;
     const where = check.location ? `${check.location.file}:${check.location.line}${check.location.column ? `:${check.location.column}` : ''}: ` : '';
-    lines.push(`      ${where}${check.message}`);
-    if (check.hint) lines.push(`      ${paint(color, '36', 'hint:')} ${check.hint}`);
-    if (options.verbose && check.raw) lines.push('', ...check.raw.trimEnd().split('\n').map((l) => `        ${l}`), '');
+    // Messages and raw output quote the learner's source: escapes in it are shown, not obeyed.
+    lines.push(`      ${where}${terminalSafe(check.message)}`);
+    if (check.hint) lines.push(`      ${paint(color, '36', 'hint:')} ${terminalSafe(check.hint)}`);
+    if (options.verbose && check.raw) lines.push('', ...terminalSafe(check.raw.trimEnd(), { keepNewlines: true, keepTabs: true }).split('\n').map((l) => `        ${l}`), '');
   }
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   const passed = report.checks.filter((c) => c.status === 'pass').length;
@@ -40,7 +42,7 @@ export function formatReport(report: CheckReport, options: FormatOptions): strin
   if (report.capture.exchanges.length > 0) {
     const first = report.capture.exchanges[0]!;
     const parts = [first.request, first.response].map((payload) => payload.split('\r\n')[0]).filter(Boolean);
-    lines.push(`  captured, e.g.: ${parts.join(' → ')}`);
+    lines.push(`  captured, e.g.: ${terminalSafe(parts.join(' → '))}`);
   }
   return lines.join('\n');
 }

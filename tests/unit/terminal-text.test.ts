@@ -34,3 +34,23 @@ t.test("run's output and the demo's payload lines carry no raw control byte", as
   t.match(block, /\\x9b2J/);
   for (const text of payloadLines(payload.toString('latin1'))) t.notMatch(text, rawControl, 'payloadLines');
 });
+
+t.test("check's report shows the learner's escapes as codes: messages, raw output, the captured line", async (t) => {
+  const { formatReport } = await import('../../src/report/formatReport.js');
+  const { fail } = await import('../../src/report/checkReport.js');
+  const text = formatReport(
+    {
+      level: 2,
+      file: 'clean.c',
+      passed: false,
+      attachMode: 'tracepoint',
+      checks: [fail('compile', 'compiles', `use of undeclared identifier 'x${osc}'`, { hint: `did you mean 'y\x9b2J'?`, raw: `clean.c:3:1: error: ${osc}\n  int x${osc};\n` })],
+      capture: { events: { open: 1, ingress: 1, egress: 1, close: 1 }, exchanges: [{ pid: 1, fd: 3, client: null, request: `GET /${osc} HTTP/1.1\r\n`, response: 'HTTP/1.1 200 OK\r\n' }] },
+    },
+    { color: false, verbose: true },
+  );
+  t.notMatch(text, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, 'no raw control byte but line ends');
+  t.match(text, /undeclared identifier 'x\\x1b\]0;owned\\x07'/);
+  t.match(text, /did you mean 'y\\x9b2J'/);
+  t.match(text, /captured, e\.g\.: GET \/\\x1b\]0;owned\\x07 HTTP\/1\.1/);
+});
