@@ -44,7 +44,7 @@ t.test("check's report shows the learner's escapes as codes: messages, raw outpu
       file: 'clean.c',
       passed: false,
       attachMode: 'tracepoint',
-      checks: [fail('compile', 'compiles', `use of undeclared identifier 'x${osc}'`, { hint: `did you mean 'y\x9b2J'?`, raw: `clean.c:3:1: error: ${osc}\n  int x${osc};\n` })],
+      checks: [fail('compile', 'compiles', `use of undeclared identifier 'x${osc}'`, { code: 'COMPILE_UNDECLARED', hint: `did you mean 'y\x9b2J'?`, raw: `clean.c:3:1: error: ${osc}\n  int x${osc};\n` })],
       capture: { events: { open: 1, ingress: 1, egress: 1, close: 1 }, exchanges: [{ pid: 1, fd: 3, client: null, request: `GET /${osc} HTTP/1.1\r\n`, response: 'HTTP/1.1 200 OK\r\n' }] },
     },
     { color: false, verbose: true },
