@@ -9,6 +9,7 @@ import type { Diagnostic } from '../engine/diagnostics.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { BPF_HELPER_NAMES } from './bpfHelpers.js';
 import { didYouMean } from './didYouMean.js';
+import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from './hiddenMap.js';
 import { CSource } from '../c/cSource.js';
 import { learnerFunctionName } from './programNames.js';
 import { explainStackLimit } from './stackLimit.js';
@@ -52,6 +53,7 @@ const EXPLAINERS: Explainer[] = [
   { pattern: /no member named '(\w+)' in '(struct|union) (\w+)'(?:; did you mean '(\w+)'\?)?/, explain: explainNoMember },
   { pattern: /BPF stack limit of \d+ bytes is exceeded/, explain: explainStack },
   { pattern: /non-void function does not return a value/, explain: explainNoReturn },
+  { pattern: MEMBER_OF_NON_STRUCT, explain: (m, d, source) => explainHiddenMap(d, source) ?? explainOther(d) },
 ];
 
 export function explainCompileError(d: Diagnostic, ctx: CompileErrorContext): ExplainedCompileError {
@@ -61,6 +63,11 @@ export function explainCompileError(d: Diagnostic, ctx: CompileErrorContext): Ex
     const m = pattern.exec(d.message);
     if (m) return explain(m, d, source, known);
   }
+  return explainOther(d);
+}
+
+/** A compile error the workshop has no words of its own for, passed on in a sentence. */
+function explainOther(d: Diagnostic): ExplainedCompileError {
   return {
     code: 'COMPILE_FAILED',
     message: sentence(d.message.replace(/\s*\[-W[\w-]+\]$/, '')),

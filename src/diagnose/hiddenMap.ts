@@ -7,13 +7,8 @@ import { escapeRegExp, type CSource } from '../c/cSource.js';
 
 export const MEMBER_OF_NON_STRUCT = /member reference base type '([^']+)'(?: \(aka '[^']+'\))? is not a structure or union/;
 
-export interface HiddenMapExplanation {
-  message: string;
-  hint: string;
-}
-
 /** The explanation when the name before the `.` clang points at is a map of the file; else undefined. */
-export function explainHiddenMap(d: Diagnostic, source: CSource): HiddenMapExplanation | undefined {
+export function explainHiddenMap(d: Diagnostic, source: CSource): { code: 'COMPILE_MAP_HIDDEN'; message: string; hint: string } | undefined {
   const text = source.codeLine(d.line);
   if (!text || !d.column) return undefined;
   const name = /([A-Za-z_]\w*)\s*(?:\.|->)?\s*$/.exec(text.slice(0, d.column - 1))?.[1];
@@ -24,6 +19,7 @@ export function explainHiddenMap(d: Diagnostic, source: CSource): HiddenMapExpla
   const declaredAt = fn ? localDeclarationLine(source, name, fn.bodyLine, d.line) : undefined;
   const where = declaredAt !== undefined ? `the local variable declared on line ${declaredAt}` : `a variable or parameter of ${fn ? `\`${fn.name}\`` : 'this function'}`;
   return {
+    code: 'COMPILE_MAP_HIDDEN',
     message: `\`${name}\` here is ${where} (a ${type}), not your map \`${name}\` (line ${map.line}): the variable hides the map.`,
     hint: `Rename the variable (\`current_pid\`, say) everywhere it is used; \`${name}.${methodAfter(text, d.column)}(…)\` then reaches the map again.`,
   };

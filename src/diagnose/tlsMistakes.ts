@@ -3,6 +3,7 @@
 // arguments at the wrong moment or from the wrong place. Each finding names the learner's line.
 // Not a C parser: CSource's blanked text, its functions, and a little data flow.
 import { escapeRegExp, type CSource, type FunctionDefinition } from '../c/cSource.js';
+import type { ErrorCode } from '../errors/codes.js';
 import type { HookSpec } from '../tracks/levelSpec.js';
 
 /** OpenSSL's I/O functions the track hooks, with what a diagnosis needs to say about them. */
@@ -38,10 +39,9 @@ const BUFFER_PARAMETER = 2;
 /** A hook of the level, as the track's data describes it (uprobes only are judged here). */
 type UprobeHook = Extract<HookSpec, { kind: 'uprobe' }>;
 
-export type TlsMistakeKind = 'buffer-read-at-entry' | 'ex-return-as-count' | 'wrong-parameter' | 'parameter-at-return';
-
 export interface TlsMistake {
-  kind: TlsMistakeKind;
+  /** The kind of mistake (docs/errors.md). */
+  code: Extract<ErrorCode, `HOOK_${string}`>;
   /** The hook the mistake is in (or reached from). */
   hook: string;
   /** 1-based line in the learner's file. */
@@ -75,7 +75,7 @@ function entryMistake(source: CSource, hook: UprobeHook, fn: OpensslFunction, de
     const submits = reached.find((f) => SUBMIT.test(body(source, f)));
     if (submits) {
       return {
-        kind: 'buffer-read-at-entry',
+        code: 'HOOK_BUFFER_READ_AT_ENTRY',
         hook: hook.name,
         line: callLine(source, definition, submits),
         message: `${hook.name} sends an event when ${hook.symbol} is called, but ${hook.symbol} has not filled buf yet: you would capture what was there before`,
@@ -100,7 +100,7 @@ function entryMistake(source: CSource, hook: UprobeHook, fn: OpensslFunction, de
   const n = wrongBuffer ? [...used.keys()].sort((a, b) => (used.get(a)! - used.get(b)!))[0]! : countParameter! - 1;
   const wanted = wrongBuffer ? BUFFER_PARAMETER : countParameter!;
   return {
-    kind: 'wrong-parameter',
+    code: 'HOOK_WRONG_ARGUMENT',
     hook: hook.name,
     line: used.get(n)!,
     message: `PT_REGS_PARM${n}(ctx) is ${describeParameter(hook.symbol, fn, n)}, not ${wrongBuffer ? 'the data' : 'where the count comes back'}`,
@@ -114,7 +114,7 @@ function returnMistake(source: CSource, hook: UprobeHook, fn: OpensslFunction, d
   if (parm) {
     const n = Number(parm[1]);
     return {
-      kind: 'parameter-at-return',
+      code: 'HOOK_ARGUMENT_AT_RETURN',
       hook: hook.name,
       line: source.lineAt(definition.bodyStart + parm.index!),
       message: `when ${hook.symbol} returns, PT_REGS_PARM${n}(ctx) no longer holds ${describeParameter(hook.symbol, fn, n)}: the registers that carried the arguments have been reused`,
@@ -126,7 +126,7 @@ function returnMistake(source: CSource, hook: UprobeHook, fn: OpensslFunction, d
   if (line === undefined) return undefined;
   const count = fn.parameters[fn.countParameter - 1]!;
   return {
-    kind: 'ex-return-as-count',
+    code: 'HOOK_RETURN_VALUE_AS_COUNT',
     hook: hook.name,
     line,
     message: `${hook.name} takes ${hook.symbol}'s return value as the byte count, but it returns 1 on success: every message would be 1 byte long`,

@@ -30,6 +30,11 @@ export const ERROR_CODES = {
   HOOK_MISSING: 'program',
   HOOK_TOO_MANY_PARAMETERS: 'program',
   HOOK_NO_RETURN_VALUE: 'program',
+  // Hooks on a library function (the TLS track's uprobes): arguments read at the wrong moment or place.
+  HOOK_BUFFER_READ_AT_ENTRY: 'program',
+  HOOK_RETURN_VALUE_AS_COUNT: 'program',
+  HOOK_WRONG_ARGUMENT: 'program',
+  HOOK_ARGUMENT_AT_RETURN: 'program',
 
   // The compiler.
   COMPILE_FAILED: 'program',
@@ -42,6 +47,7 @@ export const ERROR_CODES = {
   COMPILE_UNKNOWN_TYPE: 'program',
   COMPILE_MISSING_TAG: 'program',
   COMPILE_NO_MEMBER: 'program',
+  COMPILE_MAP_HIDDEN: 'program',
   UNKNOWN_FUNCTION: 'program',
   STACK_LIMIT: 'program',
   NO_RETURN: 'program',

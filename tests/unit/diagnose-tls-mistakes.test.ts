@@ -5,6 +5,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { explainCompileError } from '../../src/diagnose/compileErrors.js';
 import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from '../../src/diagnose/hiddenMap.js';
 import { findTlsMistakes } from '../../src/diagnose/tlsMistakes.js';
 import { CSource } from '../../src/c/cSource.js';
@@ -59,8 +60,8 @@ t.test('a helper that takes the count from PT_REGS_RC itself is found from the _
   ]);
   const found = mistakesIn(text);
   t.same(
-    found.map((m) => [m.kind, m.hook]),
-    [['ex-return-as-count', 'probe_ret_ssl_write_ex'], ['ex-return-as-count', 'probe_ret_ssl_read_ex']],
+    found.map((m) => [m.code, m.hook]),
+    [['HOOK_RETURN_VALUE_AS_COUNT', 'probe_ret_ssl_write_ex'], ['HOOK_RETURN_VALUE_AS_COUNT', 'probe_ret_ssl_read_ex']],
     'the _ex hooks, not SSL_read and SSL_write, whose return value is the count',
   );
   t.equal(found[0]?.line, lineOf(text, 'process_data(ctx, id, kEgress, write_args->buf, ex_bytes_count(write_args));'), 'at the call in the hook');
@@ -98,11 +99,14 @@ t.test('a local variable named like the map pid: the compile error says the vari
   const column = text.split('\n')[line - 1]!.indexOf('pid.lookup') + 'pid'.length + 1;
   const message = "member reference base type 'uint32_t' (aka 'unsigned int') is not a structure or union";
   t.match(MEMBER_OF_NON_STRUCT.exec(message)?.[1], 'uint32_t');
-  const explained = explainHiddenMap({ file: 'x.c', line, column, severity: 'error', message }, new CSource(text));
+  const explained = explainCompileError({ file: 'x.c', line, column, severity: 'error', message }, { source: text });
+  t.equal(explained.code, 'COMPILE_MAP_HIDDEN');
   t.match(explained?.message, `\`pid\` here is the local variable declared on line ${lineOf(text, 'uint32_t pid = id >> 32;')} (a uint32_t), not your map \`pid\``);
   t.match(explained?.hint, /Rename the variable[\s\S]*`pid\.lookup\(…\)`/);
   t.match(`${explained?.message}\n${explained?.hint}`, new RegExp(entry.pattern));
 
   const notAMap = 'int f(struct pt_regs* ctx) {\n  int x = 0;\n  return x.y;\n}\n';
-  t.equal(explainHiddenMap({ file: 'x.c', line: 3, column: 11, severity: 'error', message: "member reference base type 'int' is not a structure or union" }, new CSource(notAMap)), undefined, 'not a map: left to the general explanation');
+  const notAMapDiagnostic = { file: 'x.c', line: 3, column: 11, severity: 'error' as const, message: "member reference base type 'int' is not a structure or union" };
+  t.equal(explainHiddenMap(notAMapDiagnostic, new CSource(notAMap)), undefined, 'not a map');
+  t.equal(explainCompileError(notAMapDiagnostic, { source: notAMap }).code, 'COMPILE_FAILED', 'left to the general explanation');
 });
