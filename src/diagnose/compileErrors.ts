@@ -11,6 +11,7 @@ import { BPF_HELPER_NAMES } from './bpfHelpers.js';
 import { didYouMean } from './didYouMean.js';
 import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from './hiddenMap.js';
 import { CSource } from '../c/cSource.js';
+import { terminalSafe } from '../util/terminalText.js';
 import { learnerFunctionName } from './programNames.js';
 import { explainStackLimit } from './stackLimit.js';
 
@@ -70,13 +71,14 @@ export function explainCompileError(d: Diagnostic, ctx: CompileErrorContext): Ex
 function explainOther(d: Diagnostic): ExplainedCompileError {
   return {
     code: 'COMPILE_FAILED',
-    message: sentence(d.message.replace(/\s*\[-W[\w-]+\]$/, '')),
+    message: terminalSafe(sentence(d.message.replace(/\s*\[-W[\w-]+\]$/, ''))),
     hint: 'The raw compiler output shows the line with a caret under the spot it means.',
   };
 }
 
+/** Learner's text quoted in a message: visible codes for any byte a terminal would obey. */
 function code(text: string): string {
-  return `\`${text}\``;
+  return `\`${terminalSafe(text)}\``;
 }
 
 function sentence(text: string): string {

@@ -1,6 +1,7 @@
 // What every verifier rule's wording draws on: the parsed log, the learner's source, the
 // failing hook and helper, and the ways to place a line and name a map or register.
 import { callArguments, CSource } from '../c/cSource.js';
+import { terminalSafe } from '../util/terminalText.js';
 import type { Diagnostic } from '../engine/diagnostics.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { helperCallPattern } from './bpfHelpers.js';
@@ -176,8 +177,9 @@ export function onLine(line: number | undefined): string {
   return line === undefined ? '' : ` on line ${line}`;
 }
 
+/** Learner's text quoted in a message: visible codes for any byte a terminal would obey. */
 export function code(text: string): string {
-  return `\`${text}\``;
+  return `\`${terminalSafe(text)}\``;
 }
 
 /** What a rule says; the code comes from the rule unless it says one of its own. */

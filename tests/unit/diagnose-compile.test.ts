@@ -160,3 +160,17 @@ t.test('a misspelt local or parameter gets a did-you-mean from the function it i
   t.match(explained.message, /`bfu` is not declared/);
   t.equal(explained.hint, 'Did you mean `buf`?', 'the parameter of is_http_connection, not a tutorial name');
 });
+
+t.test("escapes in the learner's file appear as visible codes, in diagnoses and in the excerpt", async (t) => {
+  const { codeExcerpt } = await import('../../src/app/codeExcerpt.js');
+  // An OSC sequence that would retitle the terminal, in a string literal and a comment.
+  const source = 'int f(void) {\n  char *s = "\x1b]0;pwned\x07"\n  return 0; // \x1b[2J\n}\n';
+  const at: Diagnostic = { file: 'clean.c', line: 2, column: 26, severity: 'error', message: "expected ';' at end of declaration" };
+  const explained = explainCompileError(at, { source });
+  t.match(explained.hint, /\\x1b\]0;pwned\\x07/, 'the quoted line shows the bytes as codes');
+  t.notMatch(`${explained.message}\n${explained.hint}`, /[\x00-\x08\x0b-\x1f\x7f]/, 'no control byte reaches the terminal');
+  const excerpt = codeExcerpt(source, 2).map((l) => l.text).join('\n');
+  t.match(excerpt, /\\x1b\]0;pwned\\x07/);
+  t.match(excerpt, /\/\/ \\x1b\[2J/);
+  t.notMatch(excerpt, /[\x00-\x08\x0b-\x1f\x7f]/);
+});
