@@ -106,7 +106,10 @@ export class ListeningProcess {
 
   static async start(spec: ListeningProcessSpec): Promise<ListeningProcess> {
     killRunningOnExit();
-    const options: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'], env: spec.env };
+    // A session of its own: a Ctrl-C at the terminal (or `timeout`'s signal to its group)
+    // reaches us, and we stop the target ourselves, rather than the target dying first and
+    // looking like a crash. If we die, it goes too (--exit-with-parent, or its stdin closing).
+    const options: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'], env: spec.env, detached: true };
     if (spec.runAs) Object.assign(options, { uid: spec.runAs.uid, gid: spec.runAs.gid, cwd: '/' });
     const child = spawn(spec.command, spec.args, options);
     running.add(child);
