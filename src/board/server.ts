@@ -48,10 +48,11 @@ export function newClassCode(): string {
   return [...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-function sameSecret(given: unknown, expected: string): boolean {
+/** Compared in constant time. The class code is read off a projector: its case does not matter. */
+function sameSecret(given: unknown, expected: string, anyCase = false): boolean {
   if (typeof given !== 'string') return false;
-  const a = Buffer.from(given.toUpperCase());
-  const b = Buffer.from(expected.toUpperCase());
+  const a = Buffer.from(anyCase ? given.toUpperCase() : given);
+  const b = Buffer.from(anyCase ? expected.toUpperCase() : expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
@@ -93,13 +94,14 @@ export async function startBoard(options: BoardOptions = {}): Promise<RunningBoa
   });
 
   const checkCode = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!sameSecret((request.params as { code?: string }).code, classCode)) {
+    if (!sameSecret((request.params as { code?: string }).code, classCode, true)) {
       await reply.code(403).type('text/plain').send('wrong class code: ask your instructor for the board\'s join link\n');
     }
   };
   app.get('/join/:code', { onRequest: checkCode }, (request, reply) => {
     const url = `${request.protocol}://${request.host}${request.url}`;
     return reply
+      .headers(SECURITY_HEADERS)
       .type('text/plain; charset=utf-8')
       .send(`This is your class's board. Join it from your terminal:\n\n  sudo npx ebpf-workshop start --board ${url} --name "Your Name"\n\nor for one check:\n\n  sudo npx ebpf-workshop check --report ${url} --name "Your Name"\n`);
   });
