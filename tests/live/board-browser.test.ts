@@ -89,7 +89,8 @@ t.test('the classroom board, seen in Chromium', async (t) => {
 
   t.test('alice passes level 4: her row appears within 2 s of her check', async (t) => {
     const run = await runCli(['check', '--level', '4', '--report', ready.joinUrl, '--name', 'alice', 'solution.c'], { workspace });
-    t.equal(run.code, 0, `exit 0 (stderr: ${run.stderr.trim() || 'empty'})`);
+    const failing = run.stdout.split('\n').filter((line) => line.includes('✗')).join(' | ');
+    t.equal(run.code, 0, `exit 0 (failing: ${failing || 'none'}; stderr: ${run.stderr.trim() || 'empty'})`);
     t.notMatch(run.stderr, /board:/, 'nothing to say about the board');
     const took = await rowAppears('alice');
     t.ok(took <= 2000, `on the page ${took} ms after check exited`);
