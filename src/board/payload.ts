@@ -51,10 +51,10 @@ export type PayloadCheck = z.infer<typeof payloadCheckSchema>;
 export type BoardPayload = z.infer<typeof boardPayloadSchema>;
 
 /**
- * The failing check's stable code. `check --json` carries it as `code`; a report from before
- * codes existed falls back to the check's id, which is stable too.
+ * The failing check's stable code (docs/errors.md), which `check --json` carries on every
+ * failing check; should one ever lack it, its id (stable too) stands in.
  */
-export function failureCode(check: CheckResult & { code?: string | null }): string | null {
+export function failureCode(check: CheckResult): string | null {
   if (check.status !== 'fail') return null;
   return check.code ?? check.id;
 }

@@ -64,7 +64,8 @@ for (const name of ['no-null-check', 'missing-semicolon']) {
       t.equal(check.message, original.message.split('/tmp/board-try/home-alice/').join(''), `${check.id}: its message`);
       t.equal(check.location?.line ?? null, original.location?.line ?? null, `${check.id}: its line`);
     }
-    t.equal(payload.report.checks.find((c) => c.status === 'fail')?.code, failing[0].id, 'until codes exist, the failing check\'s id stands for its code');
+    t.match(failing[0].code, /^[A-Z][A-Z_]+$/, `check --json gave the failure a code (${failing[0].code})`);
+    t.equal(payload.report.checks.find((c) => c.status === 'fail')?.code, failing[0].code, 'the payload carries it');
   });
 }
 
