@@ -245,11 +245,10 @@ export class Sniffer {
             }
           }
           const events: CaptureEvent[] = [];
-          // Payloads are views of the bytes they are decoded from. When the filter left most
+          // Payloads are views of the bytes they are decoded from. When the filter left
           // events out, the kept ones are first copied together (one copy per run of them),
-          // so that a payload kept for long keeps its own events alive, not a whole batch;
-          // when it kept most, copying them would cost more than the few it left out.
-          const whole = kept.length === 0 || kept.length * 2 > count;
+          // so that a payload kept for long keeps its own events alive, not a whole batch.
+          const whole = kept.length === count || kept.length === 0;
           const { source, starts } = whole ? { source: bytes, starts: offsets } : compactEvents(bytes, offsets, kept);
           for (let k = 0; k < kept.length; k++) {
             // Whole, the batch still holds the events the filter left out: the k-th kept one is kept[k].
