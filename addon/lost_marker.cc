@@ -1,6 +1,7 @@
 #include "lost_marker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <sched.h>
 #include <sys/syscall.h>
@@ -30,7 +31,15 @@ long Bpf(int cmd, bpf_attr* attr) { return syscall(__NR_bpf, cmd, attr, sizeof *
 // pin it to a CPU through the caller's affinity) that does, in C:
 //   u64 marker = kMagic;
 //   return bpf_perf_event_output(skb, &map, BPF_F_CURRENT_CPU, &marker, sizeof marker);
-LostMarker::LostMarker(int perf_map_fd) {
+LostMarker::LostMarker(int perf_map_fd) : map_fd_(fcntl(perf_map_fd, F_DUPFD_CLOEXEC, 0)) {
+  ready_ = Open();
+  Close();
+}
+
+bool LostMarker::Open() {
+  if (prog_fd_ >= 0) return true;
+  if (map_fd_ < 0) return false;
+  const int perf_map_fd = map_fd_;
   const auto lo = static_cast<int32_t>(kMagic & 0xffffffffu);
   const auto hi = static_cast<int32_t>(kMagic >> 32);
   const bpf_insn program[] = {
@@ -61,10 +70,17 @@ LostMarker::LostMarker(int perf_map_fd) {
     std::memset(attr.prog_name, 0, sizeof attr.prog_name);
     prog_fd_ = static_cast<int>(Bpf(BPF_PROG_LOAD, &attr));
   }
+  return prog_fd_ >= 0;
+}
+
+void LostMarker::Close() {
+  if (prog_fd_ >= 0) close(prog_fd_);
+  prog_fd_ = -1;
 }
 
 LostMarker::~LostMarker() {
-  if (prog_fd_ >= 0) close(prog_fd_);
+  Close();
+  if (map_fd_ >= 0) close(map_fd_);
 }
 
 int LostMarker::Submit(int cpu) {

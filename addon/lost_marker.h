@@ -14,17 +14,22 @@ namespace ws {
 
 class LostMarker {
  public:
-  // Loads the marker program for this perf event array; ready() is false when the kernel
-  // refused it (too old for BPF_PROG_TEST_RUN of a classifier, or no privilege).
+  // Keeps its own copy of the map's fd, and checks that the kernel takes the marker program
+  // (ready() is false when it does not: too old for BPF_PROG_TEST_RUN of a classifier, or no
+  // privilege). The program is loaded only for a round of markers (Open … Close), so that
+  // between rounds the process holds no program of ours.
   explicit LostMarker(int perf_map_fd);
   ~LostMarker();
   LostMarker(const LostMarker&) = delete;
   LostMarker& operator=(const LostMarker&) = delete;
 
-  bool ready() const { return prog_fd_ >= 0; }
+  bool ready() const { return ready_; }
+  bool Open();
+  void Close();
   // Writes a marker into the ring of `cpu`, running on that CPU (the calling thread moves
-  // there and back). Returns 0 when the marker is in the ring, else a negative errno
-  // (-ENOSPC: that ring is full; the marker then counts as one more lost event of ours).
+  // there and back), between Open() and Close(). Returns 0 when the marker is in the ring,
+  // else a negative errno (-ENOSPC: that ring is full; the marker then counts as one more
+  // lost event, ours).
   int Submit(int cpu);
 
   // What a marker looks like to a ring's reader: `size` bytes (the 8 submitted, padded by
@@ -33,7 +38,9 @@ class LostMarker {
   static constexpr uint64_t kMagic = 0x216e696172647377ull;  // "wsdrain!" read little-endian
 
  private:
+  int map_fd_ = -1;
   int prog_fd_ = -1;
+  bool ready_ = false;
 };
 
 }  // namespace ws

@@ -262,7 +262,16 @@ void PerfBuffer::ReadAll() {
 
 void PerfBuffer::SubmitMarkers(bool wait) {
   if (!marker_ || !marker_->ready()) return;
+  if (!marker_->Open()) {
+    lost_exact_ = false;
+    return;
+  }
   marker_rounds_++;
+  PlaceMarkers(wait);
+  marker_->Close();
+}
+
+void PerfBuffer::PlaceMarkers(bool wait) {
   std::vector<bool> placed(rings_.size(), false);
   // A ring still full refuses its marker (one more drop, counted as ours): read, try again.
   for (int attempt = 0; attempt < 5; attempt++) {

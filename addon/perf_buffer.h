@@ -72,6 +72,7 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
   // Puts a marker in every ring (see lost_marker.h) so that drops the kernel counted come out
   // as LOST records; with `wait`, reads until every marker came back (the final drain).
   void SubmitMarkers(bool wait);
+  void PlaceMarkers(bool wait);  // SubmitMarkers' work, with the marker program loaded
   void ReadAll();  // reads whatever every ring holds, without waiting
 
   std::vector<perf_reader*> readers_;

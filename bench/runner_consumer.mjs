@@ -188,6 +188,7 @@ function finish() {
     completeExchanges,
     lostExact: counts.lostExact,
     filtered: counts.filtered,
+    decodeErrors: counts.decodeErrors,
     perfStats: capture.perfStats(),
     openConnections: capture.openConnections,
   };
