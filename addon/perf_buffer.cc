@@ -41,6 +41,9 @@ constexpr uint64_t kQuietNs = 200000000;
 std::atomic<size_t> freed_batch_bytes{0};
 std::atomic<uint64_t> last_read_ns{0};  // by any poller of the process
 
+// While reading, the rings are made to report their drops (lost_marker.h) at most this often.
+constexpr uint64_t kMarkEveryNs = 1000000000;
+
 // A batch this large goes to JavaScript without waiting for the next flush.
 constexpr size_t kHandOverBytes = 1u << 20;
 
@@ -182,6 +185,7 @@ void PerfBuffer::PollLoop() {
   uint64_t next_flush = next_grid(MonotonicNs());
   bool due = false;  // a flush happened since the last hand-over
   bool unmarked = false;  // events were read since the rings last got a marker
+  uint64_t last_marked_ns = 0;
   while (running_) {
     if (sealed_bytes_ + pending_.bytes.size() >= max_backlog_bytes_ && in_flight_.load() > 0) {
       // JavaScript is far behind: let it catch up before reading more.
@@ -229,11 +233,13 @@ void PerfBuffer::PollLoop() {
       last_read_ns = now;
       unmarked = true;
     }
-    // The first quiet flush after events: if a burst filled a ring, what it dropped is
-    // reported now rather than with whatever event comes next, maybe much later.
-    if (flushed && read_nothing && unmarked) {
+    // The first quiet flush after events (at most one a second: a round loads a program): if a
+    // burst filled a ring, what it dropped is reported now rather than with whatever event
+    // comes next, maybe much later.
+    if (flushed && read_nothing && unmarked && now - last_marked_ns >= kMarkEveryNs) {
       SubmitMarkers(false);
       unmarked = false;
+      last_marked_ns = now;
     }
     if (flushed && read_nothing && now - last_read_ns.load() > kQuietNs && freed_batch_bytes.load() >= kTrimAfterBytes) {
       freed_batch_bytes = 0;
