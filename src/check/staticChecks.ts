@@ -8,7 +8,7 @@ import { isWorkshopError } from '../errors/workshopError.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { isLayoutProbe } from '../capture/layoutProbes.js';
 import { Sniffer } from '../sniffer/sniffer.js';
-import { didYouMean, explainCompileError, summarizeVerifierLog } from '../diagnose/index.js';
+import { didYouMean, explainCompileError, findTlsMistakes, summarizeVerifierLog } from '../diagnose/index.js';
 import { CSource } from '../c/cSource.js';
 import { fail, pass, skip, type CheckResult } from '../report/checkReport.js';
 import { contractNames, hooksUpTo, mapsUpTo, perfOutputsUpTo, type Track } from '../tracks/tracks.js';
@@ -192,6 +192,13 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
         }),
       );
     } else checks.push(pass(`output:${output.name}`, title, `submits ${fields.join(', ')}`));
+  }
+
+  // Hooks that load, yet read a library function's arguments at the wrong moment or place (the TLS track's uprobes).
+  for (const mistake of findTlsMistakes(source, expectedHooks)) {
+    ok = false;
+    const location = { file, line: mistake.line, column: null };
+    checks.push(fail(`mistake:${mistake.hook}`, `${mistake.hook} reads its arguments where they are`, mistake.message, { code: mistake.code, hint: mistake.hint, location }));
   }
 
   const mapNames = tables.map((t) => t.name);

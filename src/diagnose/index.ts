@@ -10,3 +10,4 @@ export {
   type VerifierRule,
   type VerifierSummary,
 } from './verifier.js';
+export { findTlsMistakes, type TlsMistake } from './tlsMistakes.js';
