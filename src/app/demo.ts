@@ -8,6 +8,7 @@ import type { CaptureEvent, ClientAddress, Direction } from '../capture/events.j
 import { onShutdown } from '../engine/shutdown.js';
 import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
 import { describeProblem, type Problem } from '../errors/problem.js';
+import { describeEncrypted } from '../targets/listeningProcess.js';
 import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import type { Level } from '../tracks/levelSpec.js';
@@ -34,7 +35,8 @@ export interface DemoSnapshot {
   step: string;
   fatal: Problem | null;
   attachMode: AttachMode | null;
-  server: { url: string; pid: number } | null;
+  /** wire: what a TLS target's sockets carried, in a few words (null: nothing to say). */
+  server: { url: string; pid: number; wire?: string | null } | null;
   levels: Level[];
   level: number;
   attaching: boolean;
@@ -91,7 +93,7 @@ export class DemoSession {
       step: this.step,
       fatal: this.fatal,
       attachMode: this.attachMode,
-      server: this.server ? { url: this.server.url, pid: this.server.pid } : null,
+      server: this.server ? { url: this.server.url, pid: this.server.pid, wire: describeEncrypted(this.server.encrypted, 'short') } : null,
       levels: this.levels,
       level: this.level,
       attaching: this.attaching,

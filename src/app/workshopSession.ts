@@ -11,6 +11,7 @@ import type { CaptureEvent } from '../capture/events.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
 import { describeProblem, type Problem } from '../errors/problem.js';
+import { describeEncrypted } from '../targets/listeningProcess.js';
 import { NativeServer } from '../targets/nativeServer.js';
 import { Sniffer } from '../sniffer/sniffer.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
@@ -56,7 +57,8 @@ export interface WorkshopSnapshot {
   file: string;
   attachMode: AttachMode | null;
   warnings: string[];
-  server: { url: string; pid: number } | null;
+  /** wire: what a TLS target's sockets carried, in a few words (null: nothing to say). */
+  server: { url: string; pid: number; wire?: string | null } | null;
   levels: Level[];
   level: number;
   completed: number[];
@@ -152,7 +154,7 @@ export class WorkshopSession {
       file: this.options.file,
       attachMode: this.attachMode,
       warnings: this.warnings,
-      server: this.server ? { url: this.server.url, pid: this.server.pid } : null,
+      server: this.server ? { url: this.server.url, pid: this.server.pid, wire: describeEncrypted(this.server.encrypted, 'short') } : null,
       levels: this.levels,
       level: this.level,
       completed: this.files.completed,

@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { LiveSession } from '../pipeline/liveSession.js';
 import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../capture/format.js';
 import { onShutdown } from '../engine/shutdown.js';
+import { describeEncrypted } from '../targets/listeningProcess.js';
 import { nativeServerError } from '../targets/nativeServer.js';
 import { isWorkshopError } from '../errors/workshopError.js';
 import { attachOption, fail, intOption, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
@@ -81,7 +82,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
     file,
     level,
     attachMode: session.attachMode,
-    server: { pid: server.pid, host: server.host, port: server.port },
+    server: { pid: server.pid, host: server.host, port: server.port, url: server.url },
     hooks: session.hooks.map((h) => ({ name: h.name, target: h.attachment.target })),
     warnings: session.environment.warnings,
   };
@@ -89,7 +90,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
   else {
     for (const warning of session.environment.warnings) process.stderr.write(`note: ${warning}\n`);
     out(`${file}: level ${level}, ${session.attachMode} mode`);
-    out(`demo server ${server.url} (pid ${server.pid})`);
+    out(`${server.what.replace(/^the /, '')} ${server.url} (pid ${server.pid})`);
     for (const hook of session.hooks) out(`  attached ${hook.name} → ${hook.attachment.target}`);
   }
 
@@ -118,16 +119,23 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
     (finished ??= (async () => {
       await session.close();
       const counts = { ...capture.counts };
-      if (options.json) json({ type: 'summary', counts });
+      // A TLS target reports what its sockets carried: the encrypted side of the plaintext above.
+      const wire = describeEncrypted(server.encrypted);
+      if (options.json) json({ type: 'summary', counts, ...(wire ? { encrypted: { ...server.encrypted } } : {}) });
       else {
         out(`\n${counts.exchanges} exchanges; events: ${counts.open} open, ${counts.ingress} in, ${counts.egress} out, ${counts.close} close; ${counts.lost} lost`);
+        if (wire) out(wire);
       }
       flush();
     })());
   onShutdown(finish);
 
   if (!options.json) {
-    out(`try: curl -4 -X POST localhost:${server.port}/customResponse -d '{"size": ${options.size}}'`);
+    out(
+      server.url.startsWith('https:')
+        ? `try: curl -k ${server.url}/customResponse -d '{"size": ${options.size}}'`
+        : `try: curl -4 -X POST localhost:${server.port}/customResponse -d '{"size": ${options.size}}'`,
+    );
     out(options.duration ? `capturing for ${options.duration} s…` : 'capturing; Ctrl-C stops');
   }
   // A server that dies under the capture ends the run: said in one line, exit code 2.

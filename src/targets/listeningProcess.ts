@@ -37,11 +37,13 @@ export interface EncryptedBytes {
 
 /**
  * What the learner reads beside the plaintext their hooks captured: the wire carried only TLS
- * records, this many bytes of them. null until a TLS target has reported a closed connection.
+ * records, this many bytes of them — a line (`run`), or a few words (the app's traffic bar).
+ * null until a TLS target has reported a closed connection.
  */
-export function describeEncrypted(encrypted: EncryptedBytes): string | null {
+export function describeEncrypted(encrypted: EncryptedBytes, form: 'line' | 'short' = 'line'): string | null {
   if (encrypted.connections === 0) return null;
   const bytes = (n: number) => n.toLocaleString('en-US');
+  if (form === 'short') return `wire: ${bytes(encrypted.received + encrypted.sent)} B of TLS records`;
   const connections = encrypted.connections === 1 ? '1 connection' : `${encrypted.connections} connections`;
   return `the wire carried only TLS records: ${bytes(encrypted.received)} encrypted bytes in, ${bytes(encrypted.sent)} out (${connections})`;
 }

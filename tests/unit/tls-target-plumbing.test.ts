@@ -74,5 +74,6 @@ t.test('the one line on what the wire carried', async (t) => {
     'the wire carried only TLS records: 2,454 encrypted bytes in, 4,146 out (3 connections)',
   );
   t.match(describeEncrypted({ connections: 1, received: 818, sent: 1382 }), /\(1 connection\)/);
+  t.equal(describeEncrypted({ connections: 3, received: 2454, sent: 4146 }, 'short'), 'wire: 6,600 B of TLS records', "the app's traffic bar");
   t.ok(describeEncrypted({ connections: 3, received: 2454, sent: 4146 })!.length <= 100, 'one line at 100 columns');
 });

@@ -3,7 +3,8 @@ import { Text } from 'ink';
 import { tone } from '../theme.js';
 
 export interface TrafficBarProps {
-  server: { url: string; pid: number } | null;
+  /** wire: what a TLS target's sockets carried (null for plain HTTP). */
+  server: { url: string; pid: number; wire?: string | null } | null;
   auto: boolean;
   size: number;
   sent: number;
@@ -17,6 +18,7 @@ export function TrafficBar({ server, auto, size, sent, failed, lastError, lost }
   return (
     <Text wrap="truncate-end">
       <Text color={tone('muted')}>{`server ${server.url} (pid ${server.pid})  `}</Text>
+      {server.wire ? <Text color={tone('info')}>{`${server.wire}  `}</Text> : null}
       <Text>{`requests: ${sent} sent, size ${size}, `}</Text>
       <Text color={auto ? tone('ok') : tone('muted')} bold={auto}>{auto ? 'auto every 2 s' : 'auto off'}</Text>
       {failed > 0 && lastError ? <Text color={tone('bad')}>{`  ${failed} failed: ${lastError}`}</Text> : null}
