@@ -16,6 +16,7 @@ import { prepareKernel, formatEnvironmentError, isEnvironmentError } from '../sr
 import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
 import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
 import { nativeBinDir, packageRoot } from '../src/native/addon.js';
+import { loadTrack } from '../src/tracks/tracks.js';
 import { LineProcess } from './lineProcess.js';
 import { measureCompleteness, type CompletenessRow } from './completeness.js';
 import { commandWorks, machineBusy, measureRun, type ConsumerCommand, type ReadyLine, type RunOutcome } from './measure.js';
@@ -95,7 +96,7 @@ process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
 const adapted = path.join(workDir, 'solution.compiled.c');
 writeFileSync(adapted, exporter.compiledSource);
 // The ring settings the runner's capture uses, per output, for the C floor to use the same.
-const opened = exporter.capture(() => {}, { keepPid: () => false }).outputs;
+const opened = exporter.capture(() => {}, { events: loadTrack('http').events, keepPid: () => false }).outputs;
 const settingsOf = (name: string) => opened.find((o) => o.name === name)?.settings ?? { ...defaultPerfBufferOptions, pageCount: ringPages(opened.length) };
 const settings = settingsOf('socket_data_events');
 const otherPages = settingsOf('socket_open_events').pageCount;

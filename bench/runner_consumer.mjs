@@ -23,6 +23,7 @@ import { warmUpCompiler } from '../dist/engine/compilerProcess.js';
 import { Sniffer } from '../dist/sniffer/sniffer.js';
 import { Capture } from '../dist/capture/capture.js';
 import { monotonicNowNs } from '../dist/capture/reorderBuffer.js';
+import { loadTrack } from '../dist/tracks/tracks.js';
 
 // The generator's payload (addon/bench_generator.c): "HTTP/1.1 200 OK\r\nX-Mono-Ns: " and then
 // CLOCK_MONOTONIC in 20 zero-padded digits, at the same offset in every write.
@@ -80,7 +81,7 @@ const latenciesNs = [];
 const kernelLatenciesNs = [];
 let finished = false;
 
-const capture = new Capture(sniffer, { onlyPid: targetPid });
+const capture = new Capture(sniffer, { events: loadTrack('http').events, onlyPid: targetPid });
 // Under wrk: exchanges with both a request and a response, what the learner sees whole.
 let completeExchanges = 0;
 capture.on('exchange', (exchange) => {

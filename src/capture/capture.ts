@@ -7,6 +7,7 @@ import type { CaptureEvent } from './events.js';
 import { monotonicNowNs, ReorderBuffer } from './reorderBuffer.js';
 import type { PerfBufferOptions, PerfBufferStats } from '../native/bccAddon.js';
 import type { CaptureCounters, Sniffer } from '../sniffer/sniffer.js';
+import type { EventsSpec } from '../tracks/trackSpec.js';
 
 export interface CaptureCounts {
   open: number;
@@ -45,6 +46,8 @@ export const REORDER_WINDOW_MS = 150;
 const DRAIN_MARGIN_NS = 5e6;
 
 export interface CaptureOptions {
+  /** The track's events: which outputs to read, and how. */
+  events: EventsSpec;
   /** Show only this process's events (the demo server); null shows every process. */
   onlyPid: number | null;
   tracker?: TrackerOptions;
@@ -97,7 +100,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
           this.release();
         }
       },
-      { perfBuffer: options.perfBuffer, keepPid },
+      { events: options.events, perfBuffer: options.perfBuffer, keepPid },
     );
     this.releaseTimer = setInterval(() => this.release(), 25).unref();
     this.evictTimer = setInterval(() => {

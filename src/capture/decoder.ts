@@ -1,9 +1,10 @@
-// Builds, from the learner's own struct layouts, a function per perf output that turns raw
-// event bytes into CaptureEvents. Offsets are computed once; decoding is plain reads.
+// Builds, from the learner's own struct layouts and the track's description of its outputs,
+// a function per perf output that turns raw event bytes into CaptureEvents. Offsets are
+// computed once; decoding is plain reads.
 import type { PerfField } from '../engine/bpfProgram.js';
 import type { TypeShape } from './cTypes.js';
-import type { CaptureEvent, Direction, OutputName } from './events.js';
-import { OUTPUTS } from './events.js';
+import type { EventOutputSpec, EventsSpec } from '../tracks/trackSpec.js';
+import { NO_FD, type CaptureEvent, type Direction } from './events.js';
 import { decodeSockaddr } from './sockaddr.js';
 import { fieldsFromDescription, layoutStruct, type FieldLayout } from './structLayout.js';
 import { WorkshopError } from '../errors/workshopError.js';
@@ -54,7 +55,8 @@ function eventLayoutError(output: string, field: string, why: string): WorkshopE
 // kEgress = 0, kIngress = 1: the order of enum traffic_direction_t in the tutorial.
 const DIRECTIONS: Direction[] = ['egress', 'ingress'];
 
-export function createDecoder(output: OutputName, fields: PerfField[], measurements: Measurements): EventDecoder {
+export function createDecoder(spec: EventOutputSpec, key: EventsSpec['key'], fields: PerfField[], measurements: Measurements): EventDecoder {
+  const output = spec.name;
   const layout = layoutStruct(fields, measurements.shapes);
   const field = (name: string): FieldLayout | undefined => layout.fields.find((f) => f.name === name);
   const need = (name: string, why: string): FieldLayout => {
@@ -63,8 +65,10 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
     return found;
   };
 
-  const connId = need('conn_id', 'it says which connection (pid and fd) an event belongs to');
-  const { pid: pidAt, fd: fdAt } = connIdOffsets(output, connId, measurements);
+  const { pid: pidAt, fd: fdAt } =
+    key === 'connection'
+      ? connIdOffsets(output, need('conn_id', 'it says which connection (pid and fd) an event belongs to'), measurements)
+      : pidOffset(output, need('pid', 'it says which process an event belongs to'));
   const timestamp = field('timestamp_ns');
   const timestampAt = timestamp && timestamp.size === 8 ? timestamp.offset : -1;
 
@@ -106,7 +110,8 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
     pid: (b) => pid(b, 0, b.length),
   });
 
-  switch (OUTPUTS[output]) {
+  const fdOf = fdAt < 0 ? () => NO_FD : (v: DataView, start: number) => v.getInt32(start + fdAt, true);
+  switch (spec.event) {
     case 'open': {
       const addr = field('addr');
       const minimum = fixedEnd();
@@ -117,7 +122,7 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
           type: 'open',
           timestampNs: timestampNs(v, start),
           pid: v.getUint32(start + pidAt, true),
-          fd: v.getInt32(start + fdAt, true),
+          fd: fdOf(v, start),
           client: addr ? decodeSockaddr(b.subarray(start + addr.offset, Math.min(start + addr.offset + addr.size, end))) : null,
         };
       });
@@ -127,26 +132,30 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
       return whole((b, start, end) => {
         checked(start, end, minimum);
         const v = dataView(b);
-        return { type: 'close', timestampNs: timestampNs(v, start), pid: v.getUint32(start + pidAt, true), fd: v.getInt32(start + fdAt, true) };
+        return { type: 'close', timestampNs: timestampNs(v, start), pid: v.getUint32(start + pidAt, true), fd: fdOf(v, start) };
       });
     }
     case 'data': {
       const direction = need('direction', 'it tells a request (ingress) from a response (egress)');
       const msg = need('msg', 'it carries the captured bytes');
-      const msgSize = field('msg_size');
+      const msgSize = spec.size === 'msg_size' ? field('msg_size') : undefined;
       if (direction.size !== 4) throw eventLayoutError(output, 'direction', 'have a `direction` that is not an enum or 32-bit integer');
       const minimum = fixedEnd(direction, msgSize);
       return whole((b, start, end) => {
         checked(start, end, minimum);
         const v = dataView(b);
-        const captured = msgSize ? Math.min(v.getUint32(start + msgSize.offset, true), msg.size) : msg.size;
+        const captured = msgSize
+          ? Math.min(v.getUint32(start + msgSize.offset, true), msg.size)
+          : spec.size === 'nul'
+            ? untilNul(b, start + msg.offset, Math.min(start + msg.offset + msg.size, end))
+            : msg.size;
         // msg[0 .. captured), cut at the event's end.
         const payload = b.subarray(Math.min(start + msg.offset, end), Math.min(start + msg.offset + captured, end));
         return {
           type: 'data',
           timestampNs: timestampNs(v, start),
           pid: v.getUint32(start + pidAt, true),
-          fd: v.getInt32(start + fdAt, true),
+          fd: fdOf(v, start),
           direction: DIRECTIONS[v.getUint32(start + direction.offset, true)] ?? 'egress',
           size: captured,
           payload,
@@ -154,6 +163,18 @@ export function createDecoder(output: OutputName, fields: PerfField[], measureme
       });
     }
   }
+}
+
+/** Bytes from `from` up to the first NUL before `to`, or all of them. */
+function untilNul(b: Buffer, from: number, to: number): number {
+  const nul = b.indexOf(0, from);
+  return (nul < 0 || nul >= to ? to : nul) - from;
+}
+
+/** A process-keyed event: a 32-bit `pid` field and no fd (fd offset -1). */
+function pidOffset(output: string, pid: FieldLayout): { pid: number; fd: number } {
+  if (pid.size !== 4) throw eventLayoutError(output, 'pid', 'have a `pid` that is not a 32-bit integer');
+  return { pid: pid.offset, fd: -1 };
 }
 
 function connIdOffsets(output: string, connId: FieldLayout, measurements: Measurements): { pid: number; fd: number } {

@@ -1,4 +1,6 @@
-// The events the tutorial's program sends, as the runner sees them after decoding.
+// The events a track's program sends, as the runner sees them after decoding. Which perf
+// output carries which kind, and how its events are keyed, is the track's data (events in
+// track.json, EventsSpec).
 
 export interface ClientAddress {
   family: 'ipv4' | 'ipv6' | 'unknown';
@@ -10,8 +12,12 @@ interface EventBase {
   /** bpf_ktime_get_ns() of the event, or 0 when the learner's struct has no timestamp. */
   timestampNs: number;
   pid: number;
+  /** The connection's fd; NO_FD when the track's events are keyed by process alone. */
   fd: number;
 }
+
+/** The fd of an event that names none: a per-process stream (the TLS track's data events). */
+export const NO_FD = -1;
 
 export interface OpenEvent extends EventBase {
   type: 'open';
@@ -24,7 +30,7 @@ export type Direction = 'ingress' | 'egress';
 export interface DataEvent extends EventBase {
   type: 'data';
   direction: Direction;
-  /** Bytes of the syscall the probe reported (msg_size), at most the captured length. */
+  /** Bytes of the message: msg_size (at most the captured length), or msg up to its first NUL. */
   size: number;
   /** The captured bytes (msg[0..size)). */
   payload: Buffer;
@@ -36,10 +42,3 @@ export interface CloseEvent extends EventBase {
 
 export type CaptureEvent = OpenEvent | DataEvent | CloseEvent;
 
-/** The tutorial's perf outputs and the event each carries. */
-export const OUTPUTS = {
-  socket_open_events: 'open',
-  socket_data_events: 'data',
-  socket_close_events: 'close',
-} as const;
-export type OutputName = keyof typeof OUTPUTS;

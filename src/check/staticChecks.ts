@@ -7,7 +7,8 @@ import { isError } from '../engine/diagnostics.js';
 import { isWorkshopError } from '../errors/workshopError.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { isLayoutProbe } from '../capture/layoutProbes.js';
-import { Sniffer } from '../sniffer/sniffer.js';
+import type { Sniffer } from '../sniffer/sniffer.js';
+import { BuiltProgram } from '../pipeline/program.js';
 import { didYouMean, explainCompileError, findTlsMistakes, summarizeVerifierLog } from '../diagnose/index.js';
 import { CSource } from '../c/cSource.js';
 import { fail, pass, skip, type CheckResult } from '../report/checkReport.js';
@@ -25,7 +26,7 @@ export interface StaticInput {
 export interface StaticOutcome {
   checks: CheckResult[];
   /** The compiled program, hooks loaded, when everything passed; the caller closes it. */
-  sniffer: Sniffer | null;
+  program: BuiltProgram | null;
 }
 
 /** Is this a C source file at all (not a binary, not another encoding)? */
@@ -76,7 +77,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   if (unknown.length > 0) {
     checks.push(skip('compile', `${file} compiles`, 'not tried: fix the hook names first'));
     skipRest('not checked: fix the hook names first');
-    return { checks, sniffer: null };
+    return { checks, program: null };
   }
 
   // A hook of a real syscall one slip away from a hook of this level that is missing
@@ -95,18 +96,20 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   if (misspelt.size > 0) {
     checks.push(skip('compile', `${file} compiles`, 'not tried: fix the hook names first'));
     skipRest('not checked: fix the hook names first', new Set(misspelt.keys()));
-    return { checks, sniffer: null };
+    return { checks, program: null };
   }
 
+  let built: BuiltProgram;
   let sniffer: Sniffer;
   try {
-    sniffer = await Sniffer.build({ text, fileName: file }, attachMode, { load: expectedHooks.map((h) => h.name) });
+    built = await BuiltProgram.build({ source: { text, fileName: file }, track, level, attachMode });
+    sniffer = built.sniffer;
     const warnings = sniffer.program.warnings.filter((d) => d.severity === 'warning' && d.file === file).length;
     checks.push(pass('compile', `${file} compiles`, `compiled for ${attachMode} mode${warnings ? ` (${warnings} warnings)` : ''}`));
   } catch (e) {
     checks.push(compileFailure(e, file, text, contractNames(track)));
     skipRest('not checked: the file does not compile');
-    return { checks, sniffer: null };
+    return { checks, program: null };
   }
 
   let ok = true;
@@ -233,10 +236,10 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
   }
 
   if (!ok) {
-    sniffer.close();
-    return { checks, sniffer: null };
+    built.close();
+    return { checks, program: null };
   }
-  return { checks, sniffer };
+  return { checks, program: built };
 }
 
 /** Expected hook → the name written for it, for each missing hook of the level one slip away from a defined one. */

@@ -3,11 +3,10 @@
 // kernel is left as it was found.
 import { readFile } from 'node:fs/promises';
 import { prepareKernel, type AttachRequest } from '../kernel/environment.js';
-import { NativeServer } from '../targets/nativeServer.js';
+import { Target } from '../targets/targets.js';
 import { checkText, staticChecks } from './staticChecks.js';
-import { liveChecks } from './liveChecks.js';
 import { locateLiveFailures } from './liveLocations.js';
-import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
+import { levelOf, targetOf, type Track } from '../tracks/tracks.js';
 import { skip, type CaptureReport, type CheckReport, type CheckResult } from '../report/checkReport.js';
 
 export interface VerifyOptions {
@@ -15,8 +14,6 @@ export interface VerifyOptions {
   track: Track;
   level: number;
   attach?: AttachRequest;
-  /** A running demo server to use (the app shares one); else one is started and stopped. */
-  server?: NativeServer;
   onProgress?: (step: string) => void;
 }
 
@@ -46,24 +43,24 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
   const checks = [textCheck, ...outcome.checks];
   const expected = level.spec.expectedEvents;
   const liveTitle = 'live capture from the demo server';
-  if (!outcome.sniffer) {
+  if (!outcome.program) {
     if (expected.attach) checks.push(skip('live', liveTitle, 'not run: fix the failures above first'));
     return report(checks);
   }
   if (!expected.attach) {
-    outcome.sniffer.close();
+    outcome.program.close();
     return report(checks);
   }
 
-  const server = options.server ?? (progress('starting the demo server'), await NativeServer.start());
+  let target: Target | undefined;
   try {
+    progress('starting the demo server');
+    target = await Target.start(targetOf(options.track, options.level));
     progress('attaching and sending requests');
-    // A level-N run attaches only the hooks of levels ≤ N, as the tutorial's runner did.
-    outcome.sniffer.start(hooksUpTo(options.track, options.level).map((h) => h.name));
-    const live = await liveChecks(outcome.sniffer, server, expected);
+    const live = await outcome.program.attach(target).judgeLive(target);
     return report([...checks, ...locateLiveFailures(live.checks, options.file, text)], live.capture);
   } finally {
-    outcome.sniffer.close();
-    if (!options.server) await server.stop();
+    outcome.program.close();
+    await target?.stop();
   }
 }

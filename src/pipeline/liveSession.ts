@@ -1,28 +1,24 @@
-// One live run of a learner's program: the kernel prepared, the demo server started, the
-// file compiled for this kernel, the hooks of levels ≤ N loaded and attached, the capture
-// running. `run`, `check` and the app all start here; close() undoes every step.
+// One live run of a learner's program, as `run` wants it: the kernel prepared, the file
+// compiled for this kernel with the hooks of levels ≤ N, the track's target started, the
+// hooks attached and the capture running. close() undoes every step, on a signal too.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { prepareKernel, type AttachRequest, type KernelEnvironment } from '../kernel/environment.js';
-import { NativeServer } from '../targets/nativeServer.js';
-import { sendRequests } from '../targets/traffic.js';
-import { Sniffer, type AttachedHook } from '../sniffer/sniffer.js';
-import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
 import { onShutdown } from '../engine/shutdown.js';
-import { Capture, type CaptureOptions } from '../capture/capture.js';
+import { Target } from '../targets/targets.js';
+import { targetOf, type Track } from '../tracks/tracks.js';
+import { BuiltProgram, type AttachOptions, type LiveProgram } from './program.js';
 
 export interface LiveSessionOptions {
   file: string;
   track: Track;
   level: number;
   attach?: AttachRequest;
-  /** Show every process's traffic, not only the demo server's. */
+  /** Show every process's traffic, not only the target's. */
   allProcesses?: boolean;
-  /** Share a running demo server (the app runs two sessions on one); else one is started. */
-  server?: NativeServer;
   host?: string;
   port?: number;
-  perfBuffer?: CaptureOptions['perfBuffer'];
+  perfBuffer?: AttachOptions['perfBuffer'];
   /** Told about each slow step as it starts, for spinners and progress lines. */
   onProgress?: (step: string) => void;
 }
@@ -33,11 +29,8 @@ export class LiveSession {
 
   private constructor(
     readonly environment: KernelEnvironment,
-    readonly server: NativeServer,
-    private readonly ownsServer: boolean,
-    readonly sniffer: Sniffer,
-    readonly hooks: AttachedHook[],
-    readonly capture: Capture | null,
+    readonly target: Target,
+    readonly live: LiveProgram,
   ) {
     this.removeShutdownHook = onShutdown(() => this.close());
   }
@@ -50,30 +43,19 @@ export class LiveSession {
     const file = path.resolve(options.file);
     const text = await readFile(file, 'utf8');
     progress(`compiling and loading ${path.basename(file)} (${environment.attachMode} mode)`);
-    const sniffer = await Sniffer.build({ text, fileName: options.file }, environment.attachMode, {
-      load: hooksUpTo(options.track, options.level).map((h) => h.name),
-    });
+    const program = await BuiltProgram.build({ source: { text, fileName: options.file }, track: options.track, level: options.level, attachMode: environment.attachMode });
 
-    let server = options.server;
-    const ownsServer = !server;
+    let target: Target | undefined;
     try {
-      if (!server) {
-        progress('starting the demo server');
-        server = await NativeServer.start({ host: options.host, port: options.port });
-      }
-      const attach = levelOf(options.track, options.level).spec.expectedEvents.attach;
-      if (attach) progress('attaching the hooks'); // a level that attaches nothing: compiling loaded them
-      const hooks = sniffer.start(
-        hooksUpTo(options.track, options.level).map((h) => h.name),
-        { attach },
-      );
-      const capture = attach
-        ? new Capture(sniffer, { onlyPid: options.allProcesses ? null : server.pid, perfBuffer: options.perfBuffer })
-        : null;
-      return new LiveSession(environment, server, ownsServer, sniffer, hooks, capture);
+      progress('starting the demo server');
+      target = await Target.start(targetOf(options.track, options.level), { host: options.host, port: options.port });
+      // A level that attaches nothing: compiling loaded the hooks, attach() checks them.
+      if (program.attaches) progress('attaching the hooks');
+      const live = program.attach(target, { allProcesses: options.allProcesses, perfBuffer: options.perfBuffer, judged: false });
+      return new LiveSession(environment, target, live);
     } catch (e) {
-      sniffer.close();
-      if (ownsServer) await server?.stop();
+      program.close();
+      await target?.stop();
       throw e;
     }
   }
@@ -82,12 +64,29 @@ export class LiveSession {
     return this.environment.attachMode;
   }
 
-  /** Sends the tutorial's request `count` times (IPv4, like `curl -4`). Probes are attached by now. */
-  async sendTraffic(count: number, size = 50, concurrency = 1) {
-    return sendRequests({ host: this.server.host, port: this.server.port, size, count, concurrency });
+  /** The target's process (the demo server). */
+  get server() {
+    return this.target.server;
   }
 
-  /** Detaches everything and stops the server (if ours); every caller awaits the same close. */
+  get capture() {
+    return this.live.capture;
+  }
+
+  get hooks() {
+    return this.live.hooks;
+  }
+
+  get sniffer() {
+    return this.live.program.sniffer;
+  }
+
+  /** Sends the track's request `count` times. Probes are attached by now. */
+  async sendTraffic(count: number, size = 50, concurrency = 1) {
+    return this.target.requests(count, size, concurrency);
+  }
+
+  /** Detaches everything and stops the target; every caller awaits the same close. */
   close(): Promise<void> {
     this.closing ??= this.doClose();
     return this.closing;
@@ -95,9 +94,7 @@ export class LiveSession {
 
   private async doClose(): Promise<void> {
     this.removeShutdownHook();
-    this.sniffer.close();
-    // Batches read before the stop are still on their way to this thread: let them land.
-    await this.capture?.finishWhenDrained();
-    if (this.ownsServer) await this.server.stop();
+    await this.live.close();
+    await this.target.stop();
   }
 }

@@ -20,7 +20,8 @@ export type { AttachedHook, Hook, SyscallHook, UprobeHook, UprobeHookSpec } from
 export { PID_FILTER_MAP } from './hooks.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { compactEvents, createDecoder, type EventDecoder } from '../capture/decoder.js';
-import { OUTPUTS, type CaptureEvent, type OutputName } from '../capture/events.js';
+import type { CaptureEvent } from '../capture/events.js';
+import type { EventOutputSpec, EventsSpec } from '../tracks/trackSpec.js';
 import { readMeasurements, withLayoutProbes, type Measurements } from '../capture/layoutProbes.js';
 
 export interface SnifferSource {
@@ -192,19 +193,19 @@ export class Sniffer {
     return this.program.attachKprobe(fd, kernelFunction, hook.kind === 'return');
   }
 
-  /** The tutorial's perf outputs this program defines. */
-  outputNames(): OutputName[] {
+  /** The track's event outputs this program defines. */
+  eventOutputs(events: EventsSpec): EventOutputSpec[] {
     const tables = new Set(this.program.tables().map((t) => t.name));
-    return (Object.keys(OUTPUTS) as OutputName[]).filter((name) => tables.has(name));
+    return events.outputs.filter((output) => tables.has(output.name));
   }
 
   /** A decoder for one output, built from the learner's struct (throws EventLayoutError). */
-  decoder(output: OutputName): EventDecoder {
-    return createDecoder(output, this.program.perfOutputFields(output), this.measurements);
+  decoder(output: EventOutputSpec, events: EventsSpec): EventDecoder {
+    return createDecoder(output, events.key, this.program.perfOutputFields(output.name), this.measurements);
   }
 
   /**
-   * Reads and decodes every tutorial output the program has. `keepPid` drops other
+   * Reads and decodes every output of the track's `events` the program has. `keepPid` drops other
    * processes' events before they are decoded (most of the traffic on a busy machine).
    * Events that fail to decode are counted, not thrown: one odd event must not stop the capture.
    */
@@ -214,25 +215,25 @@ export class Sniffer {
      * been delivered — the point up to which events can be put in order; 0 until known.
      */
     onEvents: (events: CaptureEvent[], lost: number, completeNs: number) => void,
-    options: { perfBuffer?: Partial<PerfBufferOptions>; keepPid?: (pid: number) => boolean } = {},
+    options: { events: EventsSpec; perfBuffer?: Partial<PerfBufferOptions>; keepPid?: (pid: number) => boolean },
   ): CaptureCounters {
     const counters: CaptureCounters = { decodeErrors: 0, filtered: 0, outputs: [] };
     const keep = options.keepPid ?? (() => true);
-    const outputs = this.outputNames();
+    const outputs = this.eventOutputs(options.events);
     // Nearly all the bytes come through the data output (424-byte events against 24 and 48):
     // its rings are twice the usual size — more time to ride out a stalled machine — and the
     // others' a quarter, fewer pages in all.
     const usual = ringPages(outputs.length);
-    const perfBuffer = (output: OutputName) => ({
-      pageCount: OUTPUTS[output] === 'data' ? usual * 2 : Math.max(16, usual / 4),
+    const perfBuffer = (output: EventOutputSpec) => ({
+      pageCount: output.event === 'data' ? usual * 2 : Math.max(16, usual / 4),
       ...options.perfBuffer,
     });
     // Each output's rings are drained on their own poller: complete is the least of them.
     const completeNs = new Array<number>(outputs.length).fill(0);
     for (const [index, output] of outputs.entries()) {
-      const decoder = this.decoder(output);
+      const decoder = this.decoder(output, options.events);
       const perfOutput = this.program.openPerfOutput(
-        output,
+        output.name,
         // Events are read in place in the batch: no Buffer per event before the filter.
         batchHandler(({ bytes, offsets, count, lost, completeNs: drained }) => {
           const kept: number[] = [];

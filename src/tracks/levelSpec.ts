@@ -162,6 +162,7 @@ export const levelSchema = z
   });
 
 export type HookSpec = z.output<typeof hookSpecSchema>;
+export type TargetSpec = z.output<typeof targetSpecSchema>;
 export type MapSpec = z.output<typeof mapSpecSchema>;
 export type PerfOutputSpec = z.output<typeof perfOutputSpecSchema>;
 export type ExpectedEvents = z.output<typeof expectedEventsSchema>;

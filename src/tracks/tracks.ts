@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { packageRoot } from '../native/addon.js';
 import { WorkshopError } from '../errors/workshopError.js';
-import type { HookSpec, Level, MapSpec, PerfOutputSpec } from './levelSpec.js';
+import type { HookSpec, Level, MapSpec, PerfOutputSpec, TargetSpec } from './levelSpec.js';
 import { trackSchema, type TrackSpec } from './trackSpec.js';
 
 /** The tracks shipped with the package: levels/<id>/track.json, instructions, steps. */
@@ -126,6 +126,11 @@ export function mapsUpTo(track: Track, id: number): MapSpec[] {
 /** Every perf output a program at level `id` submits to. */
 export function perfOutputsUpTo(track: Track, id: number): PerfOutputSpec[] {
   return upTo(track, id, (level) => level.spec.perfOutputs);
+}
+
+/** The target a level runs against: its own, or the track's. */
+export function targetOf(track: Track, id: number): TargetSpec {
+  return levelOf(track, id).target ?? track.target;
 }
 
 /** The file a level starts from: the previous level's finished file, or the track's start. */

@@ -1,63 +1,27 @@
-// With the hooks attached, the demo server answers real requests and the level's events
-// must arrive from the server's pid: the open with the client's address, the request as
-// ingress, the response as egress, the close, and whole exchanges. When they do not, the
-// message says what arrived instead (a swapped direction, an empty address, nothing at all).
+// The live verdict on a level: with the hooks attached, the target answers real requests and
+// the level's events must arrive from its pid — the open with the client's address, the
+// request as ingress, the response as egress, the close, and whole exchanges. When they do
+// not, the message says what arrived instead (a swapped direction, an empty address, nothing).
+import type { CaptureCounts } from '../capture/capture.js';
 import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent, DataEvent, OpenEvent } from '../capture/events.js';
-import type { NativeServer } from '../targets/nativeServer.js';
-import { sendTutorialRequest } from '../targets/traffic.js';
-import { Capture } from '../capture/capture.js';
-import type { Sniffer } from '../sniffer/sniffer.js';
 import type { ExpectedEvents } from '../tracks/levelSpec.js';
 import { fail, pass, type CaptureReport, type CheckResult } from '../report/checkReport.js';
-
-export interface LiveCheckOptions {
-  requests?: number;
-  /** How long to wait for the events after the last reply. */
-  settleMs?: number;
-}
 
 const REQUEST = /^POST \/customResponse/;
 const RESPONSE = /^HTTP\/1\.[01] 200/;
 
-export async function liveChecks(
-  sniffer: Sniffer,
-  server: NativeServer,
-  expected: ExpectedEvents,
-  options: LiveCheckOptions = {},
-): Promise<{ checks: CheckResult[]; capture: CaptureReport }> {
-  const events: CaptureEvent[] = [];
-  const exchanges: Exchange[] = [];
-  const capture = new Capture(sniffer, { onlyPid: server.pid });
-  capture.on('events', (batch) => events.push(...batch));
-  capture.on('exchange', (exchange) => exchanges.push(exchange));
-
-  // Distinct sizes, so every response can be matched to its request.
-  const sizes = Array.from({ length: options.requests ?? 3 }, (_, i) => 20 + 15 * i);
-  const clientPorts: number[] = [];
-  for (const size of sizes) {
-    const reply = await sendTutorialRequest({ host: server.host, port: server.port, size });
-    if (reply.localPort) clientPorts.push(reply.localPort);
-  }
-  const satisfied = () => evaluate(expected, events, exchanges, clientPorts, sizes).every((c) => c.status === 'pass');
-  const deadline = Date.now() + (options.settleMs ?? 3000);
-  while (!satisfied() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  sniffer.close();
-  await capture.finishWhenDrained(); // batches already read still arrive
-
-  const counts = capture.counts;
+/** What a judged capture caught, for the report (check --json's `capture`). */
+export function captureReport(counts: CaptureCounts, exchanges: Exchange[]): CaptureReport {
   return {
-    checks: evaluate(expected, events, exchanges, clientPorts, sizes),
-    capture: {
-      events: { open: counts.open, ingress: counts.ingress, egress: counts.egress, close: counts.close },
-      exchanges: exchanges.map((e) => ({
-        pid: e.pid,
-        fd: e.fd,
-        client: e.client,
-        request: e.request.toString('latin1'),
-        response: e.response.toString('latin1'),
-      })),
-    },
+    events: { open: counts.open, ingress: counts.ingress, egress: counts.egress, close: counts.close },
+    exchanges: exchanges.map((e) => ({
+      pid: e.pid,
+      fd: e.fd,
+      client: e.client,
+      request: e.request.toString('latin1'),
+      response: e.response.toString('latin1'),
+    })),
   };
 }
 
