@@ -9,12 +9,11 @@ import { onShutdown } from '../engine/shutdown.js';
 import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
 import { describeProblem, type Problem } from '../errors/problem.js';
 import { describeEncrypted } from '../targets/listeningProcess.js';
-import { NativeServer } from '../targets/nativeServer.js';
-import { Sniffer } from '../sniffer/sniffer.js';
+import { TargetSlot } from '../targets/targets.js';
+import { BuiltProgram, type LiveProgram } from '../pipeline/program.js';
 import type { Level } from '../tracks/levelSpec.js';
 import path from 'node:path';
-import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
-import { AttachedProgram } from './attachedProgram.js';
+import { hooksUpTo, levelOf, targetOf, type Track } from '../tracks/tracks.js';
 import { levelAddedCode } from './levelCode.js';
 import { ThrottledStore } from './store.js';
 import { TrafficDriver } from './trafficDriver.js';
@@ -66,14 +65,14 @@ export class DemoSession {
   private step = 'starting';
   private fatal: Problem | null = null;
   private attachMode: AttachMode | null = null;
-  private server: NativeServer | null = null;
+  private readonly targets = new TargetSlot();
   private level: number;
   private attaching = false;
   private problem: string | null = null;
   private items: DemoItem[] = [];
   private epoch = 0;
   private nextId = 1;
-  private program: AttachedProgram | null = null;
+  private program: LiveProgram | null = null;
   private token = 0;
   private closing: Promise<void> | null = null;
   private removeShutdownHook: () => void = () => {};
@@ -82,7 +81,7 @@ export class DemoSession {
     this.track = options.track;
     this.levels = options.track.levels;
     this.level = levelOf(this.track, options.level).id;
-    this.traffic = new TrafficDriver(() => (this.server ? { host: this.server.host, port: this.server.port } : null), options.intervalMs ?? 2000);
+    this.traffic = new TrafficDriver(() => this.targets.current, options.intervalMs ?? 2000);
     this.traffic.on('change', () => this.store.changed());
     this.store = new ThrottledStore(() => this.snapshot(), 50);
   }
@@ -93,7 +92,7 @@ export class DemoSession {
       step: this.step,
       fatal: this.fatal,
       attachMode: this.attachMode,
-      server: this.server ? { url: this.server.url, pid: this.server.pid, wire: describeEncrypted(this.server.encrypted, 'short') } : null,
+      server: this.targets.current ? { url: this.targets.current.url, pid: this.targets.current.pid, wire: describeEncrypted(this.targets.current.server.encrypted, 'short') } : null,
       levels: this.levels,
       level: this.level,
       attaching: this.attaching,
@@ -110,8 +109,8 @@ export class DemoSession {
       this.setStep('checking the kernel');
       this.attachMode = (await prepareKernel({ attach: this.options.attach ?? 'auto' })).attachMode;
       this.setStep('starting the demo server');
-      this.server = await NativeServer.start();
-      if (this.closing) return void (await this.server.stop()); // quit while it was starting
+      await this.targets.use(targetOf(this.track, this.level));
+      if (this.closing) return; // quit while it was starting: close() stops it
       this.phase = 'ready';
       await this.attach(this.level);
       this.traffic.setAuto(true);
@@ -145,24 +144,23 @@ export class DemoSession {
 
   private async attach(level: number): Promise<void> {
     const token = ++this.token;
-    this.program?.close();
+    this.program?.discard();
     this.program = null;
     this.attaching = true;
     this.problem = null;
     this.store.changed();
     try {
-      const sniffer = await Sniffer.build({ text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) }, this.attachMode!, {
-        load: hooksUpTo(this.track, level).map((h) => h.name),
-      });
-      if (token !== this.token || this.closing) return sniffer.close();
+      const source = { text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) };
+      const target = await this.targets.use(targetOf(this.track, level));
+      const built = await BuiltProgram.build({ source, track: this.track, level, attachMode: this.attachMode! });
+      if (token !== this.token || this.closing) return built.close();
       const exchanges = this.levels[level]!.spec.expectedEvents.exchange;
-      const program = AttachedProgram.open(sniffer, this.track, level, this.server!.pid, {
-        onEvents: (events) => {
-          if (!exchanges) for (const event of events) this.add(eventItem(event));
-        },
-        onExchange: (exchange) => {
-          if (exchanges) this.add(exchangeItem(exchange));
-        },
+      const program = built.attach(target, { judged: false });
+      program.capture?.on('events', (events) => {
+        if (!exchanges) for (const event of events) this.add(eventItem(event));
+      });
+      program.capture?.on('exchange', (exchange) => {
+        if (exchanges) this.add(exchangeItem(exchange));
       });
       this.program = program;
       const spec = this.levels[level]!;
@@ -190,9 +188,9 @@ export class DemoSession {
     this.token++;
     this.traffic.stop();
     this.store.stop();
-    this.program?.close();
+    this.program?.discard();
     this.program = null;
-    await this.server?.stop();
+    await this.targets.stop();
     this.phase = 'closed';
   }
 }

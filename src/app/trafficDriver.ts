@@ -1,8 +1,8 @@
-// The app's traffic to the demo server: one request on demand (`r`), or one every few
+// The app's traffic to the level's target (the demo server): one request on demand (`r`), or one every few
 // seconds (`a`), at a size the learner picks (`+`/`-`). One request at a time: automatic
 // traffic skips a tick rather than pile requests up behind a slow server.
 import { EventEmitter } from 'node:events';
-import { sendTutorialRequest } from '../targets/traffic.js';
+import type { Target } from '../targets/targets.js';
 
 /** Sizes `+` and `-` step through; 400 is DATA_LEN, the most one event carries. */
 export const REQUEST_SIZES = [10, 20, 50, 100, 200, 400, 1000, 4000] as const;
@@ -15,11 +15,6 @@ export interface SentRequest {
   /** When the request was started and answered (ms). */
   startedAt: number;
   answeredAt: number;
-}
-
-export interface TrafficTarget {
-  host: string;
-  port: number;
 }
 
 interface TrafficEvents {
@@ -38,7 +33,7 @@ export class TrafficDriver extends EventEmitter<TrafficEvents> {
   lastError: string | null = null;
 
   constructor(
-    private readonly target: () => TrafficTarget | null,
+    private readonly target: () => Target | null,
     readonly intervalMs = 2000,
   ) {
     super();
@@ -60,7 +55,7 @@ export class TrafficDriver extends EventEmitter<TrafficEvents> {
     const size = this.size;
     this.inFlight++;
     try {
-      const reply = await sendTutorialRequest({ host: target.host, port: target.port, size });
+      const reply = await target.request(size);
       this.sent++;
       this.lastError = null;
       const localPort = (reply as { localPort?: number }).localPort ?? null;

@@ -6,21 +6,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent } from '../capture/events.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
 import { describeProblem, type Problem } from '../errors/problem.js';
 import { describeEncrypted } from '../targets/listeningProcess.js';
-import { NativeServer } from '../targets/nativeServer.js';
-import { Sniffer } from '../sniffer/sniffer.js';
+import { TargetSlot, type Target } from '../targets/targets.js';
+import type { TargetSpec } from '../tracks/levelSpec.js';
+import { BuiltProgram, type LiveProgram } from '../pipeline/program.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
 import type { CheckResult } from '../report/checkReport.js';
-import { evaluate } from '../check/liveChecks.js';
 import type { Level } from '../tracks/levelSpec.js';
-import { hooksUpTo, levelOf, type Track } from '../tracks/tracks.js';
+import { levelOf, targetOf, type Track } from '../tracks/tracks.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
-import { AttachedProgram } from './attachedProgram.js';
 import { adviseInApp } from './session/advice.js';
 import { LevelFiles } from './session/levelFiles.js';
 import { ConnectionLog } from './connectionLog.js';
@@ -82,8 +80,6 @@ export interface WorkshopSnapshot {
   notice: string | null;
 }
 
-const MAX_EVENTS = 500;
-const MAX_EXCHANGES = 100;
 /** The live checks look at the last few requests sent since the learner's program attached. */
 const REQUESTS_JUDGED = 3;
 const EVALUATE_EVERY_MS = 250;
@@ -101,7 +97,7 @@ export class WorkshopSession {
   private fatal: Problem | null = null;
   private attachMode: AttachMode | null = null;
   private warnings: string[] = [];
-  private server: NativeServer | null = null;
+  private readonly targets = new TargetSlot();
   private watcher: FileWatcher | null = null;
   private watchMode: WatchMode;
   private watchNote = '';
@@ -109,16 +105,14 @@ export class WorkshopSession {
   private readonly files: LevelFiles;
   private watch: WatchState = initialWatchState;
   private source = '';
-  private expected: AttachedProgram | null = null;
+  private expected: LiveProgram | null = null;
   private expectedStatus: WorkshopSnapshot['expected'] = { status: 'loading', problem: null };
   private expectedToken = 0;
-  private learner: AttachedProgram | null = null;
+  private learner: LiveProgram | null = null;
   private attachedAt = 0;
   private attachedAtNs = 0;
   private readonly learnerLog = new ConnectionLog();
   private readonly expectedLog = new ConnectionLog();
-  private learnerEvents: CaptureEvent[] = [];
-  private exchanges: Exchange[] = [];
   private requests: SentRequest[] = [];
   private live: LiveVerdict = { checks: [], passed: false };
   private liveDirty = false;
@@ -136,7 +130,7 @@ export class WorkshopSession {
     this.level = levelOf(this.track, options.level).id;
     this.files = new LevelFiles(this.track, options.file);
     this.watchMode = options.poll ? 'polling' : 'events';
-    this.traffic = new TrafficDriver(() => (this.server ? { host: this.server.host, port: this.server.port } : null));
+    this.traffic = new TrafficDriver(() => this.targets.current);
     this.traffic.on('reply', (reply) => {
       this.requests = [...this.requests, reply].slice(-20);
       this.liveDirty = true;
@@ -154,7 +148,7 @@ export class WorkshopSession {
       file: this.options.file,
       attachMode: this.attachMode,
       warnings: this.warnings,
-      server: this.server ? { url: this.server.url, pid: this.server.pid, wire: describeEncrypted(this.server.encrypted, 'short') } : null,
+      server: this.targets.current ? { url: this.targets.current.url, pid: this.targets.current.pid, wire: describeEncrypted(this.targets.current.server.encrypted, 'short') } : null,
       levels: this.levels,
       level: this.level,
       completed: this.files.completed,
@@ -197,9 +191,8 @@ export class WorkshopSession {
       this.attachMode = environment.attachMode;
       this.warnings = environment.warnings;
       this.setStep('starting the demo server');
-      this.server = await NativeServer.start();
-      if (this.closing) return void (await this.server.stop()); // quit while it was starting
-      this.restartWhenItDies(this.server);
+      await this.useTarget(targetOf(this.track, this.level));
+      if (this.closing) return; // quit while it was starting: close() stops it
       this.watcher = new FileWatcher(this.absFile, { poll: this.options.poll });
       this.watcher.on('mode', (mode, why) => {
         this.watchMode = mode;
@@ -223,20 +216,28 @@ export class WorkshopSession {
     }
   }
 
-  /** A demo server that dies is said in one line, naming the signal, and started again. */
-  private restartWhenItDies(server: NativeServer): void {
-    server.onUnexpectedExit((_exit, description) => {
-      if (this.closing) return;
-      void NativeServer.start().then(
-        async (restarted) => {
-          if (this.closing) return void (await restarted.stop());
-          this.server = restarted;
+  /** The level's target, started if it is not the one running; watched for an unexpected end. */
+  private async useTarget(spec: TargetSpec): Promise<Target> {
+    const before = this.targets.current;
+    const target = await this.targets.use(spec);
+    if (target !== before) this.restartWhenItDies(target);
+    return target;
+  }
+
+  /** A target that dies is said in one line, naming the signal, and started again. */
+  private restartWhenItDies(target: Target): void {
+    target.server.onUnexpectedExit((_exit, description) => {
+      if (this.closing || this.targets.current !== target) return;
+      this.targets.restart().then(
+        (restarted) => {
+          if (this.closing) return;
           this.restartWhenItDies(restarted);
           this.enterLevel(this.level, 'the demo server restarted'); // attached again, to its new pid
           this.notice = `${description}; it was restarted (pid ${restarted.pid})`;
           this.changed();
         },
         (e: unknown) => {
+          if (this.closing) return;
           this.notice = `${description}, and restarting it failed: ${describeProblem(e).message}`;
           this.changed();
         },
@@ -266,6 +267,23 @@ export class WorkshopSession {
     this.passedLevel = null;
     this.notice = null;
     this.resetCapture();
+    const spec = targetOf(this.track, id);
+    if (this.targets.current?.is(spec)) return this.levelReady(id, reason);
+    // This level watches another target: both columns wait for it.
+    this.closeLearner();
+    this.expected?.discard();
+    this.expected = null;
+    this.useTarget(spec).then(
+      () => this.level === id && !this.closing && this.levelReady(id, reason),
+      (e: unknown) => {
+        if (this.closing) return;
+        this.notice = `level ${id}'s target could not be started: ${describeProblem(e).message}`;
+        this.changed();
+      },
+    );
+  }
+
+  private levelReady(id: number, reason: string): void {
     void this.loadExpected(id);
     this.dispatch({ type: 'change', reason });
   }
@@ -273,37 +291,33 @@ export class WorkshopSession {
   private resetCapture(): void {
     this.learnerLog.clear();
     this.expectedLog.clear();
-    this.learnerEvents = [];
-    this.exchanges = [];
     this.live = { checks: [], passed: false };
   }
 
   /** solution.c, attached at the level: the Expected column. */
   private async loadExpected(level: number): Promise<void> {
     const token = ++this.expectedToken;
-    this.expected?.close();
+    this.expected?.discard();
     this.expected = null;
     this.expectedStatus = { status: 'loading', problem: null };
     this.changed();
     try {
-      const sniffer = await Sniffer.build({ text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) }, this.attachMode!, {
-        load: hooksUpTo(this.track, level).map((h) => h.name),
-      });
+      const source = { text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) };
+      const built = await BuiltProgram.build({ source, track: this.track, level, attachMode: this.attachMode! });
       if (token !== this.expectedToken || this.closing) {
-        sniffer.close();
+        built.close();
         return;
       }
-      const program = AttachedProgram.open(sniffer, this.track, level, this.server!.pid, {
-        onEvents: (batch) => {
-          // Only what happened since the learner's program was attached: a connection
-          // already under way then is one it could not have seen whole.
-          const events = batch.filter((e) => e.timestampNs === 0 || e.timestampNs >= this.attachedAtNs);
-          if (events.length === 0) return;
-          this.expectedLog.add(events);
-          this.liveDirty = true; // the expected opens give the client ports
-          this.changed();
-          this.recheckLater();
-        },
+      const program = built.attach(this.targets.current!, { judged: false });
+      program.capture?.on('events', (batch) => {
+        // Only what happened since the learner's program was attached: a connection
+        // already under way then is one it could not have seen whole.
+        const events = batch.filter((e) => e.timestampNs === 0 || e.timestampNs >= this.attachedAtNs);
+        if (events.length === 0) return;
+        this.expectedLog.add(events);
+        this.liveDirty = true; // the expected opens give the client ports
+        this.changed();
+        this.recheckLater();
       });
       this.expected = program;
       this.expectedStatus = { status: 'attached', problem: null };
@@ -343,28 +357,26 @@ export class WorkshopSession {
       warmUpCompiler();
       const checks = [textCheck, ...outcome.checks];
       const stale = this.watch.queued || this.closing !== null || level !== this.level;
-      if (!outcome.sniffer || stale) {
-        outcome.sniffer?.close();
-        return finish(outcome.sniffer !== null, checks);
+      if (!outcome.program || stale) {
+        outcome.program?.close();
+        return finish(outcome.program !== null, checks);
       }
       if (!levelOf(this.track, level).spec.expectedEvents.attach) {
         // Level 0: compiled and accepted by the verifier is the whole of it.
-        outcome.sniffer.close();
+        outcome.program.close();
         finish(true, checks);
         this.levelPassed(level);
         return;
       }
-      this.learner = AttachedProgram.open(outcome.sniffer, this.track, level, this.server!.pid, {
-        onEvents: (events) => this.learnerCaptured(events),
-        onExchange: (exchange) => {
-          this.exchanges = [...this.exchanges.slice(-(MAX_EXCHANGES - 1)), exchange];
-          this.liveDirty = true;
-          this.changed();
-        },
-        onLost: (count) => {
-          this.lost += count;
-          this.changed();
-        },
+      this.learner = outcome.program.attach(this.targets.current!);
+      this.learner.capture?.on('events', (events) => this.learnerCaptured(events));
+      this.learner.capture?.on('exchange', () => {
+        this.liveDirty = true;
+        this.changed();
+      });
+      this.learner.capture?.on('lost', (count) => {
+        this.lost += count;
+        this.changed();
       });
       // Both columns start over together, so the Expected one never shows connections the
       // learner's program was not attached for.
@@ -381,8 +393,6 @@ export class WorkshopSession {
 
   private learnerCaptured(events: CaptureEvent[]): void {
     this.learnerLog.add(events);
-    this.learnerEvents.push(...events);
-    if (this.learnerEvents.length > MAX_EVENTS) this.learnerEvents.splice(0, this.learnerEvents.length - MAX_EVENTS);
     this.liveDirty = true;
     this.changed();
     this.recheckLater();
@@ -394,7 +404,7 @@ export class WorkshopSession {
   }
 
   private closeLearner(): void {
-    this.learner?.close();
+    this.learner?.discard();
     this.learner = null;
   }
 
@@ -407,8 +417,8 @@ export class WorkshopSession {
     const level = levelOf(this.track, this.level);
     if (this.watch.status !== 'attached' || !this.learner || !level.spec.expectedEvents.attach) return;
     const answered = this.requests.filter((r) => r.startedAt >= this.attachedAt && r.status === 200);
-    const judge = (requests: SentRequest[]) =>
-      evaluate(level.spec.expectedEvents, this.learnerEvents, this.exchanges, this.clientPorts(requests), requests.map((r) => r.size));
+    const learner = this.learner;
+    const judge = (requests: SentRequest[]) => learner.judge(requests, this.expectedPorts());
     const recent = answered.slice(-REQUESTS_JUDGED);
     if (recent.length === 0) return;
     const checks = judge(recent);
@@ -430,10 +440,8 @@ export class WorkshopSession {
     if (this.live.passed) this.levelPassed(this.level);
   }
 
-  /** The clients' ports: from the replies, or else from the expected column's open events. */
-  private clientPorts(recent: SentRequest[]): number[] {
-    const ports = recent.map((r) => r.localPort).filter((p): p is number => p !== null);
-    if (ports.length > 0) return ports;
+  /** The clients' ports as the expected column's open events saw them (when the replies do not say). */
+  private expectedPorts(): number[] {
     return this.expectedLog.connections.flatMap((c) => (c.client && c.client.port > 0 ? [c.client.port] : []));
   }
 
@@ -494,9 +502,9 @@ export class WorkshopSession {
     this.expectedToken++;
     await this.watcher?.close();
     this.closeLearner();
-    this.expected?.close();
+    this.expected?.discard();
     this.expected = null;
-    await this.server?.stop();
+    await this.targets.stop();
     this.phase = 'closed';
   }
 }

@@ -112,6 +112,14 @@ export class TargetSlot {
     return started;
   }
 
+  /** The current target started again (it died): the same server, a new process. */
+  async restart(): Promise<Target> {
+    const spec = this.target?.spec;
+    if (!spec) throw new Error('no target to restart');
+    this.target = null;
+    return this.use(spec);
+  }
+
   async stop(): Promise<void> {
     this.closed = true;
     await this.target?.stop();
