@@ -65,7 +65,9 @@ export class BuiltProgram {
    */
   static async build(input: BuildInput): Promise<BuiltProgram> {
     const hooks = hooksUpTo(input.track, input.level);
-    const sniffer = await Sniffer.build(input.source, input.attachMode, { load: hooks.map((h) => h.name) });
+    // Syscall hooks are found by their names; a uprobe hook by the name the track gives it.
+    const uprobes = hooks.flatMap((h) => (h.kind === 'uprobe' ? [{ name: h.name, library: h.library, symbol: h.symbol, return: h.return }] : []));
+    const sniffer = await Sniffer.build(input.source, input.attachMode, { load: hooks.map((h) => h.name), uprobes });
     return new BuiltProgram(sniffer, input.track, input.level, hooks);
   }
 
@@ -85,10 +87,12 @@ export class BuiltProgram {
    */
   attach(target: Target, options: AttachOptions = {}): LiveProgram {
     try {
+      // The target's pid: where uprobes find their library, and what a program's pid filter keeps.
       const hooks = this.sniffer.start(
         this.hooks.map((h) => h.name),
-        { attach: this.attaches },
+        { attach: this.attaches, targetPid: target.pid },
       );
+      if (options.allProcesses && this.attaches) this.sniffer.writeTargetPid(-1);
       const capture = this.attaches
         ? new Capture(this.sniffer, { events: this.track.events, onlyPid: options.allProcesses ? null : target.pid, perfBuffer: options.perfBuffer })
         : null;
