@@ -17,10 +17,13 @@ const LAYERS: string[][] = [
   ['app'],
   ['check', 'pipeline'],
   ['diagnose'],
-  ['tracks'],
   ['sniffer'],
   ['capture'],
-  ['hooks', 'targets'],
+  ['targets'],
+  // A track is data the layers above read: the events it sends (capture), the target it
+  // watches (targets), the hooks it names (sniffer). Its schema checks hook names (hooks).
+  ['tracks'],
+  ['hooks'],
   ['kernel'],
   ['engine'],
   ['report'],
