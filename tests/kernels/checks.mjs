@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The live checks `npm run test:kernels` runs in each kernel: the workshop's own `check`
-// command on solution.c at level 4 and on the tutorial's step files for levels 1–3, exactly
-// as a learner runs it (attach mode chosen by the tool unless --attach is given). Run in
+// command on the HTTP track's solution.c at level 4 and its step files for levels 1–3, and on
+// the TLS track's reference at its last level (uprobes on OpenSSL, against Python's HTTPS
+// server, with the pid filter) and its step files for levels 2 (the HTTPS demo server's
+// SSL_read/SSL_write) and 3 (the _ex forms), exactly as a learner runs it (attach mode chosen
+// by the tool unless --attach is given). Run in
 // the kernel under test (on the host directly, in the guest through run-in-guest.sh); prints
 // one JSON line: { kernel, results: [{ file, level, exitCode, passed, attachMode, failures,
 // seconds, stderr }], leftovers: [kprobe events the checks left behind] }.
@@ -12,17 +15,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CHECKS = [
-  { file: 'solution.c', level: 4 },
-  { file: 'levels/http/steps/level-1.c', level: 1 },
-  { file: 'levels/http/steps/level-2.c', level: 2 },
-  { file: 'levels/http/steps/level-3.c', level: 3 },
+  { track: 'http', file: 'solution.c', level: 4 },
+  { track: 'http', file: 'levels/http/steps/level-1.c', level: 1 },
+  { track: 'http', file: 'levels/http/steps/level-2.c', level: 2 },
+  { track: 'http', file: 'levels/http/steps/level-3.c', level: 3 },
+  { track: 'tls', file: 'levels/tls/solution.c', level: 4 },
+  { track: 'tls', file: 'levels/tls/steps/level-2.c', level: 2 },
+  { track: 'tls', file: 'levels/tls/steps/level-3.c', level: 3 },
 ];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-function runCheck({ file, level }, attach, env) {
+function runCheck({ track, file, level }, attach, env) {
   const started = process.hrtime.bigint();
-  const args = [path.join(root, 'dist/cli.js'), 'check', '--level', String(level), '--json', '--attach', attach, file];
+  const args = [path.join(root, 'dist/cli.js'), 'check', '--track', track, '--level', String(level), '--json', '--attach', attach, file];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -43,6 +49,7 @@ function runCheck({ file, level }, attach, env) {
       if (!report && stdout.trim()) failures.push(stdout.trim());
       resolve({
         pid: child.pid,
+        track,
         file,
         level,
         exitCode: code ?? (signal ? `signal ${signal}` : null),
@@ -57,21 +64,24 @@ function runCheck({ file, level }, attach, env) {
 }
 
 /**
- * kprobe events the checks' processes created and did not remove. A BPF program goes away
- * with its process; a kprobe event made through tracefs does not (src/engine/bpfProgram.ts
- * names them p_ws_<pid>_… / r_ws_<pid>_…).
+ * kprobe and uprobe events the checks' processes created and did not remove. A BPF program
+ * goes away with its process, and so do probes made through the kprobe/uprobe PMU; a probe
+ * event made through tracefs does not (src/engine/bpfProgram.ts names them p_ws_<pid>_… /
+ * r_ws_<pid>_…).
  */
-function leftoverKprobeEvents(pids) {
-  let text = '';
-  for (const dir of ['/sys/kernel/tracing', '/sys/kernel/debug/tracing']) {
-    try {
-      text = readFileSync(path.join(dir, 'kprobe_events'), 'utf8');
-      break;
-    } catch {
-      // Not mounted there, or no kprobes at all: nothing can be left.
+function leftoverProbeEvents(pids) {
+  const lines = [];
+  for (const file of ['kprobe_events', 'uprobe_events']) {
+    for (const dir of ['/sys/kernel/tracing', '/sys/kernel/debug/tracing']) {
+      try {
+        lines.push(...readFileSync(path.join(dir, file), 'utf8').split('\n'));
+        break;
+      } catch {
+        // Not mounted there, or no such probes at all: nothing can be left.
+      }
     }
   }
-  return text.split('\n').filter((line) => pids.some((pid) => line.includes(`_ws_${pid}_`)));
+  return lines.filter((line) => pids.some((pid) => line.includes(`_ws_${pid}_`)));
 }
 
 async function main() {
@@ -88,7 +98,7 @@ async function main() {
   } finally {
     rmSync(state, { recursive: true, force: true });
   }
-  const leftovers = leftoverKprobeEvents(results.map((r) => r.pid));
+  const leftovers = leftoverProbeEvents(results.map((r) => r.pid));
   process.stdout.write(`${JSON.stringify({ kernel: os.release(), results: results.map(({ pid: _pid, ...r }) => r), leftovers })}\n`);
 }
 

@@ -32,7 +32,8 @@ export function kernelVerdict({ where, expected, checkCount, outcome, seconds })
     if (!r.passed) problems.push(...(r.failures.length ? r.failures : [`exit ${r.exitCode}`]));
     if (r.attachMode !== expected) problems.push(`attach mode ${r.attachMode ?? 'unknown'}, expected ${expected}`);
     if (problems.length === 0) passed++;
-    details.push(`  ${r.file} --level ${r.level}: ${problems.length ? 'FAIL' : 'pass'} (${r.seconds} s)`);
+    const track = r.track && r.track !== 'http' ? `--track ${r.track} ` : '';
+    details.push(`  ${r.file} ${track}--level ${r.level}: ${problems.length ? 'FAIL' : 'pass'} (${r.seconds} s)`);
     for (const p of problems) details.push(`      ${p}`);
     if (problems.length && r.stderr) for (const line of r.stderr.split('\n')) details.push(`      | ${line}`);
   }

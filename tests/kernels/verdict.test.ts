@@ -101,3 +101,11 @@ t.test('parseReport takes the last stdout line and rejects anything else', async
   t.equal(parseReport('not json'), null);
   t.equal(parseReport(''), null);
 });
+
+t.test('a TLS-track check is named with its track', async (t) => {
+  const results = [...allFour(), { ...passing('levels/tls/solution.c', 4), track: 'tls' }];
+  const v = kernelVerdict({ where: 'guest', expected: 'kprobe', checkCount: 5, outcome: outcomeOf(results), seconds: 300 }) as { ok: boolean; lines: string[] };
+  t.equal(v.ok, true);
+  t.ok(v.lines.includes('  levels/tls/solution.c --track tls --level 4: pass (100 s)'));
+  t.ok(v.lines.includes('  solution.c --level 4: pass (100 s)'), 'the HTTP track, the default, is not named');
+});
