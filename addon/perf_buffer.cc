@@ -187,7 +187,7 @@ void PerfBuffer::PollLoop() {
   bool unmarked = false;  // events were read since the rings last got a marker
   uint64_t last_marked_ns = 0;
   while (running_) {
-    if (sealed_bytes_ + pending_.bytes.size() >= max_backlog_bytes_ && in_flight_.load() > 0) {
+    if (sealed_bytes_ + pending_.bytes.size() >= max_backlog_bytes_ && in_flight_->load() > 0) {
       // JavaScript is far behind: let it catch up before reading more.
       backlog_waits_++;
       usleep(1000);
@@ -312,7 +312,7 @@ void PerfBuffer::Seal() {
 bool PerfBuffer::Hand(bool force) {
   for (;;) {
     if (sealed_.empty() && pending_.empty()) return true;
-    if (!force && in_flight_.load() >= kMaxInFlight) return false;
+    if (!force && in_flight_->load() >= kMaxInFlight) return false;
     Batch* batch;
     if (!sealed_.empty()) {
       batch = sealed_.front();
@@ -333,9 +333,11 @@ void PerfBuffer::Send(Batch* batch) {
   events_ += batch->offsets.size() - 1;
   lost_ += batch->lost;
   batches_++;
-  in_flight_++;
-  napi_status status = on_batch_.NonBlockingCall(batch, [this](Napi::Env env, Napi::Function fn, Batch* b) {
-    in_flight_--;
+  ++*in_flight_;
+  // The call must not touch this object: JavaScript drops a stopped PerfBuffer at once, and
+  // the collector may free it while the final batches still wait in the queue.
+  napi_status status = on_batch_.NonBlockingCall(batch, [in_flight = in_flight_](Napi::Env env, Napi::Function fn, Batch* b) {
+    --*in_flight;
     if (env == nullptr) {  // the environment is shutting down
       delete b;
       return;
@@ -361,7 +363,7 @@ void PerfBuffer::Send(Batch* batch) {
     fn.Call({bytes, offsets, Napi::Number::New(env, lost), Napi::Number::New(env, complete_ns), Napi::Boolean::New(env, final)});
   });
   if (status != napi_ok) {
-    in_flight_--;
+    --*in_flight_;
     delete batch;
   }
 }

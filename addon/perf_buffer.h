@@ -84,7 +84,9 @@ class PerfBuffer : public Napi::ObjectWrap<PerfBuffer> {
   Napi::ThreadSafeFunction on_batch_;
   std::thread poller_;
   std::atomic<bool> running_{false};
-  std::atomic<int> in_flight_{0};
+  // Batches handed to JavaScript and not yet taken. Shared with the calls in the queue: they
+  // run on the JavaScript thread after stop(), when this object may already be collected.
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::atomic<uint64_t> events_{0}, lost_{0}, batches_{0}, backlog_waits_{0}, marker_rounds_{0};
   // Whether every drop is reported: the marker program loaded, and (after stop) every
   // ring's marker came back.
