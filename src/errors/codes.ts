@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   FILE_BROKEN_LINK: 'usage',
   FILE_NOT_WRITABLE: 'usage',
   FILE_WRITE_REFUSED: 'environment',
+  TRACK_INVALID: 'environment',
   TRACK_UNKNOWN: 'usage',
   LEVEL_OUT_OF_RANGE: 'usage',
 

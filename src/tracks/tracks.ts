@@ -42,7 +42,7 @@ export function trackIds(dir: string = tracksDir()): string[] {
 
 /**
  * The track, validated, its files resolved; cached per directory. An unknown id is a
- * TRACK_UNKNOWN error naming the tracks there are; broken data an Error naming the file and field.
+ * TRACK_UNKNOWN error naming the tracks there are; broken data a TRACK_INVALID error naming the file and field.
  */
 export function loadTrack(id: string = DEFAULT_TRACK, dir: string = tracksDir()): Track {
   const trackDir = path.join(dir, id);
@@ -53,16 +53,22 @@ export function loadTrack(id: string = DEFAULT_TRACK, dir: string = tracksDir())
     const ids = trackIds(dir);
     throw new WorkshopError('TRACK_UNKNOWN', `There is no track ${JSON.stringify(id)}: the tracks are ${ids.join(', ') || '(none)'}.`, { hint: 'pass one of them to --track' });
   }
+  // The package's tracks are broken only by a damaged install; a course's own are its author's to fix.
+  const invalid = (message: string) =>
+    new WorkshopError('TRACK_INVALID', message, {
+      subject: file,
+      hint: dir === packageTracksDir ? 'reinstall ebpf-workshop' : 'fix the track as docs/tracks.md describes it',
+    });
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     const reason = error instanceof SyntaxError ? `it is not valid JSON (${error.message})` : 'it cannot be read';
-    throw new Error(`The track ${file} is broken: ${reason}. Reinstall ebpf-workshop.`);
+    throw invalid(`The track ${file} is broken: ${reason}.`);
   }
   const parsed = trackSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`The track ${file} is invalid:\n${describeIssues(parsed.error.issues)}`);
-  if (parsed.data.id !== id) throw new Error(`The track ${file} is invalid:\n  id: must be ${id}, the name of its directory`);
+  if (!parsed.success) throw invalid(`The track ${file} is invalid:\n${describeIssues(parsed.error.issues)}`);
+  if (parsed.data.id !== id) throw invalid(`The track ${file} is invalid:\n  id: must be ${id}, the name of its directory`);
 
   const resolve = (relative: string) => path.resolve(trackDir, relative);
   const track: Track = {
@@ -73,7 +79,7 @@ export function loadTrack(id: string = DEFAULT_TRACK, dir: string = tracksDir())
     levels: parsed.data.levels.map((level) => ({ ...level, instructions: resolve(level.instructions), step: resolve(level.step) })),
   };
   for (const needed of [track.start, track.reference, ...track.levels.flatMap((l) => [l.instructions, l.step])]) {
-    if (!existsSync(needed)) throw new Error(`The track ${file} needs ${needed}, which is missing. Reinstall ebpf-workshop.`);
+    if (!existsSync(needed)) throw invalid(`The track ${file} needs ${needed}, which is missing.`);
   }
   loaded.set(trackDir, track);
   return track;

@@ -181,6 +181,8 @@ t.test('a broken manifest is a clear error naming the file and the field', async
   data.levels[2].spec.maps[0].keySize = 'eight';
   writeFileSync(manifest, JSON.stringify(data));
   t.throws(() => loadTrack('http', dir), {
+    name: 'WorkshopError',
+    code: 'TRACK_INVALID',
     message: new RegExp(`${manifest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid:\\n  levels\\[2\\]\\.spec\\.maps\\[0\\]\\.keySize: `),
   });
 });
@@ -188,7 +190,7 @@ t.test('a broken manifest is a clear error naming the file and the field', async
 t.test('a manifest that is not JSON is a clear error', async (t) => {
   const dir = trackDir(t);
   writeFileSync(path.join(dir, 'http', 'track.json'), '{ "levels": [');
-  t.throws(() => loadTrack('http', dir), { message: /track\.json is broken: it is not valid JSON/ });
+  t.throws(() => loadTrack('http', dir), { name: 'WorkshopError', code: 'TRACK_INVALID', message: /track\.json is broken: it is not valid JSON/ });
 });
 
 t.test('an unknown track or level is a usage error naming what there is', async (t) => {
