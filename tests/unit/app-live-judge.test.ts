@@ -38,3 +38,10 @@ t.test('requests from before the attach are not judged; nothing new, nothing to 
   t.same(judge.judge(checks, 5000), { passed: false, again: null });
   t.same(judge.judge(checks, 6000), { passed: false, again: null }, 'not dirty');
 });
+
+t.test('no checks at all is not a pass', async (t) => {
+  const judge = new LiveJudge();
+  judge.restart(1000);
+  judge.answered(reply(40004, 1100));
+  t.same(judge.judge(() => [], 1100 + 5 + GRACE_MS + 300), { passed: false, again: null });
+});

@@ -59,7 +59,7 @@ export class LiveJudge {
     const recent = answered.slice(-REQUESTS_JUDGED);
     if (recent.length === 0) return { passed: false, again: null };
     const first = checks(recent);
-    if (first.every((c) => c.status === 'pass')) {
+    if (first.length > 0 && first.every((c) => c.status === 'pass')) {
       this.verdict = { checks: first, passed: true };
       return { passed: true, again: null };
     }
@@ -71,7 +71,7 @@ export class LiveJudge {
     }
     if (settled.length === 0) return { passed: false, again };
     const told = checks(settled);
-    this.verdict = { checks: told, passed: told.every((c) => c.status === 'pass') };
+    this.verdict = { checks: told, passed: told.length > 0 && told.every((c) => c.status === 'pass') };
     return { passed: this.verdict.passed, again };
   }
 }
