@@ -1,10 +1,10 @@
-// The learner's workshop behind the screen: the demo server, solution.c attached at the
-// level (the Expected column), the learner's file watched, checked and attached (Your
-// sniffer), traffic, and the level's live checks over what the learner's program captures.
-// The full-screen app and the line-by-line mode both drive one of these and render its
-// snapshots; nothing here knows about the terminal.
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+// The learner's workshop behind the screen, put together from its parts (app/session/): the
+// kernel prepared and the level's target started, the learner's column (their file watched,
+// checked and attached), the Expected column (the track's reference attached at the level),
+// the live judge over what the learner's program captures, the level files (progress, reset,
+// solution, hints), and the traffic. The full-screen app and the line-by-line mode both drive
+// one of these and render its snapshots; nothing here knows about the terminal.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CaptureEvent } from '../capture/events.js';
 import { onShutdown } from '../engine/shutdown.js';
@@ -12,20 +12,22 @@ import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/en
 import { describeProblem, type Problem } from '../errors/problem.js';
 import { describeEncrypted } from '../targets/listeningProcess.js';
 import { TargetSlot, type Target } from '../targets/targets.js';
-import type { TargetSpec } from '../tracks/levelSpec.js';
+import type { Level, TargetSpec } from '../tracks/levelSpec.js';
 import { BuiltProgram, type LiveProgram } from '../pipeline/program.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
-import type { CheckResult } from '../report/checkReport.js';
-import type { Level } from '../tracks/levelSpec.js';
 import { levelOf, targetOf, type Track } from '../tracks/tracks.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
-import { adviseInApp } from './session/advice.js';
+import { ExpectedColumn, type ExpectedStatus } from './session/expectedColumn.js';
+import { LearnerColumn, type CheckedText } from './session/learnerColumn.js';
 import { LevelFiles } from './session/levelFiles.js';
-import { ConnectionLog } from './connectionLog.js';
+import { GRACE_MS, LiveJudge, type LiveVerdict } from './session/liveJudge.js';
+import type { ConnectionLog } from './connectionLog.js';
 import { FileWatcher, type WatchMode } from './fileWatcher.js';
 import { ThrottledStore } from './store.js';
 import { TrafficDriver, type SentRequest } from './trafficDriver.js';
-import { initialWatchState, watchReducer, type WatchEvent, type WatchState } from './watchMachine.js';
+import type { WatchState } from './watchMachine.js';
+
+export { GRACE_MS, type LiveVerdict };
 
 export interface WorkshopOptions {
   /** The learner's file, as they named it (shown in messages and locations). */
@@ -40,11 +42,6 @@ export interface WorkshopOptions {
 }
 
 export type Phase = 'starting' | 'ready' | 'failed' | 'closed';
-
-export interface LiveVerdict {
-  checks: CheckResult[];
-  passed: boolean;
-}
 
 export interface WorkshopSnapshot {
   phase: Phase;
@@ -65,7 +62,7 @@ export interface WorkshopSnapshot {
   watchNote: string;
   /** The learner's file as last checked, for showing code around a diagnostic. */
   source: string;
-  expected: { status: 'loading' | 'attached' | 'failed'; problem: string | null };
+  expected: ExpectedStatus;
   learnerLog: ConnectionLog;
   expectedLog: ConnectionLog;
   /** Changes whenever either log changes: what views memoise on. */
@@ -80,17 +77,10 @@ export interface WorkshopSnapshot {
   notice: string | null;
 }
 
-/** The live checks look at the last few requests sent since the learner's program attached. */
-const REQUESTS_JUDGED = 3;
-const EVALUATE_EVERY_MS = 250;
-/** How long an expected event waits for the learner's before it is flagged missing. */
-export const GRACE_MS = 800;
-
 export class WorkshopSession {
   readonly store: ThrottledStore<WorkshopSnapshot>;
   readonly traffic: TrafficDriver;
   private readonly track: Track;
-  private readonly levels: Level[];
   private readonly absFile: string;
   private phase: Phase = 'starting';
   private step = 'starting';
@@ -103,22 +93,10 @@ export class WorkshopSession {
   private watchNote = '';
   private level: number;
   private readonly files: LevelFiles;
-  private watch: WatchState = initialWatchState;
-  private source = '';
-  private expected: LiveProgram | null = null;
-  private expectedStatus: WorkshopSnapshot['expected'] = { status: 'loading', problem: null };
-  private expectedToken = 0;
-  private learner: LiveProgram | null = null;
-  private attachedAt = 0;
-  private attachedAtNs = 0;
-  private readonly learnerLog = new ConnectionLog();
-  private readonly expectedLog = new ConnectionLog();
-  private requests: SentRequest[] = [];
-  private live: LiveVerdict = { checks: [], passed: false };
-  private liveDirty = false;
-  private lastEvaluated = 0;
+  private readonly learner: LearnerColumn<SentRequest>;
+  private readonly expected: ExpectedColumn;
+  private readonly judge = new LiveJudge();
   private passedLevel: number | null = null;
-  private lost = 0;
   private notice: string | null = null;
   private closing: Promise<void> | null = null;
   private removeShutdownHook: () => void = () => {};
@@ -126,14 +104,35 @@ export class WorkshopSession {
   constructor(private readonly options: WorkshopOptions) {
     this.absFile = path.resolve(options.file);
     this.track = options.track;
-    this.levels = options.track.levels;
     this.level = levelOf(this.track, options.level).id;
     this.files = new LevelFiles(this.track, options.file);
     this.watchMode = options.poll ? 'polling' : 'events';
+    this.expected = new ExpectedColumn(
+      (level, onEvents) => this.openReference(level, onEvents),
+      (captured) => (captured ? this.captured() : this.changed()), // its opens give the client ports
+    );
+    this.learner = new LearnerColumn<SentRequest>({
+      file: options.file,
+      absFile: this.absFile,
+      check: (text, bytes, level) => this.checkLearnerText(text, bytes, level),
+      level: () => this.level,
+      attaches: (level) => levelOf(this.track, level).spec.expectedEvents.attach,
+      closing: () => this.closing !== null,
+      changed: () => this.changed(),
+      attached: () => {
+        // Both columns start over together, so the Expected one never shows connections the
+        // learner's program was not attached for. bpf_ktime_get_ns() and process.hrtime()
+        // both read CLOCK_MONOTONIC.
+        this.expected.sinceNs = Number(process.hrtime.bigint());
+        this.judge.restart(Date.now());
+        this.clearCapture();
+      },
+      passedWithoutAttaching: (level) => this.levelPassed(level),
+      captured: () => this.captured(),
+    });
     this.traffic = new TrafficDriver(() => this.targets.current);
     this.traffic.on('reply', (reply) => {
-      this.requests = [...this.requests, reply].slice(-20);
-      this.liveDirty = true;
+      this.judge.answered(reply);
       this.changed();
     });
     this.traffic.on('change', () => this.changed());
@@ -141,6 +140,7 @@ export class WorkshopSession {
   }
 
   private snapshot(): WorkshopSnapshot {
+    const target = this.targets.current;
     return {
       phase: this.phase,
       step: this.step,
@@ -148,41 +148,46 @@ export class WorkshopSession {
       file: this.options.file,
       attachMode: this.attachMode,
       warnings: this.warnings,
-      server: this.targets.current ? { url: this.targets.current.url, pid: this.targets.current.pid, wire: describeEncrypted(this.targets.current.server.encrypted, 'short') } : null,
-      levels: this.levels,
+      server: target ? { url: target.url, pid: target.pid, wire: describeEncrypted(target.server.encrypted, 'short') } : null,
+      levels: this.track.levels,
       level: this.level,
       completed: this.files.completed,
-      watch: this.watch,
+      watch: this.learner.watch,
       watchMode: this.watchMode,
       watchNote: this.watchNote,
-      source: this.source,
-      expected: this.expectedStatus,
-      learnerLog: this.learnerLog,
-      expectedLog: this.expectedLog,
-      captureVersion: this.learnerLog.version * 100_003 + this.expectedLog.version,
-      traffic: {
-        auto: this.traffic.auto,
-        size: this.traffic.size,
-        sent: this.traffic.sent,
-        failed: this.traffic.failed,
-        lastError: this.traffic.lastError,
-      },
-      live: this.live,
+      source: this.learner.source,
+      expected: this.expected.status,
+      learnerLog: this.learner.log,
+      expectedLog: this.expected.log,
+      captureVersion: this.learner.log.version * 100_003 + this.expected.log.version,
+      traffic: { auto: this.traffic.auto, size: this.traffic.size, sent: this.traffic.sent, failed: this.traffic.failed, lastError: this.traffic.lastError },
+      live: this.judge.verdict,
       passedLevel: this.passedLevel,
       hintsShown: this.files.hintsShown(this.level),
-      lost: this.lost,
+      lost: this.learner.lost,
       notice: this.notice,
     };
   }
 
-  /** Something changed: re-judge the live checks if due, and publish (throttled). */
+  /** Something changed: judge the learner's capture if due, and publish (throttled). */
   private changed(): void {
-    if (this.liveDirty && Date.now() - this.lastEvaluated >= EVALUATE_EVERY_MS) this.evaluateLive();
-    else if (this.liveDirty) setTimeout(() => this.changed(), EVALUATE_EVERY_MS).unref();
+    if (this.learner.program && this.learner.watch.status === 'attached' && levelOf(this.track, this.level).spec.expectedEvents.attach) {
+      const learner = this.learner;
+      const { passed, again } = this.judge.judge((requests) => learner.judge(requests, this.expected.clientPorts()) ?? []);
+      if (again !== null) setTimeout(() => this.changed(), again).unref();
+      if (passed) this.levelPassed(this.level);
+    }
     this.store.changed();
   }
 
-  /** Prepares the kernel, starts the server and the watch, attaches the first level. */
+  /** New events in a column: judge again, and turn "waiting" into "missing" after a while even if nothing else happens. */
+  private captured(): void {
+    this.judge.touch();
+    this.changed();
+    setTimeout(() => this.store.changed(), GRACE_MS + 100).unref();
+  }
+
+  /** Prepares the kernel, starts the level's target and the watch, attaches the first level. */
   async start(): Promise<void> {
     this.removeShutdownHook = onShutdown(() => this.close());
     try {
@@ -199,7 +204,7 @@ export class WorkshopSession {
         this.watchNote = why;
         this.changed();
       });
-      this.watcher.on('change', () => this.dispatch({ type: 'change', reason: `${path.basename(this.absFile)} saved` }));
+      this.watcher.on('change', () => this.fileChanged(`${path.basename(this.absFile)} saved`));
       this.watcher.on('error', (e) => {
         this.notice = `watching ${this.options.file} failed (${e.message}); restart with --poll`;
         this.changed();
@@ -250,29 +255,62 @@ export class WorkshopSession {
     this.store.publish();
   }
 
+  // ── the two columns ────────────────────────────────────────────────────────
+
+  /** The track's reference built at the level and attached to the target: the Expected column's program. */
+  private async openReference(level: number, onEvents: (batch: CaptureEvent[]) => void): Promise<LiveProgram> {
+    const source = { text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) };
+    const built = await BuiltProgram.build({ source, track: this.track, level, attachMode: this.attachMode! });
+    const program = built.attach(this.targets.current!, { judged: false });
+    program.capture?.on('events', onEvents);
+    return program;
+  }
+
+  /** The learner's text checked at the level: the text itself, the static checks, the build and the verifier. */
+  private async checkLearnerText(text: string, bytes: Buffer, level: number): Promise<CheckedText<SentRequest>> {
+    const textCheck = checkText(this.options.file, bytes);
+    if (textCheck.status === 'fail') return { checks: [textCheck], program: null };
+    const outcome = await staticChecks({ file: this.options.file, text, track: this.track, level, attachMode: this.attachMode! });
+    // The learner will save again: have a compiler process up and waiting for it.
+    warmUpCompiler();
+    const built = outcome.program;
+    return { checks: [textCheck, ...outcome.checks], program: built && { close: () => built.close(), attach: () => built.attach(this.targets.current!) } };
+  }
+
+  /** The file changed (or the level did): a new version has to pass again before it shows as passing. */
+  private fileChanged(reason: string): void {
+    this.passedLevel = null;
+    this.learner.change(reason);
+  }
+
+  private clearCapture(): void {
+    this.learner.log.clear();
+    this.expected.log.clear();
+    this.judge.clear();
+  }
+
   // ── levels ─────────────────────────────────────────────────────────────────
 
   setLevel(id: number): void {
-    if (this.phase !== 'ready' || id === this.level || id < 0 || id >= this.levels.length) return;
+    if (this.phase !== 'ready' || id === this.level || id < 0 || id >= this.track.levels.length) return;
     this.enterLevel(id, 'new level');
   }
 
   /** The level after the current one (after a pass, `n`). */
   nextLevel(): void {
-    this.setLevel(Math.min(this.levels.length - 1, this.level + 1));
+    this.setLevel(Math.min(this.track.levels.length - 1, this.level + 1));
   }
 
   private enterLevel(id: number, reason: string): void {
     this.level = id;
     this.passedLevel = null;
     this.notice = null;
-    this.resetCapture();
+    this.clearCapture();
     const spec = targetOf(this.track, id);
     if (this.targets.current?.is(spec)) return this.levelReady(id, reason);
     // This level watches another target: both columns wait for it.
-    this.closeLearner();
-    this.expected?.discard();
-    this.expected = null;
+    this.learner.release();
+    this.expected.discard();
     this.useTarget(spec).then(
       () => this.level === id && !this.closing && this.levelReady(id, reason),
       (e: unknown) => {
@@ -284,165 +322,8 @@ export class WorkshopSession {
   }
 
   private levelReady(id: number, reason: string): void {
-    void this.loadExpected(id);
-    this.dispatch({ type: 'change', reason });
-  }
-
-  private resetCapture(): void {
-    this.learnerLog.clear();
-    this.expectedLog.clear();
-    this.live = { checks: [], passed: false };
-  }
-
-  /** solution.c, attached at the level: the Expected column. */
-  private async loadExpected(level: number): Promise<void> {
-    const token = ++this.expectedToken;
-    this.expected?.discard();
-    this.expected = null;
-    this.expectedStatus = { status: 'loading', problem: null };
-    this.changed();
-    try {
-      const source = { text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) };
-      const built = await BuiltProgram.build({ source, track: this.track, level, attachMode: this.attachMode! });
-      if (token !== this.expectedToken || this.closing) {
-        built.close();
-        return;
-      }
-      const program = built.attach(this.targets.current!, { judged: false });
-      program.capture?.on('events', (batch) => {
-        // Only what happened since the learner's program was attached: a connection
-        // already under way then is one it could not have seen whole.
-        const events = batch.filter((e) => e.timestampNs === 0 || e.timestampNs >= this.attachedAtNs);
-        if (events.length === 0) return;
-        this.expectedLog.add(events);
-        this.liveDirty = true; // the expected opens give the client ports
-        this.changed();
-        this.recheckLater();
-      });
-      this.expected = program;
-      this.expectedStatus = { status: 'attached', problem: null };
-    } catch (e) {
-      if (token === this.expectedToken) this.expectedStatus = { status: 'failed', problem: describeProblem(e).message };
-    }
-    this.changed();
-  }
-
-  // ── the watch loop ─────────────────────────────────────────────────────────
-
-  private dispatch(event: WatchEvent): void {
-    // A new version of the file has to pass again before it is shown as passing.
-    if (event.type === 'change') this.passedLevel = null;
-    if (event.type === 'checked' && !event.ok) {
-      event = { ...event, ...adviseInApp({ checks: event.checks, problem: event.problem ?? null }, this.options.file, existsSync(this.absFile)) };
-    }
-    const { state, effects } = watchReducer(this.watch, event);
-    this.watch = state;
-    for (const effect of effects) void this.check(effect.generation);
-    this.changed();
-  }
-
-  /** One generation: detach the old program, check the file, attach it if it passes. */
-  private async check(generation: number): Promise<void> {
-    this.closeLearner();
-    const level = this.level;
-    const finish = (ok: boolean, checks: CheckResult[], problem: Problem | null = null) =>
-      this.dispatch({ type: 'checked', generation, ok, checks, problem });
-    try {
-      const bytes = await readFile(this.absFile);
-      this.source = bytes.toString('utf8');
-      const textCheck = checkText(this.options.file, bytes);
-      if (textCheck.status === 'fail') return finish(false, [textCheck]);
-      const outcome = await staticChecks({ file: this.options.file, text: this.source, track: this.track, level, attachMode: this.attachMode! });
-      // The learner will save again: have a compiler process up and waiting for it.
-      warmUpCompiler();
-      const checks = [textCheck, ...outcome.checks];
-      const stale = this.watch.queued || this.closing !== null || level !== this.level;
-      if (!outcome.program || stale) {
-        outcome.program?.close();
-        return finish(outcome.program !== null, checks);
-      }
-      if (!levelOf(this.track, level).spec.expectedEvents.attach) {
-        // Level 0: compiled and accepted by the verifier is the whole of it.
-        outcome.program.close();
-        finish(true, checks);
-        this.levelPassed(level);
-        return;
-      }
-      this.learner = outcome.program.attach(this.targets.current!);
-      this.learner.capture?.on('events', (events) => this.learnerCaptured(events));
-      this.learner.capture?.on('exchange', () => {
-        this.liveDirty = true;
-        this.changed();
-      });
-      this.learner.capture?.on('lost', (count) => {
-        this.lost += count;
-        this.changed();
-      });
-      // Both columns start over together, so the Expected one never shows connections the
-      // learner's program was not attached for.
-      this.attachedAt = Date.now();
-      // bpf_ktime_get_ns() and process.hrtime() both read CLOCK_MONOTONIC.
-      this.attachedAtNs = Number(process.hrtime.bigint());
-      this.resetCapture();
-      finish(true, checks);
-    } catch (e) {
-      this.closeLearner();
-      finish(false, [], describeProblem(e));
-    }
-  }
-
-  private learnerCaptured(events: CaptureEvent[]): void {
-    this.learnerLog.add(events);
-    this.liveDirty = true;
-    this.changed();
-    this.recheckLater();
-  }
-
-  /** An expected event the learner's program has not matched turns from "waiting" to "missing" after a while: show that even if nothing else happens. */
-  private recheckLater(): void {
-    setTimeout(() => this.store.changed(), GRACE_MS + 100).unref();
-  }
-
-  private closeLearner(): void {
-    this.learner?.discard();
-    this.learner = null;
-  }
-
-  // ── progress ───────────────────────────────────────────────────────────────
-
-  /** The level's live checks over what the learner's program captured from recent requests. */
-  private evaluateLive(): void {
-    this.liveDirty = false;
-    this.lastEvaluated = Date.now();
-    const level = levelOf(this.track, this.level);
-    if (this.watch.status !== 'attached' || !this.learner || !level.spec.expectedEvents.attach) return;
-    const answered = this.requests.filter((r) => r.startedAt >= this.attachedAt && r.status === 200);
-    const learner = this.learner;
-    const judge = (requests: SentRequest[]) => learner.judge(requests, this.expectedPorts());
-    const recent = answered.slice(-REQUESTS_JUDGED);
-    if (recent.length === 0) return;
-    const checks = judge(recent);
-    if (checks.every((c) => c.status === 'pass')) {
-      this.live = { checks, passed: true };
-      this.levelPassed(this.level);
-      return;
-    }
-    // Not passing yet: the events of the newest requests may still be on their way, so a
-    // failure is only told about requests answered a while ago.
-    const settled = answered.filter((r) => Date.now() - r.answeredAt > GRACE_MS).slice(-REQUESTS_JUDGED);
-    if (settled.length < answered.slice(-REQUESTS_JUDGED).length) {
-      this.liveDirty = true;
-      setTimeout(() => this.changed(), GRACE_MS).unref();
-    }
-    if (settled.length === 0) return;
-    const settledChecks = judge(settled);
-    this.live = { checks: settledChecks, passed: settledChecks.every((c) => c.status === 'pass') };
-    if (this.live.passed) this.levelPassed(this.level);
-  }
-
-  /** The clients' ports as the expected column's open events saw them (when the replies do not say). */
-  private expectedPorts(): number[] {
-    return this.expectedLog.connections.flatMap((c) => (c.client && c.client.port > 0 ? [c.client.port] : []));
+    void this.expected.load(id);
+    this.fileChanged(reason);
   }
 
   private levelPassed(level: number): void {
@@ -461,7 +342,7 @@ export class WorkshopSession {
     this.changed();
   }
 
-  // ── help ───────────────────────────────────────────────────────────────────
+  // ── help and the level files ───────────────────────────────────────────────
 
   /** Reveals the level's next hint; returns how many are shown now. */
   revealHint(): number {
@@ -489,7 +370,7 @@ export class WorkshopSession {
 
   // ── the end ────────────────────────────────────────────────────────────────
 
-  /** Detaches everything and stops the server; every caller awaits the same close. */
+  /** Detaches everything and stops the target; every caller awaits the same close. */
   close(): Promise<void> {
     this.closing ??= this.doClose();
     return this.closing;
@@ -499,11 +380,9 @@ export class WorkshopSession {
     this.removeShutdownHook();
     this.traffic.stop();
     this.store.stop();
-    this.expectedToken++;
+    this.expected.discard();
     await this.watcher?.close();
-    this.closeLearner();
-    this.expected?.discard();
-    this.expected = null;
+    this.learner.release();
     await this.targets.stop();
     this.phase = 'closed';
   }

@@ -20,7 +20,7 @@ function setup(t: { teardown: (fn: () => void) => void }, attaches = true) {
   const record: string[] = [];
   const captures: EventEmitter[] = [];
   const check = async (text: string): Promise<CheckedText<number>> => {
-    if (text.includes('bad')) return { checks: [fail('compile', 'compiles', 'expected \';\'', { location: { file: 'clean.c', line: 1, column: 1 } })], program: null };
+    if (text.includes('bad')) return { checks: [fail('compile', 'compiles', 'expected \';\'', { code: 'COMPILE_FAILED', location: { file: 'clean.c', line: 1, column: 1 } })], program: null };
     return {
       checks: [pass('compile', 'compiles', 'ok')],
       program: {

@@ -8,7 +8,7 @@ import type { SentRequest } from '../../src/app/trafficDriver.js';
 const reply = (port: number, at: number): SentRequest => ({ size: 50, status: 200, localPort: port, startedAt: at, answeredAt: at + 5 });
 const capturedPorts = new Set<number>();
 const checks = (requests: SentRequest[]) =>
-  requests.map((r) => (capturedPorts.has(r.localPort!) ? pass(`open:${r.localPort}`, 'open', 'seen') : fail(`open:${r.localPort}`, 'open', `no open event for port ${r.localPort}`)));
+  requests.map((r) => (capturedPorts.has(r.localPort!) ? pass(`open:${r.localPort}`, 'open', 'seen') : fail(`open:${r.localPort}`, 'open', `no open event for port ${r.localPort}`, { code: 'LIVE_OPEN_MISSING' })));
 
 t.test('a request answered and captured: the level passes at once', async (t) => {
   const judge = new LiveJudge();
