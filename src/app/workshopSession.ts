@@ -8,74 +8,26 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CaptureEvent } from '../capture/events.js';
 import { onShutdown } from '../engine/shutdown.js';
-import { prepareKernel, type AttachMode, type AttachRequest } from '../kernel/environment.js';
+import { prepareKernel, type AttachMode } from '../kernel/environment.js';
 import { describeProblem, type Problem } from '../errors/problem.js';
 import { describeEncrypted } from '../targets/listeningProcess.js';
 import { TargetSlot, type Target } from '../targets/targets.js';
-import type { Level, TargetSpec } from '../tracks/levelSpec.js';
+import type { TargetSpec } from '../tracks/levelSpec.js';
 import { BuiltProgram, type LiveProgram } from '../pipeline/program.js';
 import { warmUpCompiler } from '../engine/compilerProcess.js';
 import { levelOf, targetOf, type Track } from '../tracks/tracks.js';
 import { checkText, staticChecks } from '../check/staticChecks.js';
-import { ExpectedColumn, type ExpectedStatus } from './session/expectedColumn.js';
+import { ExpectedColumn } from './session/expectedColumn.js';
 import { LearnerColumn, type CheckedText } from './session/learnerColumn.js';
 import { LevelFiles } from './session/levelFiles.js';
 import { GRACE_MS, LiveJudge, type LiveVerdict } from './session/liveJudge.js';
-import type { ConnectionLog } from './connectionLog.js';
 import { FileWatcher, type WatchMode } from './fileWatcher.js';
 import { ThrottledStore } from './store.js';
 import { TrafficDriver, type SentRequest } from './trafficDriver.js';
-import type { WatchState } from './watchMachine.js';
+import type { Phase, WorkshopOptions, WorkshopSnapshot } from './session/snapshot.js';
 
 export { GRACE_MS, type LiveVerdict };
-
-export interface WorkshopOptions {
-  /** The learner's file, as they named it (shown in messages and locations). */
-  file: string;
-  track: Track;
-  level: number;
-  attach?: AttachRequest;
-  /** Poll the file instead of waiting for file events (--poll). */
-  poll?: boolean;
-  /** Start with automatic traffic on. */
-  autoTraffic?: boolean;
-}
-
-export type Phase = 'starting' | 'ready' | 'failed' | 'closed';
-
-export interface WorkshopSnapshot {
-  phase: Phase;
-  /** What startup is doing now ("checking the kernel"). */
-  step: string;
-  /** Why startup failed. */
-  fatal: Problem | null;
-  file: string;
-  attachMode: AttachMode | null;
-  warnings: string[];
-  /** wire: what a TLS target's sockets carried, in a few words (null: nothing to say). */
-  server: { url: string; pid: number; wire?: string | null } | null;
-  levels: Level[];
-  level: number;
-  completed: number[];
-  watch: WatchState;
-  watchMode: WatchMode;
-  watchNote: string;
-  /** The learner's file as last checked, for showing code around a diagnostic. */
-  source: string;
-  expected: ExpectedStatus;
-  learnerLog: ConnectionLog;
-  expectedLog: ConnectionLog;
-  /** Changes whenever either log changes: what views memoise on. */
-  captureVersion: number;
-  traffic: { auto: boolean; size: number; sent: number; failed: number; lastError: string | null };
-  live: LiveVerdict;
-  /** The level just passed in this session (the app offers the next one). */
-  passedLevel: number | null;
-  hintsShown: number;
-  lost: number;
-  /** A passing message for the learner (a backup written, progress not saved…). */
-  notice: string | null;
-}
+export type { Phase, WorkshopOptions, WorkshopSnapshot };
 
 export class WorkshopSession {
   readonly store: ThrottledStore<WorkshopSnapshot>;
