@@ -234,10 +234,6 @@ export class BpfProgram {
     this.objects = undefined;
     this.unregister();
   }
-
-  get closed(): boolean {
-    return this.objects === undefined;
-  }
 }
 
 function roundUp8(size: number): number {

@@ -66,7 +66,3 @@ export function onShutdown(hook: ShutdownHook): () => void {
   hooks.add(hook);
   return () => hooks.delete(hook);
 }
-
-export function isShuttingDown(): boolean {
-  return shuttingDown;
-}

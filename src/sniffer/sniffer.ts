@@ -270,10 +270,6 @@ export class Sniffer {
     return counters;
   }
 
-  get attachedHooks(): AttachedHook[] {
-    return [...this.attached];
-  }
-
   /** Stops reading, detaches, unloads. Nothing of this program stays in the kernel. */
   close(): void {
     // The program detaches the hooks before it stops the readers: their final batches then
