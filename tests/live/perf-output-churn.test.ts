@@ -2,10 +2,13 @@
 // app does when it attaches a level again to a restarted demo server — never crash the
 // process. A stopped output's PerfBuffer is dropped at once, and the collector may free it
 // while its final batches still wait in the queue to JavaScript; those calls must not touch
-// it (they did: a write into freed memory, "double free or corruption" later).
+// it (they did: a write into freed memory, "double free or corruption" later). A build that
+// counted them saw ~116 such calls in one run of this test before the fix; the write lands in
+// freed memory silently, so this test fails before the fix only when that memory was reused.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, connect, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { BpfProgram } from '../../src/engine/bpfProgram.js';
@@ -45,6 +48,18 @@ t.test('perf outputs stopped and collected while their last batches are queued',
   t.teardown(() => program.close());
   program.attachTracepoint(program.programFd('tracepoint__syscalls__sys_enter_write'), 'syscalls', 'sys_enter_write');
 
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const accepted = once(server, 'connection');
+  const client = connect((server.address() as { port: number }).port, '127.0.0.1');
+  const [peer] = (await accepted) as [Socket];
+  t.teardown(() => {
+    client.destroy();
+    peer.destroy();
+    server.close();
+  });
+
   let received = 0;
   let drained = 0;
   let littered = 0;
@@ -52,9 +67,11 @@ t.test('perf outputs stopped and collected while their last batches are queued',
     // Small rings and an early wake-up: many batches, several of them queued at stop().
     const output = program.openPerfOutput('write_events', (events) => (received += events.length), { pageCount: 2, wakeupEvents: 1, flushMs: 1 });
     await new Promise((resolve) => setTimeout(resolve, 5 + (round % 4) * 5));
-    // Go on from an I/O callback, as the app does when its demo server exits: finalizers run
-    // (setImmediate) before the poll phase that would deliver the queued batches.
-    await new Promise((resolve) => stat('/', resolve));
+    // Go on from a socket's read, as the app goes on from its demo server's exit: the
+    // collector's finalizers (setImmediate) then run before the next poll delivers the queued
+    // batches. (After a thread-pool callback they would come after: one wake-up serves both.)
+    client.write('x');
+    await once(peer, 'data');
     output.stop(); // still attached: events keep coming until the final drain
     // The PerfBuffer is unreachable now: collect it before its queued calls run.
     gc();
