@@ -6,7 +6,8 @@
 // tracepoint mode (kernels without kprobes): the source is rewritten so each hook runs on
 // `syscalls:sys_enter_<x>` / `sys_exit_<x>` (src/hooks/tracepointAdapter.ts).
 import { adaptToTracepoints } from '../hooks/tracepointAdapter.js';
-import { findHookDefinitions, type HookDefinition } from '../hooks/hookNames.js';
+import { findHookDefinitions } from '../hooks/hookNames.js';
+import { CSource } from '../c/cSource.js';
 import { readSyscallFormat } from '../hooks/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
 import { WorkshopError } from '../errors/workshopError.js';
@@ -50,18 +51,19 @@ export function ringPages(outputs: number, cpus = onlineCpus().length): number {
 }
 
 /**
- * The learner's text for kprobe mode, numbered as their file. BCC writes the reads of a
- * `syscall__` function's parameters into the top of its body, which pushes every later line
- * of the text it hands to clang's code generator down (verifier logs would name the wrong
- * lines); a `#line` right after each hook's `{` puts the numbering back.
+ * The learner's text, numbered as their file, for every build but the tracepoint rewrite.
+ * BCC writes into the text it hands to clang's code generator — the reads of a `syscall__`
+ * function's parameters at the top of its body, a section attribute before each function it
+ * loads — which pushes later lines down (verifier logs would name the wrong lines: a uprobe
+ * hook's by five); a `#line` right after each function's `{` puts the numbering back.
  */
-export function withKprobeLineMarks(text: string, definitions: HookDefinition[], fileName: string): string {
+export function withLineMarks(text: string, fileName: string): string {
   const name = JSON.stringify(fileName);
   let out = `#line 1 ${name}\n`;
   let copied = 0;
-  for (const hook of definitions) {
-    const afterBrace = hook.bodyOpen + 1;
-    out += `${text.slice(copied, afterBrace)}\n#line ${hook.bodyLine} ${name}\n`;
+  for (const fn of new CSource(text).functions()) {
+    const afterBrace = fn.bodyStart + 1;
+    out += `${text.slice(copied, afterBrace)}\n#line ${fn.bodyLine} ${name}\n`;
     copied = afterBrace;
   }
   return out + text.slice(copied);
@@ -101,7 +103,7 @@ export class Sniffer {
       source = adapted.source;
       hooks = adapted.hooks.map((h) => ({ via: 'syscall', name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
     } else {
-      source = withKprobeLineMarks(input.text, definitions, fileName);
+      source = withLineMarks(input.text, fileName);
       hooks = definitions.map((h) => ({
         via: 'syscall', name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
       }));
