@@ -57,7 +57,9 @@ async function demo(options: DemoOptions): Promise<void> {
 
 /** Not a terminal: the log as plain lines, until a signal ends it. */
 async function plainDemo(session: DemoSession): Promise<void> {
-  const { demoItemLines } = await import('../app/demoText.js'); // it renders through Ink's components
+  // It renders through Ink's components: loaded the same way (React's production build).
+  const { importForTerminal } = await import('../app/interactiveImport.js');
+  const { demoItemLines } = await importForTerminal(() => import('../app/demoText.js'));
   let printed = 0;
   let epoch = 0;
   let step = '';
