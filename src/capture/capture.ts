@@ -45,6 +45,9 @@ export const REORDER_WINDOW_MS = 150;
  */
 const DRAIN_MARGIN_NS = 5e6;
 
+/** How often waiting events are looked at for release. */
+const RELEASE_TICK_MS = 25;
+
 export interface CaptureOptions {
   /** The track's events: which outputs to read, and how. */
   events: EventsSpec;
@@ -69,6 +72,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
   private readonly reorder = new ReorderBuffer();
   /** Every event stamped before this has been read from the kernel (0: not known yet). */
   private completeNs = 0;
+  private lastTickNs = monotonicNowNs();
   /** Date.now() once per delivery: the tracker's idle clock needs no finer grain than that. */
   private clockMs = Date.now();
 
@@ -102,16 +106,26 @@ export class Capture extends EventEmitter<CaptureEvents> {
       },
       { events: options.events, perfBuffer: options.perfBuffer, keepPid },
     );
-    this.releaseTimer = setInterval(() => this.release(), 25).unref();
+    this.releaseTimer = setInterval(() => this.release(true), RELEASE_TICK_MS).unref();
     this.evictTimer = setInterval(() => {
       this.clockMs = Date.now();
       this.tracker.evictIdle();
     }, 1000).unref();
   }
 
-  /** Events every ring has been drained past, and any that waited the whole window. */
-  private release(): void {
-    const cutoff = Math.max(this.completeNs - DRAIN_MARGIN_NS, monotonicNowNs() - REORDER_WINDOW_MS * 1e6);
+  /**
+   * Events every ring has been drained past, and, on a tick of the timer that came on time,
+   * any that waited the whole window. A late tick means this thread was held up (a loaded
+   * machine, a long GC): batches the pollers read meanwhile wait in the queue behind the
+   * tick, and releasing by the window then would put a connection's close before its data.
+   */
+  private release(tick = false): void {
+    const now = monotonicNowNs();
+    let cutoff = this.completeNs - DRAIN_MARGIN_NS;
+    if (tick) {
+      if (now - this.lastTickNs < 2 * RELEASE_TICK_MS * 1e6) cutoff = Math.max(cutoff, now - REORDER_WINDOW_MS * 1e6);
+      this.lastTickNs = now;
+    }
     this.deliver(this.reorder.release(cutoff));
   }
 
