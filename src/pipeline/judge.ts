@@ -5,8 +5,8 @@
 import type { CaptureCounts } from '../capture/capture.js';
 import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent, DataEvent, OpenEvent } from '../capture/events.js';
-import type { ExpectedEvents } from '../tracks/levelSpec.js';
-import { fail, pass, type CaptureReport, type CheckResult } from '../report/checkReport.js';
+import type { ExpectedEvents, LiveHints } from '../tracks/levelSpec.js';
+import { fail as failCheck, pass, type CaptureReport, type CheckResult } from '../report/checkReport.js';
 
 const REQUEST = /^POST \/customResponse/;
 const RESPONSE = /^HTTP\/1\.[01] 200/;
@@ -34,8 +34,12 @@ export function evaluate(
   exchanges: Exchange[],
   clientPorts: number[],
   sizes: number[],
+  liveHints: LiveHints = {},
 ): CheckResult[] {
   const checks: CheckResult[] = [];
+  // The level's own wording of a hint (its track's names) over the HTTP track's.
+  const fail = (id: string, title: string, message: string, extra: { code: keyof LiveHints; hint: string }) =>
+    failCheck(id, title, message, { ...extra, hint: liveHints[extra.code] ?? extra.hint });
   const opens = events.filter((e): e is OpenEvent => e.type === 'open');
   const data = events.filter((e): e is DataEvent => e.type === 'data');
   const closes = events.filter((e) => e.type === 'close');

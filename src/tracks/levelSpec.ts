@@ -2,6 +2,10 @@
 // asks the learner to write, and what a check of that level expects to find in the compiled
 // program and in a live run. The levels are data; this schema is what makes them trustworthy.
 import { z } from 'zod';
+
+/** The live checks' failure codes (src/pipeline/judge.ts) a level may word its own hint for. */
+export const LIVE_CODES = ['LIVE_NO_EVENTS', 'LIVE_OPEN_MISSING', 'LIVE_OPEN_NO_ADDRESS', 'LIVE_DIRECTION_SWAPPED', 'LIVE_REQUEST_MISSING', 'LIVE_RESPONSE_MISSING', 'LIVE_CLOSE_MISSING', 'LIVE_CLOSE_UNMATCHED', 'LIVE_EXCHANGE_INCOMPLETE'] as const;
+export type LiveHints = Partial<Record<(typeof LIVE_CODES)[number], string>>;
 import { hookName, type HookKind } from '../hooks/hookNames.js';
 
 export const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a C identifier');
@@ -147,6 +151,8 @@ export const levelSchema = z
     step: z.string().min(1),
     /** From a gentle nudge to the exact code. */
     hints: z.array(z.string().min(1)).min(3, 'every level needs at least 3 hints'),
+    /** The hint a failed live check gives, by its code (LIVE_REQUEST_MISSING…), in the track's own names; unset codes keep the HTTP track's wording. */
+    liveHints: z.partialRecord(z.enum(LIVE_CODES), z.string().min(1)).default({}),
     spec: levelSpecSchema,
     /** A target other than the track's for this level (e.g. a server built against another library). */
     target: targetSpecSchema.optional(),
