@@ -6,8 +6,28 @@ import { ConnectionTracker, type Exchange, type TrackerOptions } from './connect
 import type { CaptureEvent } from './events.js';
 import { monotonicNowNs, ReorderBuffer } from './reorderBuffer.js';
 import type { PerfBufferOptions, PerfBufferStats } from '../native/bccAddon.js';
-import type { CaptureCounters, Sniffer } from '../sniffer/sniffer.js';
+import type { PerfOutput } from '../engine/perfOutput.js';
 import type { EventsSpec } from '../tracks/trackSpec.js';
+
+/** How reading went, as the event source keeps it up to date. */
+export interface CaptureCounters {
+  decodeErrors: number;
+  /** Events of processes the filter left out. */
+  filtered: number;
+  /** The perf outputs being read: their stats() tell how the reading went. */
+  outputs: PerfOutput[];
+}
+
+/**
+ * Where a capture's events come from (the sniffer's capture()). Named here, not imported, so
+ * the capture layer does not reach up to the sniffer that feeds it.
+ */
+export interface EventSource {
+  capture(
+    onEvents: (events: CaptureEvent[], lost: number, completeNs: number) => void,
+    options: { events: EventsSpec; perfBuffer?: Partial<PerfBufferOptions>; keepPid?: (pid: number) => boolean },
+  ): CaptureCounters;
+}
 
 export interface CaptureCounts {
   open: number;
@@ -76,7 +96,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
   /** Date.now() once per delivery: the tracker's idle clock needs no finer grain than that. */
   private clockMs = Date.now();
 
-  constructor(sniffer: Sniffer, options: CaptureOptions) {
+  constructor(sniffer: EventSource, options: CaptureOptions) {
     super();
     this.tracker = new ConnectionTracker(
       (exchange) => {

@@ -11,7 +11,7 @@ import { CSource } from '../c/cSource.js';
 import { readSyscallFormat } from '../hooks/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
 import { WorkshopError } from '../errors/workshopError.js';
-import { batchHandler, type PerfOutput } from '../engine/perfOutput.js';
+import { batchHandler } from '../engine/perfOutput.js';
 import { onlineCpus } from '../engine/cpus.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
 import { mappedLibrary } from '../engine/processMaps.js';
@@ -22,6 +22,7 @@ export { PID_FILTER_MAP } from './hooks.js';
 import { syscallKernelFunction, type AttachMode } from '../kernel/features.js';
 import { compactEvents, createDecoder, type EventDecoder } from '../capture/decoder.js';
 import type { CaptureEvent } from '../capture/events.js';
+import type { CaptureCounters } from '../capture/capture.js';
 import type { EventOutputSpec, EventsSpec } from '../tracks/trackSpec.js';
 import { readMeasurements, withLayoutProbes, type Measurements } from '../capture/layoutProbes.js';
 
@@ -29,14 +30,6 @@ export interface SnifferSource {
   text: string;
   /** The learner's file as diagnostics should name it. */
   fileName: string;
-}
-
-export interface CaptureCounters {
-  decodeErrors: number;
-  /** Events of processes the filter left out. */
-  filtered: number;
-  /** The perf outputs being read: their stats() tell how the reading went. */
-  outputs: PerfOutput[];
 }
 
 /**
