@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareKernel, formatEnvironmentError, isEnvironmentError } from '../src/kernel/environment.js';
+import { kernelSourceFor } from '../src/engine/compilerProcess.js';
 import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
 import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
 import { nativeBinDir, packageRoot } from '../src/native/addon.js';
@@ -89,6 +90,11 @@ try {
   console.error(isEnvironmentError(e) ? formatEnvironmentError(e) : `bench: ${(e as Error).message}`);
   process.exit(2);
 }
+// The workshop hands its header tree to each compile and leaves the environment alone; the peers
+// (python-bcc) are separate programs that find headers only through BCC_KERNEL_SOURCE, so the
+// bench gives them the same tree the runner compiles against.
+const kernelSource = kernelSourceFor();
+if (kernelSource) process.env.BCC_KERNEL_SOURCE = kernelSource;
 progress(`${environment.attachMode} mode; compiling solution.c once to export the source every consumer runs`);
 const exporter = await Sniffer.build({ text: readFileSync(solution, 'utf8'), fileName: 'solution.c' }, environment.attachMode);
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-workshop-bench-'));
