@@ -2,7 +2,9 @@
 // ahead of need. Starting one costs some 25–30 ms before it can read a byte — exec, then the
 // dynamic loader relocating libclang and libLLVM — so prepareKernel() starts a spare before it
 // goes to work, and the first compile finds it ready. (python-bcc pays the same cost when it
-// imports bcc, before any compile.) The spare is started before the kernel headers are known:
+// imports bcc, before any compile.) While it waits, the spare also touches the heap the compile
+// will use (addon/bcc_build.cc, warm_heap: ~20 ms of page faults out of the learner's wait).
+// The spare is started before the kernel headers are known:
 // BCC_KERNEL_SOURCE reaches it in the request (FORWARDED), not in its environment.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { closeSync, existsSync } from 'node:fs';
