@@ -80,6 +80,7 @@ export const ERROR_CODES = {
   LIVE_CLOSE_MISSING: 'program',
   LIVE_CLOSE_UNMATCHED: 'program',
   LIVE_EXCHANGE_INCOMPLETE: 'program',
+  LIVE_OTHER_PROCESSES: 'program',
 
   // The machine.
   ENV_PLATFORM: 'environment',

@@ -35,6 +35,8 @@ export function evaluate(
   clientPorts: number[],
   sizes: number[],
   liveHints: LiveHints = {},
+  /** Events the capture left out because another process sent them (CaptureCounts.filtered). */
+  filtered = 0,
 ): CheckResult[] {
   const checks: CheckResult[] = [];
   // The level's own wording of a hint (its track's names) over the HTTP track's.
@@ -109,6 +111,19 @@ export function evaluate(
     const complete = exchanges.filter((e) => REQUEST.test(e.request.toString('latin1')) && RESPONSE.test(e.response.toString('latin1')));
     if (complete.length >= sizes.length) checks.push(pass('live:exchange', title, `${complete.length} complete exchanges`));
     else checks.push(fail('live:exchange', title, `${complete.length} of ${sizes.length} requests came out as a complete exchange (open, request, response, close on one connection)`, { code: 'LIVE_EXCHANGE_INCOMPLETE', hint: 'every event of a connection must carry the same conn_id: the pid (id >> 32) and the connection\'s fd' }));
+  }
+
+  if (expected.onlyTarget) {
+    const title = 'only the target\'s events: other processes left out';
+    if (filtered === 0) checks.push(pass('live:only-target', title, 'no event came from another process, the second client included'));
+    else {
+      checks.push(
+        fail('live:only-target', title, `${filtered} events came from other processes (the workshop's second client among them): your program sends every process's calls`, {
+          code: 'LIVE_OTHER_PROCESSES',
+          hint: 'before sending an event, compare the pid the workshop wrote into the program\'s map with id >> 32, and return when they differ',
+        }),
+      );
+    }
   }
   return checks;
 }

@@ -142,7 +142,8 @@ export class LiveProgram {
   judge(requests: JudgedRequest[], knownPorts: number[] = []): CheckResult[] {
     const ports = requests.map((r) => r.localPort).filter((p): p is number => p !== null);
     const sizes = requests.map((r) => r.size);
-    return evaluate(this.program.expected, this.events, this.exchanges, ports.length > 0 ? ports : knownPorts, sizes, levelOf(this.program.track, this.program.level).liveHints);
+    const level = levelOf(this.program.track, this.program.level);
+    return evaluate(this.program.expected, this.events, this.exchanges, ports.length > 0 ? ports : knownPorts, sizes, level.liveHints, this.capture?.counts.filtered ?? 0);
   }
 
   /**

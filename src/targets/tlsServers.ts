@@ -50,6 +50,28 @@ function python(): string {
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
+/**
+ * One tutorial POST from a second client, Python's (addon/python_https_client.py), whose
+ * CPython goes through the distribution's libssl — the library the TLS track's uprobes are
+ * attached to, so its calls reach the learner's hooks unless their pid filter leaves them out.
+ * Run as the invoking user (nobody when root without sudo); resolves with the status code.
+ */
+export async function sendFromPythonClient(server: { host: string; port: number }, size: number): Promise<number> {
+  const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_client.py'), 'utf8');
+  const args = ['-I', '-B', '-c', program, '--host', server.host, '--port', String(server.port), '--size', String(size)];
+  const user = process.getuid?.() === 0 ? { ...unprivilegedUser(), cwd: '/' } : {};
+  try {
+    // Long: Python takes seconds to start on an emulated CPU (the QEMU guest of test:kernels).
+    const { stdout } = await promisify(execFile)(python(), args, { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' }, ...user });
+    return Number(stdout.trim());
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException & { stderr?: string };
+    if (error.code === 'ENOENT') throw targetServerError('the second client needs python3, which is not installed: install python3 (`sudo apt-get install python3`)');
+    const said = error.stderr?.trim().split('\n').at(-1) ?? error.message;
+    throw targetServerError(`the second client (Python, on the system's libssl) could not reach ${server.host}:${server.port}: ${said}`);
+  }
+}
+
 /** Python's http.server in ssl, run as the invoking user (nobody when root without sudo). */
 export async function startPythonHttpsServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
   const binary = NativeServer.binary();

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** The live checks' failure codes (src/pipeline/judge.ts) a level may word its own hint for. */
-export const LIVE_CODES = ['LIVE_NO_EVENTS', 'LIVE_OPEN_MISSING', 'LIVE_OPEN_NO_ADDRESS', 'LIVE_DIRECTION_SWAPPED', 'LIVE_REQUEST_MISSING', 'LIVE_RESPONSE_MISSING', 'LIVE_CLOSE_MISSING', 'LIVE_CLOSE_UNMATCHED', 'LIVE_EXCHANGE_INCOMPLETE'] as const;
+export const LIVE_CODES = ['LIVE_NO_EVENTS', 'LIVE_OPEN_MISSING', 'LIVE_OPEN_NO_ADDRESS', 'LIVE_DIRECTION_SWAPPED', 'LIVE_REQUEST_MISSING', 'LIVE_RESPONSE_MISSING', 'LIVE_CLOSE_MISSING', 'LIVE_CLOSE_UNMATCHED', 'LIVE_EXCHANGE_INCOMPLETE', 'LIVE_OTHER_PROCESSES'] as const;
 export type LiveHints = Partial<Record<(typeof LIVE_CODES)[number], string>>;
 import { hookName, type HookKind } from '../hooks/hookNames.js';
 
@@ -101,10 +101,16 @@ export const expectedEventsSchema = z
     close: z.boolean().default(false),
     /** One connection id carries all of the above: a complete request/response exchange. */
     exchange: z.boolean().default(false),
+    /**
+     * No event from any process but the target's: the program filters by pid itself. Judged on
+     * what the capture left out (a target's request that brings a second client, such as
+     * tutorial-post-and-libssl-client, makes sure there is something to leave out).
+     */
+    onlyTarget: z.boolean().default(false),
   })
   .superRefine((events, ctx) => {
     const wanted = (['open', 'ingress', 'egress', 'close'] as const).filter((k) => events[k]);
-    if (!events.attach && (wanted.length > 0 || events.exchange)) {
+    if (!events.attach && (wanted.length > 0 || events.exchange || events.onlyTarget)) {
       ctx.addIssue({ code: 'custom', message: 'a level that attaches nothing cannot expect events' });
     }
     if (events.exchange && wanted.length < 4) {

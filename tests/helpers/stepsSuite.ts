@@ -10,7 +10,8 @@ import * as tracks from '../../src/tracks/tracks.js';
 import { checkById, failedChecks, makeWorkspace, runCheck, STACK_TRACE, type Workspace } from './cli.js';
 import { liveKernel } from './kernel.js';
 
-const liveKinds = ['open', 'ingress', 'egress', 'close', 'exchange'] as const;
+/** The level's expected events and the live check that judges each. */
+const liveChecks = { open: 'live:open', ingress: 'live:ingress', egress: 'live:egress', close: 'live:close', exchange: 'live:exchange', onlyTarget: 'live:only-target' } as const;
 
 /** A learner's directory whose clean.c is `source`. */
 function workspaceWith(t: Test, source: string): Workspace {
@@ -80,8 +81,8 @@ export async function stepsSuite(trackId: string): Promise<void> {
         t.same(run.report.capture.events, { open: 0, ingress: 0, egress: 0, close: 0 });
         return;
       }
-      const wanted = liveKinds.filter((k) => spec.expectedEvents[k]);
-      t.same(live.map((c) => c.id).sort(), wanted.map((k) => `live:${k}`).sort(), 'exactly the level\'s live checks');
+      const wanted = Object.entries(liveChecks).flatMap(([kind, id]) => (spec.expectedEvents[kind as keyof typeof liveChecks] ? [id] : []));
+      t.same(live.map((c) => c.id).sort(), wanted.sort(), 'exactly the level\'s live checks');
       for (const check of live) t.equal(check.status, 'pass', `${check.id}: ${check.message}`);
       // The capture keeps only the target's events; what the level expects must be in it.
       const { events } = run.report.capture;
