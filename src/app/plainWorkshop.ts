@@ -4,6 +4,7 @@
 // (the key table's plain commands: r, a, +, -, n, h, a level's number, q); without one,
 // traffic is automatic.
 import readline from 'node:readline';
+import { attachDescription } from '../tracks/tracks.js';
 import { diffCaptures, type ConnectionRow } from './captureDiff.js';
 import { eventLines, timelineLines, type Segment } from './captureLines.js';
 import { codeExcerpt } from './codeExcerpt.js';
@@ -35,7 +36,7 @@ export function runPlain(workshop: WorkshopSession, options: PlainOptions = {}):
     if (snap.step !== before?.step && snap.phase === 'starting') out(`… ${snap.step}`);
     if (snap.phase === 'ready' && before?.phase !== 'ready') {
       for (const warning of snap.warnings) out(`note: ${warning}`);
-      out(`${snap.file}: level ${snap.level} (${snap.levels[snap.level]!.title}), ${snap.attachMode} mode, demo server ${snap.server?.url}`);
+      out(`${snap.file}: level ${snap.level} (${snap.levels[snap.level]!.title}), ${attachDescription(snap.levels, snap.level, snap.attachMode!)}, demo server ${snap.server?.url}`);
     }
     if (snap.watchNote !== before?.watchNote && snap.watchMode === 'polling') out(`note: ${snap.watchNote}`);
     if (snap.level !== before?.level && before?.phase === 'ready') out(`level ${snap.level}: ${snap.levels[snap.level]!.title}`);

@@ -12,7 +12,7 @@ import { BuiltProgram } from '../pipeline/program.js';
 import { didYouMean, explainCompileError, findTlsMistakes, summarizeVerifierLog } from '../diagnose/index.js';
 import { CSource } from '../c/cSource.js';
 import { fail, pass, skip, type CheckResult } from '../report/checkReport.js';
-import { contractNames, hooksUpTo, mapsUpTo, perfOutputsUpTo, type Track } from '../tracks/tracks.js';
+import { attachDescription, contractNames, hooksUpTo, mapsUpTo, perfOutputsUpTo, type Track } from '../tracks/tracks.js';
 
 export interface StaticInput {
   /** The file as the learner named it (used in messages and locations). */
@@ -105,7 +105,7 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     built = await BuiltProgram.build({ source: { text, fileName: file }, track, level, attachMode });
     sniffer = built.sniffer;
     const warnings = sniffer.program.warnings.filter((d) => d.severity === 'warning' && d.file === file).length;
-    checks.push(pass('compile', `${file} compiles`, `compiled for ${attachMode} mode${warnings ? ` (${warnings} warnings)` : ''}`));
+    checks.push(pass('compile', `${file} compiles`, `compiled for ${attachDescription(track.levels, level, attachMode)}${warnings ? ` (${warnings} warnings)` : ''}`));
   } catch (e) {
     checks.push(compileFailure(e, file, text, contractNames(track)));
     skipRest('not checked: the file does not compile');

@@ -6,7 +6,7 @@ import { prepareKernel, type AttachRequest } from '../kernel/environment.js';
 import { Target } from '../targets/targets.js';
 import { checkText, staticChecks } from './staticChecks.js';
 import { locateLiveFailures } from './liveLocations.js';
-import { levelOf, targetOf, type Track } from '../tracks/tracks.js';
+import { attachDescription, levelOf, targetOf, type Track } from '../tracks/tracks.js';
 import { skip, type CaptureReport, type CheckReport, type CheckResult } from '../report/checkReport.js';
 
 export interface VerifyOptions {
@@ -37,7 +37,7 @@ export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> 
   const textCheck = checkText(options.file, bytes);
   if (textCheck.status === 'fail') return report([textCheck]);
 
-  progress(`compiling ${options.file} (${environment.attachMode} mode)`);
+  progress(`compiling ${options.file} (${attachDescription(options.track.levels, options.level, environment.attachMode)})`);
   const text = bytes.toString('utf8');
   const outcome = await staticChecks({ file: options.file, text, track: options.track, level: options.level, attachMode: environment.attachMode });
   const checks = [textCheck, ...outcome.checks];

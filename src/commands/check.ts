@@ -3,7 +3,7 @@
 // Exit 0: every check passed; 1: a check failed; 2: the environment or the command line.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DEFAULT_TRACK } from '../tracks/tracks.js';
+import { attachDescription, DEFAULT_TRACK } from '../tracks/tracks.js';
 import { verifyLevel } from '../check/verify.js';
 import { formatReport, useColor } from '../report/formatReport.js';
 import { markCompleted } from '../tracks/progress.js';
@@ -46,7 +46,7 @@ async function check(fileArg: string | undefined, options: CheckOptions): Promis
     const shown = options.verbose ? checks : checks.map(({ raw: _raw, ...c }) => c);
     process.stdout.write(`${JSON.stringify({ ...rest, checks: shown })}\n`);
   } else {
-    process.stdout.write(`${formatReport(report, { color: useColor(process.stdout), verbose: options.verbose })}\n`);
+    process.stdout.write(`${formatReport(report, { color: useColor(process.stdout), verbose: options.verbose, attach: attachDescription(track.levels, level, report.attachMode) })}\n`);
   }
   process.exitCode = report.passed ? 0 : 1;
   if (board) {

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { checkEnvironment, libbccVersion, type Check, type EnvironmentReport } from '../kernel/environment.js';
 import { loadTrialProgram } from '../kernel/trialProgram.js';
 import { atLeast, parseVersion } from '../kernel/release.js';
-import type { AttachRequest } from '../kernel/features.js';
+import type { AttachMode, AttachRequest } from '../kernel/features.js';
+import { attachDescription, loadTrack, trackIds } from '../tracks/tracks.js';
 
 interface DoctorOptions {
   json?: boolean;
@@ -53,6 +54,20 @@ async function ebpfCheck(report: EnvironmentReport, libbcc: Check): Promise<Chec
   }
 }
 
+/** "in tracepoint mode (http track), as uprobes on libssl (tls track)": the attach mode decides only syscall hooks. */
+function attachByTrack(mode: AttachMode): string {
+  const described = trackIds().flatMap((id) => {
+    try {
+      const track = loadTrack(id);
+      const how = attachDescription(track.levels, track.levels.length - 1, mode);
+      return [`${how.endsWith(' mode') ? 'in' : 'as'} ${how} (${id} track)`];
+    } catch {
+      return []; // a broken track says so when it is used; doctor is about the machine
+    }
+  });
+  return described.length > 0 ? described.join(', ') : `in ${mode} mode`;
+}
+
 function useColour(): boolean {
   return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
@@ -79,7 +94,7 @@ function renderHuman(report: EnvironmentReport, checks: Check[], ok: boolean): s
       ? paint(
           32,
           report.attachMode
-            ? `Ready: programs will attach as ${report.attachMode}.`
+            ? `Ready: hooks will attach ${attachByTrack(report.attachMode)}.`
             : 'Ready: the workshop applies the fixes marked warn itself when it starts (or run doctor --fix now).',
         )
       : paint(31, 'Not ready: fix the failed items above, then run doctor again.'),

@@ -11,7 +11,7 @@ import { nativeServerError } from '../targets/nativeServer.js';
 import { isWorkshopError } from '../errors/workshopError.js';
 import { attachOption, fail, intOption, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
-import { DEFAULT_TRACK, loadTrack } from '../tracks/tracks.js';
+import { attachDescription, DEFAULT_TRACK, loadTrack } from '../tracks/tracks.js';
 
 interface RunOptions {
   track?: string;
@@ -89,7 +89,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
   if (options.json) json(ready);
   else {
     for (const warning of session.environment.warnings) process.stderr.write(`note: ${warning}\n`);
-    out(`${file}: level ${level}, ${session.attachMode} mode`);
+    out(`${file}: level ${level}, ${attachDescription(track.levels, level, session.attachMode)}`);
     out(`${server.what.replace(/^the /, '')} ${server.url} (pid ${server.pid})`);
     for (const hook of session.hooks) out(`  attached ${hook.name} → ${hook.attachment.target}`);
   }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { prepareKernel, type AttachRequest, type KernelEnvironment } from '../kernel/environment.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { Target } from '../targets/targets.js';
-import { targetOf, type Track } from '../tracks/tracks.js';
+import { attachDescription, targetOf, type Track } from '../tracks/tracks.js';
 import { BuiltProgram, type AttachOptions, type LiveProgram } from './program.js';
 
 export interface LiveSessionOptions {
@@ -42,7 +42,7 @@ export class LiveSession {
 
     const file = path.resolve(options.file);
     const text = await readFile(file, 'utf8');
-    progress(`compiling and loading ${path.basename(file)} (${environment.attachMode} mode)`);
+    progress(`compiling and loading ${path.basename(file)} (${attachDescription(options.track.levels, options.level, environment.attachMode)})`);
     const program = await BuiltProgram.build({ source: { text, fileName: options.file }, track: options.track, level: options.level, attachMode: environment.attachMode });
 
     let target: Target | undefined;

@@ -6,6 +6,8 @@ import type { CheckReport, CheckResult } from './checkReport.js';
 export interface FormatOptions {
   color: boolean;
   verbose?: boolean;
+  /** How the hooks attach, in the track's words (attachDescription); else "<attachMode> mode". */
+  attach?: string;
 }
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -18,7 +20,7 @@ function mark(check: CheckResult, color: boolean): string {
 
 export function formatReport(report: CheckReport, options: FormatOptions): string {
   const { color } = options;
-  const lines = [`${report.file}: level ${report.level}, ${report.attachMode} mode`];
+  const lines = [`${report.file}: level ${report.level}, ${options.attach ?? `${report.attachMode} mode`}`];
   for (const check of report.checks) {
     lines.push(`  ${mark(check, color)} ${check.title}${check.status === 'pass' ? paint(color, '2', ` — ${check.message}`) : ''}`);
     if (check.status === 'skip') {

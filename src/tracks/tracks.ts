@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { packageRoot } from '../native/addon.js';
 import { WorkshopError } from '../errors/workshopError.js';
+import type { AttachMode } from '../kernel/features.js';
 import type { HookSpec, Level, MapSpec, PerfOutputSpec, TargetSpec } from './levelSpec.js';
 import { trackSchema, type TrackSpec } from './trackSpec.js';
 
@@ -157,4 +158,18 @@ export function contractNames(track: Track): string[] {
     for (const m of level.spec.maps) names.add(m.name);
   }
   return [...names];
+}
+
+/**
+ * How the hooks of levels 0..`level` attach, as the header and the reports say it: "uprobes on
+ * libssl" when every hook is a uprobe (the attach mode only decides how syscall hooks attach),
+ * "tracepoint mode" or "kprobe mode" when there are syscall hooks, with the uprobes' libraries
+ * added when there are both.
+ */
+export function attachDescription(levels: readonly Level[], level: number, mode: AttachMode): string {
+  const hooks = levels.slice(0, level + 1).flatMap((l) => l.spec.hooks);
+  const libraries = [...new Set(hooks.flatMap((h) => (h.kind === 'uprobe' ? [`lib${h.library}`] : [])))];
+  const uprobes = libraries.length > 0 ? `uprobes on ${libraries.join(', ')}` : '';
+  const syscalls = hooks.some((h) => h.kind !== 'uprobe') || !uprobes ? `${mode} mode` : '';
+  return [syscalls, uprobes].filter(Boolean).join(' + ');
 }

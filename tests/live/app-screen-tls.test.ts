@@ -1,7 +1,8 @@
 // Must show (issue 12, the TLS track as a learner meets it), in a real terminal at 120×40 and
 // at 80×24: with the reference copied in as their clean.c, `r` puts the plaintext request
 // (`POST /customResponse`) and answer (`HTTP/1.1 200 OK`) under both columns, theirs and
-// Expected, and one line says how many bytes of TLS records the wire carried.
+// Expected, and one line says how many bytes of TLS records the wire carried. The header says
+// the hooks are uprobes on libssl (the syscall attach mode is not theirs).
 import t from 'tap';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,9 @@ for (const [width, height] of [[120, 40], [80, 24]] as const) {
     const wire = screen.split('\n').filter((l) => /wire: [\d,]+ B of TLS records/.test(l));
     t.equal(wire.length, 1, `one line on the encrypted bytes: ${wire[0]}`);
     t.ok(screen.split('\n').every((l) => l.length <= width), `fits ${width} columns`);
+    const header = screen.split('\n')[0]!;
+    t.match(header, /uprobes on libssl/, `the header says how the hooks attach: ${header}`);
+    t.notMatch(header, /tracepoint|kprobe/, 'not the syscall hooks\' attach mode');
     app.keys('q');
   });
 }

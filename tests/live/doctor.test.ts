@@ -87,7 +87,7 @@ t.test('human output: aligned columns, no colour when not a TTY', async (t) => {
   t.equal(rows.length, 10, 'one row per check');
   const detailColumn = new Set(rows.map((l) => l.search(/(?<=^ {2}\w{4} {2}[\w-]+ +)\S/)));
   t.equal(detailColumn.size, 1, 'details start in one column');
-  t.match(stdout, /^Ready: programs will attach as (kprobe|tracepoint)\.$/m);
+  t.match(stdout, /^Ready: hooks will attach in (kprobe|tracepoint) mode \(http track\), as uprobes on libssl \(tls track\)\.$/m, "the attach mode for syscall hooks, uprobes for the TLS track");
 });
 
 const lacksKprobes = { skip: kernelHasKprobes ? 'this kernel has kprobes; every mode it lacks is covered by the unit tests' : false };

@@ -15,7 +15,7 @@ import { clampTop, type Focus } from '../layout.js';
 import { renderMarkdown } from '../markdown.js';
 import { screenModel } from '../screenModel.js';
 import { solutionLines, solutionRows } from '../solutionDiff.js';
-import { instructionsText } from '../../tracks/tracks.js';
+import { attachDescription, instructionsText } from '../../tracks/tracks.js';
 import { Header } from './Header.js';
 import { hintLines } from '../hintText.js';
 import { KeyBar, type KeyHint } from './KeyBar.js';
@@ -157,7 +157,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
   const header = (
     <Header
       title="eBPF workshop"
-      parts={[snap.file, snap.attachMode ? `${snap.attachMode} mode` : '', `level ${snap.level} of ${snap.levels.length - 1}`]}
+      parts={[snap.file, snap.attachMode ? attachDescription(snap.levels, snap.level, snap.attachMode) : '', `level ${snap.level} of ${snap.levels.length - 1}`]}
     />
   );
 
