@@ -14,6 +14,8 @@ export interface LayoutNeeds {
   mainEssential?: number;
   /** Rows of the verdict line(s) under the main band (they wrap). */
   footer?: number;
+  /** Rows of the traffic bar (it wraps at narrow widths rather than cut a message). */
+  traffic?: number;
   focus?: Focus;
 }
 
@@ -25,14 +27,15 @@ export interface WorkshopLayout {
   /** Rows of the main band: the capture columns or the diagnostics. */
   main: number;
   footer: number;
+  traffic: number;
   levelsWidth: number;
   instructionsWidth: number;
   /** The level list shows numbers only (titles are in the instructions' heading). */
   compactLevels: boolean;
 }
 
-/** Rows always taken besides the footer: header, watch status, traffic, keys. */
-const FIXED_ROWS = 4;
+/** Rows always taken besides the footer and the traffic bar: header, watch status, keys. */
+const FIXED_ROWS = 3;
 /** The top band never shrinks below this: borders, title and four lines of text. */
 const MIN_TOP = 7;
 const MIN_MAIN = 3;
@@ -41,7 +44,8 @@ export function workshopLayout(columns: number, rows: number, needs: LayoutNeeds
   const width = Math.max(40, columns);
   const height = Math.max(16, rows - 1);
   const footer = Math.max(1, Math.min(needs.footer ?? 1, 4));
-  const body = height - FIXED_ROWS - footer;
+  const traffic = Math.max(1, Math.min(needs.traffic ?? 1, 3));
+  const body = height - FIXED_ROWS - footer - traffic;
   const most = body - MIN_TOP;
   let main: number;
   if (needs.focus === 'capture') main = most;
@@ -52,7 +56,7 @@ export function workshopLayout(columns: number, rows: number, needs: LayoutNeeds
   main = Math.max(MIN_MAIN, Math.min(main, most));
   const compactLevels = width < 100;
   const levelsWidth = compactLevels ? 9 : width >= 110 ? 34 : 30;
-  return { width, height, top: body - main, main, footer, levelsWidth, instructionsWidth: width - levelsWidth, compactLevels };
+  return { width, height, top: body - main, main, footer, traffic, levelsWidth, instructionsWidth: width - levelsWidth, compactLevels };
 }
 
 /** The scroll position kept within the text. */

@@ -1,13 +1,14 @@
 // What the main screen shows, worked out from a snapshot and the terminal's size, without
 // Ink: the layout (who gets which rows), the instructions' lines, the capture's lines (the
 // learner's beside the expected, or the expected alone while the learner's file fails,
-// with the diagnostics beside or above it), and the verdict under them.
+// with the diagnostics beside or above it), the verdict under them and the traffic bar.
 import type { Level } from '../tracks/levelSpec.js';
 import { diffCaptures, type ConnectionRow } from './captureDiff.js';
 import { eventLines, timelineLines, type CaptureLine, type Segment } from './captureLines.js';
 import { diagnosticLines, type DiagnosticLayout } from './diagnosticLines.js';
 import { workshopLayout, type Focus, type WorkshopLayout } from './layout.js';
 import { wrapPieces } from './markdown.js';
+import { trafficBarLines } from './trafficBar.js';
 import { questionSegments, verdictSegments } from './verdict.js';
 import type { WorkshopSnapshot } from './workshopSession.js';
 
@@ -34,6 +35,7 @@ export interface ScreenModel {
   columnWidth: number;
   main: MainContent;
   footer: Segment[][];
+  traffic: Segment[][];
 }
 
 const LEVEL_0_NOTE =
@@ -62,6 +64,7 @@ export function screenModel(snap: WorkshopSnapshot, size: { columns: number; row
         notice: snap.notice,
       });
   const footer = footerSegments.length ? wrapPieces(footerSegments, width, { text: '  ' }) : [[]];
+  const traffic = trafficBarLines({ server: snap.server, lost: snap.lost, ...snap.traffic }, width);
 
   const rows = attaches ? captureRows(snap, broken, now) : [];
   const beside = width >= BESIDE_FROM;
@@ -83,7 +86,7 @@ export function screenModel(snap: WorkshopSnapshot, size: { columns: number; row
     wanted = note.length;
   } else wanted = captureWanted;
 
-  const layout = workshopLayout(size.columns, size.rows, { mainWanted: wanted, mainEssential: essential, footer: footer.length, focus });
+  const layout = workshopLayout(size.columns, size.rows, { mainWanted: wanted, mainEssential: essential, footer: footer.length, traffic: traffic.length, focus });
 
   let main: MainContent;
   if (broken && diagnostics) {
@@ -95,5 +98,5 @@ export function screenModel(snap: WorkshopSnapshot, size: { columns: number; row
   } else if (!attaches) main = { kind: 'note', lines: note };
   else main = { kind: 'capture' };
 
-  return { layout, level, attaches, rows, lines, columnWidth: sideWidth, main, footer };
+  return { layout, level, attaches, rows, lines, columnWidth: sideWidth, main, footer, traffic };
 }

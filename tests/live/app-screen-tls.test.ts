@@ -2,7 +2,8 @@
 // at 80×24: with the reference copied in as their clean.c, `r` puts the plaintext request
 // (`POST /customResponse`) and answer (`HTTP/1.1 200 OK`) under both columns, theirs and
 // Expected, and one line says how many bytes of TLS records the wire carried. The header says
-// the hooks are uprobes on libssl (the syscall attach mode is not theirs).
+// the hooks are uprobes on libssl (the syscall attach mode is not theirs). The traffic bar's
+// parts are whole, auto off and on (at 80 columns it takes two lines rather than cut one).
 import t from 'tap';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +28,13 @@ for (const [width, height] of [[120, 40], [80, 24]] as const) {
     const wire = screen.split('\n').filter((l) => /wire: [\d,]+ B of TLS records/.test(l));
     t.equal(wire.length, 1, `one line on the encrypted bytes: ${wire[0]}`);
     t.ok(screen.split('\n').every((l) => l.length <= width), `fits ${width} columns`);
+    // The traffic bar, whole at either size (at 80 columns on two lines): the server, the wire, the requests.
+    const barWhole = (s: string, auto: string) =>
+      /server https:\/\/127\.0\.0\.1:\d+/.test(s) && new RegExp(`requests: \\d+ sent, size \\d+, ${auto}`).test(s) && !s.split('\n').some((l) => /(server|wire|requests|auto).*…\s*$/.test(l));
+    t.ok(barWhole(screen, 'auto off'), 'the traffic bar whole, auto off');
+    app.keys('a');
+    t.ok(barWhole(await app.waitFor('auto on', (s) => s.includes('auto every 2 s'), 10_000), 'auto every 2 s'), 'the traffic bar whole, auto on');
+    app.keys('a');
     const header = screen.split('\n')[0]!;
     t.match(header, /uprobes on libssl/, `the header says how the hooks attach: ${header}`);
     t.notMatch(header, /tracepoint|kprobe/, 'not the syscall hooks\' attach mode');

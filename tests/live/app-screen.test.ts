@@ -3,7 +3,8 @@
 // - at 120×40 the instructions get at least 20 lines;
 // - after `r` and Enter (open the newest row) the request body `{"size": 50}` and the
 //   response's `"answer"` are on screen, whole;
-// - the NULL-check verifier diagnosis and its hint are whole: no line of them ends in "…".
+// - the NULL-check verifier diagnosis and its hint are whole: no line of them ends in "…";
+// - the traffic bar is whole, on one line.
 import t from 'tap';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -51,6 +52,7 @@ for (const [width, height] of [[120, 40], [80, 24]] as const) {
     const live = await app.waitFor('POST under Expected', (s) => expectedLines(s).some((l) => l.includes('POST /customResponse')), 10_000);
     t.ok(expectedLines(live).some((l) => l.includes('POST /customResponse')), 'a file that does not compile: r still shows the request under Expected');
     t.ok(live.split('\n').every((l) => l.length <= width), `fits ${width} columns`);
+    t.match(live, /server http:\/\/127\.0\.0\.1:\d+.*requests: \d+ sent, size \d+, auto off$/m, 'the traffic bar whole, on one line');
     if (width === 120) t.ok(instructionCount(live) >= 20, `at least 20 instruction lines (${instructionCount(live)})`);
 
     // Fixed: attached; a request; Enter opens the newest row's bytes.

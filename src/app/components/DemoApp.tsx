@@ -5,6 +5,8 @@ import { useLatestInput } from '../hooks/useLatestInput.js';
 import Spinner from 'ink-spinner';
 import type { DemoSession } from '../demo.js';
 import { useStore } from '../hooks/useStore.js';
+import { useTerminalSize } from '../hooks/useTerminalSize.js';
+import { trafficBarLines } from '../trafficBar.js';
 import { tone } from '../theme.js';
 import { DemoItemView } from './DemoItemView.js';
 import { KeyBar } from './KeyBar.js';
@@ -18,6 +20,7 @@ export interface DemoAppProps {
 
 export function DemoApp({ demo, onQuit }: DemoAppProps) {
   const snap = useStore(demo.store);
+  const { columns } = useTerminalSize();
 
   const { isRawModeSupported } = useStdin();
   useLatestInput((input, key) => {
@@ -50,7 +53,7 @@ export function DemoApp({ demo, onQuit }: DemoAppProps) {
           ) : null}
           {snap.problem ? <Text color={tone('bad')}>{`  ✗ ${snap.problem}`}</Text> : null}
         </Text>
-        <TrafficBar server={snap.server} lost={0} {...snap.traffic} />
+        <TrafficBar lines={trafficBarLines({ server: snap.server, lost: 0, ...snap.traffic }, columns)} width={columns} />
         <KeyBar
           keys={[
             { key: '←/→', label: 'level' },

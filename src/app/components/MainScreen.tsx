@@ -70,7 +70,7 @@ export function MainScreen({ snap, model, header, panel, instructions, total, to
         <MainBand snap={snap} model={model} selected={focus === 'capture' ? selected : null} />
       </Box>
       <LiveVerdict lines={model.footer} width={layout.width} />
-      <TrafficBar server={snap.server} lost={snap.lost} {...snap.traffic} />
+      <TrafficBar lines={model.traffic} width={layout.width} />
       <KeyBar keys={keys} width={layout.width} />
     </Box>
   );

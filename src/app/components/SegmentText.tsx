@@ -1,5 +1,5 @@
-// A line made of segments, each with its own tone.
-import { Text } from 'ink';
+// A line made of segments, each with its own tone; and lines of them, one under the other.
+import { Box, Text } from 'ink';
 import type { Segment } from '../captureLines.js';
 import { tone } from '../theme.js';
 
@@ -13,5 +13,15 @@ export function SegmentText({ segments, width }: { segments: Segment[]; width: n
         </Text>
       ))}
     </Text>
+  );
+}
+
+export function SegmentLines({ lines, width }: { lines: Segment[][]; width: number }) {
+  return (
+    <Box flexDirection="column" width={width}>
+      {lines.map((line, i) => (
+        <SegmentText key={i} segments={line} width={width} />
+      ))}
+    </Box>
   );
 }
