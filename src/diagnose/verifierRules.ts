@@ -54,9 +54,10 @@ export function explainUnboundedSize(reading: Reading, m: RegExpExecArray): Expl
   const bound = destination ? `sizeof(${destination})` : 'MAX';
   const n = expression ?? 'n';
   const clamp = `${n} < ${bound} ? ${n} : ${bound}`;
+  const clamped = freshName(n, line !== undefined ? (reading.source?.localNames(line) ?? []) : []);
   const fix =
     m[2] === 'unbounded memory access'
-      ? `Clamp it before the call and pass the clamped value, e.g. ${code(`size_t len = ${clamp};`)}: the verifier must be able to prove the copy fits.`
+      ? `Clamp it before the call, e.g. ${code(`size_t ${clamped} = ${clamp};`)}, and pass ${code(clamped)} in its place: the verifier must be able to prove the copy fits.`
       : m[2] === 'min value is negative'
         ? `Return early when it is not positive (${code(`if (${n} <= 0) return 0;`)} in a hook), keep it in an unsigned variable, and clamp it to ${code(bound)}.`
         : `Return early when it is 0 (${code(`if (${n} == 0)`)}) before copying.`;
@@ -66,6 +67,16 @@ export function explainUnboundedSize(reading: Reading, m: RegExpExecArray): Expl
     fix,
     location: reading.location(line),
   };
+}
+
+/** A name for the clamped size: not one in the size's own expression, nor a local of the hook already. */
+function freshName(expression: string, locals: string[]): string {
+  const taken = new Set([...locals, ...(expression.match(/[A-Za-z_]\w*/g) ?? [])]);
+  const free = ['len', 'copy_len', 'copy_size'].find((name) => !taken.has(name));
+  if (free) return free;
+  let i = 2;
+  while (taken.has(`copy_len${i}`)) i++;
+  return `copy_len${i}`;
 }
 
 export function explainCombinedStack(reading: Reading, m: RegExpExecArray): Explained {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../../src/engine/diagnostics.js';
 import { summarizeVerifierLog, type VerifierRule } from '../../src/diagnose/index.js';
 import { fixtureText } from '../helpers/fixtures.js';
+import { CSource } from '../../src/c/cSource.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'verifier');
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
@@ -197,4 +198,25 @@ t.test('a log the summariser does not know says what the verifier said', async (
   t.equal(summary.rule, 'unknown');
   t.match(summary.cause, /syscall__probe_ret_read: “some new complaint”/);
   t.same(summary.location, { file: 'clean.c', line: 300 });
+});
+
+t.test('the clamp it suggests declares a new name, whatever the size variable is called', async (t) => {
+  const r = recorded['unbounded-read']!;
+  const learnerSource = fixtureText('verifier', 'unbounded-read.c');
+  const withSize = (name: string) =>
+    summarizeVerifierLog(read('unbounded-read.log'), { functionName: r.program, learnerFile: 'unbounded-read.c', source: learnerSource.replace(/\bbytes_count\b/g, name) });
+  for (const name of ['len', 'copy_len', 'size']) {
+    const { fix } = withSize(name);
+    const declared = /`size_t (\w+) = ([^`]+);`/.exec(fix);
+    t.ok(declared, `${name}: a declaration: ${fix}`);
+    t.not(declared?.[1], name, `${name}: not declared from itself`);
+    t.notMatch(declared?.[2] ?? '', new RegExp(`\\b${declared?.[1]}\\b`), `${name}: the new name is not in its own initialiser`);
+    t.match(fix, new RegExp(`\\b${name} < sizeof\\(event\\.msg\\) \\? ${name} : sizeof\\(event\\.msg\\)`), `${name}: clamps ${name}`);
+    t.match(fix, new RegExp(`pass \`${declared?.[1]}\``), `${name}: says to pass the new name`);
+  }
+  // `len` is free in the expression `size`, but the hook already declares it.
+  const withLen = learnerSource.replace(/\bbytes_count\b/g, 'size').replace('size_t size = return_code;', 'size_t size = return_code; size_t len = 0;');
+  t.ok(new CSource(withLen).localNames(200).includes('len'), 'the hook declares len');
+  const { fix } = summarizeVerifierLog(read('unbounded-read.log'), { functionName: r.program, learnerFile: 'unbounded-read.c', source: withLen });
+  t.match(fix, /`size_t copy_len = size < sizeof\(event\.msg\) \? size : sizeof\(event\.msg\);`/, 'a name the hook does not declare yet');
 });
