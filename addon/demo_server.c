@@ -15,7 +15,8 @@
 //
 // It faces whatever a learner (or a fuzzer) sends: the head must be text, every request must
 // arrive whole within the request timeout however slowly it trickles in, at most
-// --max-connections are served at once (503 beyond), and it never keeps root.
+// --max-connections are served at once (503 beyond, over TLS on the HTTPS listener), and it
+// never keeps root.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -964,16 +965,17 @@ int main(int argc, char **argv) {
       }
       continue;  // EAGAIN (the client left before we accepted), ECONNABORTED, ...
     }
+    // Over TLS, the refusal is sent over TLS as well: plaintext on a TLS socket is garbage to the client.
     if (atomic_fetch_add(&open_connections, 1) >= max_connections) {
       atomic_fetch_sub(&open_connections, 1);
-      refuse_busy(fd);
+      tls ? tls_refuse(fd, refuse_busy) : refuse_busy(fd);
       continue;
     }
     pthread_t thread;
     void *(*serve)(void *) = tls ? tls_connection_thread : connection_thread;
     if (pthread_create(&thread, &attr, serve, (void *)(intptr_t)fd) != 0) {
       atomic_fetch_sub(&open_connections, 1);
-      refuse_busy(fd);
+      tls ? tls_refuse(fd, refuse_busy) : refuse_busy(fd);
     }
   }
   close(listen_fd);

@@ -10,6 +10,7 @@
 // self-signed, CN "ebpf-workshop demo server"): no file holds them, so none is left behind.
 // As each connection closes, the encrypted bytes it read and wrote on its socket are printed on
 // stdout as "tls-bytes IN OUT": what the wire carried while the hooks saw plaintext.
+// At the connection cap, the refusal (the plain side's 503) is sent over TLS too.
 #define _GNU_SOURCE
 #include "demo_server_tls.h"
 
@@ -22,6 +23,7 @@
 #include <openssl/x509.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,27 +153,86 @@ static void report_bytes(SSL *ssl) {
   }
 }
 
+// Refusals over TLS in progress, at most TLS_REFUSALS: each is a thread the connection cap
+// does not count, so they have a cap of their own.
+#define TLS_REFUSALS 16
+#define TLS_REFUSAL_SECONDS 2  // longest a refused client's handshake, or any read or write of it, may take
+static atomic_int refusals;
+
 struct tls_ends {
   int tcp;
   int plain;
+  bool refusal;  // plain holds a refusal, whole, then the end of input
 };
+
+// Sends the refusal waiting on the plain side, says close_notify, and reads what the client
+// still sends (a few records at most) so the close is not a reset that could destroy the
+// answer in the client's buffers.
+static void send_refusal(SSL *ssl, int plain) {
+  char answer[1024];
+  size_t len = 0;
+  ssize_t n;
+  while (len < sizeof answer && (n = read(plain, answer + len, sizeof answer - len)) > 0) len += (size_t)n;
+  if (len > 0 && SSL_write(ssl, answer, (int)len) > 0 && SSL_shutdown(ssl) >= 0) {
+    char sink[4096];
+    for (int i = 0; i < 16 && SSL_read(ssl, sink, sizeof sink) > 0; i++) {
+    }
+  }
+}
 
 static void *tls_thread(void *arg) {
   struct tls_ends ends = *(struct tls_ends *)arg;
   free(arg);
-  struct timeval io = {.tv_sec = TLS_IO_SECONDS};
+  struct timeval io = {.tv_sec = ends.refusal ? TLS_REFUSAL_SECONDS : TLS_IO_SECONDS};
   setsockopt(ends.tcp, SOL_SOCKET, SO_RCVTIMEO, &io, sizeof io);
   setsockopt(ends.tcp, SOL_SOCKET, SO_SNDTIMEO, &io, sizeof io);
   SSL *ssl = SSL_new(server_ctx);
   if (ssl && SSL_set_fd(ssl, ends.tcp) == 1 && SSL_accept(ssl) == 1) {
-    relay(ssl, ends.tcp, ends.plain);
-    report_bytes(ssl);
+    if (ends.refusal) {
+      send_refusal(ssl, ends.plain);
+    } else {
+      relay(ssl, ends.tcp, ends.plain);
+      report_bytes(ssl);
+    }
   }
   SSL_free(ssl);
   ERR_clear_error();  // the queue is per thread, and this thread ends
   close(ends.tcp);
   close(ends.plain);
+  if (ends.refusal) atomic_fetch_sub(&refusals, 1);
   return NULL;
+}
+
+// Starts tls_thread on `ends` (which it frees), detached; false, with nothing freed or closed, when it cannot.
+static bool start_tls_thread(struct tls_ends *ends) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, TLS_THREAD_STACK_BYTES);
+  pthread_t thread;
+  bool started = pthread_create(&thread, &attr, tls_thread, ends) == 0;
+  pthread_attr_destroy(&attr);
+  return started;
+}
+
+void tls_refuse(int tcp, void (*refuse_plain)(int fd)) {
+  int pair[2];
+  struct tls_ends *ends = NULL;
+  if (atomic_fetch_add(&refusals, 1) >= TLS_REFUSALS || !(ends = malloc(sizeof *ends)) ||
+      socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+    atomic_fetch_sub(&refusals, 1);
+    free(ends);
+    close(tcp);  // before the handshake: the client reads a closed connection, not plaintext
+    return;
+  }
+  refuse_plain(pair[1]);  // the answer is a few hundred bytes: the socket pair holds it whole
+  *ends = (struct tls_ends){.tcp = tcp, .plain = pair[0], .refusal = true};
+  if (!start_tls_thread(ends)) {
+    atomic_fetch_sub(&refusals, 1);
+    free(ends);
+    close(tcp);
+    close(pair[0]);
+  }
 }
 
 void *tls_connection_thread(void *arg) {
@@ -185,17 +246,11 @@ void *tls_connection_thread(void *arg) {
     return connection_thread((void *)(intptr_t)pair[1]);
   }
   *ends = (struct tls_ends){.tcp = tcp, .plain = pair[0]};
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize(&attr, TLS_THREAD_STACK_BYTES);
-  pthread_t thread;
-  if (pthread_create(&thread, &attr, tls_thread, ends) != 0) {
+  if (!start_tls_thread(ends)) {
     free(ends);
     close(tcp);
     close(pair[0]);  // the HTTP side reads the end of input at once
   }
-  pthread_attr_destroy(&attr);
   // This thread becomes the connection's HTTP handler.
   return connection_thread((void *)(intptr_t)pair[1]);
 }

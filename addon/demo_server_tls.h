@@ -16,5 +16,10 @@ bool tls_print_self_signed(FILE *out);
 // pair. Takes the accepted fd as its argument, like connection_thread().
 void *tls_connection_thread(void *arg);
 
+// Refuses a connection of the HTTPS listener at its cap: `refuse_plain` writes the plain
+// refusal (the 503) to a socket pair and closes it; the handshake and the answer over TLS
+// happen on a thread of their own, so the accept loop does not wait for the client.
+void tls_refuse(int tcp, void (*refuse_plain)(int fd));
+
 // demo_server.c's plain HTTP connection handler.
 void *connection_thread(void *arg);

@@ -1,6 +1,7 @@
-// Raw HTTP over one TCP connection, for tests that send the demo server exactly the bytes they
-// mean (malformed ones included) and read exactly what comes back.
+// Raw HTTP over one TCP connection (or one TLS connection), for tests that send the demo server
+// exactly the bytes they mean (malformed ones included) and read exactly what comes back.
 import net from 'node:net';
+import tls from 'node:tls';
 import { once } from 'node:events';
 
 export interface RawResponse {
@@ -36,6 +37,8 @@ export interface RawExchangeOptions {
   end?: boolean;
   /** Rejects when neither `expect` responses nor the server's close came by then. */
   timeoutMs?: number;
+  /** Over TLS (the HTTPS listener; its self-signed certificate accepted): rejects unless the handshake completes. */
+  tls?: boolean;
 }
 
 export interface RawExchange {
@@ -52,8 +55,8 @@ export interface RawExchange {
  */
 export async function rawExchange(port: number, pieces: Array<string | Buffer>, expect: number, options: RawExchangeOptions = {}): Promise<RawExchange> {
   const { pauseMs = 100, end = false, timeoutMs = 5000 } = options;
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await once(socket, 'connect');
+  const socket = options.tls ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }) : net.connect({ host: '127.0.0.1', port });
+  await once(socket, options.tls ? 'secureConnect' : 'connect');
   let received = '';
   let serverClosed = false;
   const done = new Promise<void>((resolve, reject) => {

@@ -260,6 +260,43 @@ t.test('beyond --max-connections a client gets 503, and is served again once oth
   t.equal(served.responses[0]?.status, 200, 'a slot freed is served');
 });
 
+t.test('the HTTPS listener at its cap refuses over TLS: a 503 the client can read, not plaintext on its TLS socket', async (t) => {
+  const { port } = await startBinary(t, ['--tls', '--max-connections', '2']);
+  const held = await Promise.all([0, 1].map(async () => {
+    const socket = net.connect({ host: '127.0.0.1', port }); // accepted and counted; their handshakes wait
+    await once(socket, 'connect');
+    return socket;
+  }));
+  t.teardown(() => held.forEach((s) => s.destroy()));
+  await new Promise((r) => setTimeout(r, 100));
+  const refused = await rawExchange(port, [post('{"size": 2}')], 1, { tls: true });
+  t.equal(refused.responses[0]?.status, 503, 'the third connection completes its handshake and reads 503 over TLS');
+  t.match((JSON.parse(refused.responses[0]!.body) as { error: string }).error, /at most 2 connections/);
+  t.equal(refused.responses[0]!.headers['retry-after'], '1');
+  t.ok(refused.serverClosed, 'then the server closes');
+
+  // Refusals have a cap of their own (16 handshakes at once): beyond it the connection is
+  // closed before the handshake — an error the client names, never plaintext read as TLS.
+  const stalled = await Promise.all(Array.from({ length: 16 }, async () => {
+    const socket = net.connect({ host: '127.0.0.1', port }); // refused, and never says hello
+    await once(socket, 'connect');
+    return socket;
+  }));
+  t.teardown(() => stalled.forEach((s) => s.destroy()));
+  await new Promise((r) => setTimeout(r, 100));
+  const closed = await rawExchange(port, [post('{"size": 2}')], 1, { tls: true }).then(
+    () => null,
+    (error: Error) => error,
+  );
+  t.match(closed?.message, /socket disconnected|ECONNRESET/, `closed before the handshake: ${closed?.message}`);
+  t.notMatch(closed?.message ?? '', /wrong version|packet length|record/i, 'no plaintext taken for a TLS record');
+
+  for (const socket of [...held, ...stalled]) socket.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  const served = await rawExchange(port, [post('{"size": 2}')], 1, { tls: true });
+  t.equal(served.responses[0]?.status, 200, 'a slot freed is served, over TLS');
+});
+
 t.test('stop() ends the process with exit code 0 and leaves nothing behind', async (t) => {
   const server = await NativeServer.start({ port: 0 });
   const { pid, port } = server;
