@@ -3,7 +3,7 @@
 // time the verdict on the learner's file changes: a save that fails its static checks, the
 // live checks settling on a pass or a failure, a new level. The same verdict seen again (the
 // live checks re-run with each request) is not sent twice.
-import type { CheckReport, CheckResult } from '../report/checkReport.js';
+import { emptyCapture, type CheckReport, type CheckResult } from '../report/checkReport.js';
 import type { WorkshopSnapshot } from '../app/workshopSession.js';
 import type { BoardReporter } from './reporter.js';
 
@@ -42,7 +42,7 @@ export function sessionVerdict(snapshot: SessionSnapshot): SessionVerdict | null
     passed,
     attachMode: snapshot.attachMode ?? 'tracepoint',
     checks,
-    capture: { events: { open: 0, ingress: 0, egress: 0, close: 0 }, exchanges: [] },
+    capture: emptyCapture(),
   };
   const key = `${watch.generation}|${level}|${passed}|${checks.map((c) => `${c.id}:${c.status}`).join(',')}`;
   return { report, key };

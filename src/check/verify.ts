@@ -7,7 +7,7 @@ import { Target } from '../targets/targets.js';
 import { checkText, staticChecks } from './staticChecks.js';
 import { locateLiveFailures } from './liveLocations.js';
 import { attachDescription, levelOf, targetOf, type Track } from '../tracks/tracks.js';
-import { skip, type CaptureReport, type CheckReport, type CheckResult } from '../report/checkReport.js';
+import { emptyCapture, skip, type CaptureReport, type CheckReport, type CheckResult } from '../report/checkReport.js';
 
 export interface VerifyOptions {
   file: string;
@@ -17,14 +17,12 @@ export interface VerifyOptions {
   onProgress?: (step: string) => void;
 }
 
-const EMPTY_CAPTURE: CaptureReport = { events: { open: 0, ingress: 0, egress: 0, close: 0 }, exchanges: [] };
-
 export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> {
   const progress = options.onProgress ?? (() => {});
   const level = levelOf(options.track, options.level);
   progress('checking the kernel');
   const environment = await prepareKernel({ attach: options.attach ?? 'auto' });
-  const report = (checks: CheckResult[], capture = EMPTY_CAPTURE): CheckReport => ({
+  const report = (checks: CheckResult[], capture: CaptureReport = emptyCapture()): CheckReport => ({
     level: options.level,
     file: options.file,
     passed: checks.every((c) => c.status !== 'fail'),

@@ -6,9 +6,9 @@
 // program. Closing a LiveProgram releases all of it; the shutdown registry does it on a signal.
 import type { Exchange } from '../capture/connectionTracker.js';
 import type { CaptureEvent } from '../capture/events.js';
-import { Capture, type CaptureCounts, type CaptureOptions } from '../capture/capture.js';
+import { Capture, type CaptureOptions } from '../capture/capture.js';
 import type { AttachMode } from '../kernel/features.js';
-import type { CaptureReport, CheckResult } from '../report/checkReport.js';
+import { emptyCapture, type CaptureReport, type CheckResult } from '../report/checkReport.js';
 import { Sniffer, type AttachedHook } from '../sniffer/sniffer.js';
 import type { Target } from '../targets/targets.js';
 import type { ExpectedEvents, HookSpec } from '../tracks/levelSpec.js';
@@ -172,9 +172,9 @@ export class LiveProgram {
   close(): Promise<CaptureReport> {
     this.closing ??= (async () => {
       this.program.close(); // the hooks detach before the readers' final drain
+      if (!this.capture) return emptyCapture();
       // Batches read before the stop are still on their way to this thread: they land first.
-      const counts = this.capture ? await this.capture.finishWhenDrained() : EMPTY_COUNTS;
-      return captureReport(counts, this.exchanges);
+      return captureReport(await this.capture.finishWhenDrained(), this.exchanges);
     })();
     return this.closing;
   }
@@ -185,10 +185,8 @@ export class LiveProgram {
    */
   discard(): void {
     this.capture?.removeAllListeners();
-    this.closing ??= Promise.resolve(captureReport(EMPTY_COUNTS, []));
+    this.closing ??= Promise.resolve(emptyCapture());
     this.program.close();
     this.capture?.finish();
   }
 }
-
-const EMPTY_COUNTS: CaptureCounts = { open: 0, ingress: 0, egress: 0, close: 0, lost: 0, filtered: 0, decodeErrors: 0, exchanges: 0, lostExact: false };

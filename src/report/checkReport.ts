@@ -63,6 +63,11 @@ export type CheckResult = z.infer<typeof checkResultSchema>;
 export type CaptureReport = z.infer<typeof captureReportSchema>;
 export type CheckReport = z.infer<typeof checkReportSchema>;
 
+/** The capture of a report whose program caught nothing (not attached, or no live part); a fresh object each time. */
+export function emptyCapture(): CaptureReport {
+  return { events: { open: 0, ingress: 0, egress: 0, close: 0 }, exchanges: [] };
+}
+
 export function pass(id: string, title: string, message: string): CheckResult {
   return { id, title, status: 'pass', message, hint: null, location: null };
 }
