@@ -74,30 +74,22 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
       }),
     );
   }
-  if (unknown.length > 0) {
+  // A hook name to fix comes before everything else: the rest is not tried.
+  const stopAtHookNames = (reported?: Set<string>): StaticOutcome => {
     checks.push(skip('compile', `${file} compiles`, 'not tried: fix the hook names first'));
-    skipRest('not checked: fix the hook names first');
+    skipRest('not checked: fix the hook names first', reported);
     return { checks, program: null };
-  }
+  };
+  if (unknown.length > 0) return stopAtHookNames();
 
   // A hook of a real syscall one slip away from a hook of this level that is missing
   // (syscall__probe_entry_accept for …_accept4) is that hook misspelt: the name comes first,
   // before anything the compile would say about its parameters.
   const misspelt = misspeltHooks(definitions.map((d) => d.name), expectedHooks.map((h) => h.name));
   for (const [meant, written] of misspelt) {
-    checks.push(
-      fail(`hook:${meant}`, `hook ${meant}`, `${file} has no function ${meant}`, {
-        code: 'HOOK_MISSPELT',
-        hint: `did you mean ${meant} where you wrote ${written}? BCC finds hooks by their exact names`,
-        location: { file, line: definitions.find((d) => d.name === written)!.nameLine, column: null },
-      }),
-    );
+    checks.push(misspeltHook(file, meant, written, definitions.find((d) => d.name === written)!.nameLine));
   }
-  if (misspelt.size > 0) {
-    checks.push(skip('compile', `${file} compiles`, 'not tried: fix the hook names first'));
-    skipRest('not checked: fix the hook names first', new Set(misspelt.keys()));
-    return { checks, program: null };
-  }
+  if (misspelt.size > 0) return stopAtHookNames(new Set(misspelt.keys()));
 
   let built: BuiltProgram;
   let sniffer: Sniffer;
@@ -126,11 +118,9 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     // A rename that is not hook-shaped (syscall__probe_return_accept4) is still a function of theirs.
     const guessLine = guess ? (definitions.find((d) => d.name === guess)?.nameLine ?? source.function(guess)?.line) : undefined;
     checks.push(
-      fail(`hook:${hook.name}`, `hook ${hook.name}`, `${file} has no function ${hook.name}`, {
-        code: guess ? 'HOOK_MISSPELT' : 'HOOK_MISSING',
-        hint: guess ? `did you mean ${hook.name} where you wrote ${guess}? BCC finds hooks by their exact names` : `add ${hook.name}: see the level's instructions`,
-        location: guessLine ? { file, line: guessLine, column: null } : null,
-      }),
+      guess
+        ? misspeltHook(file, hook.name, guess, guessLine)
+        : fail(`hook:${hook.name}`, `hook ${hook.name}`, `${file} has no function ${hook.name}`, { code: 'HOOK_MISSING', hint: `add ${hook.name}: see the level's instructions` }),
     );
   }
 
@@ -240,6 +230,15 @@ export async function staticChecks(input: StaticInput): Promise<StaticOutcome> {
     return { checks, program: null };
   }
   return { checks, program: built };
+}
+
+/** A hook of the level written under another name (at `line` of the file, when known). */
+function misspeltHook(file: string, meant: string, written: string, line: number | undefined): CheckResult {
+  return fail(`hook:${meant}`, `hook ${meant}`, `${file} has no function ${meant}`, {
+    code: 'HOOK_MISSPELT',
+    hint: `did you mean ${meant} where you wrote ${written}? BCC finds hooks by their exact names`,
+    location: line ? { file, line, column: null } : null,
+  });
 }
 
 /** Expected hook → the name written for it, for each missing hook of the level one slip away from a defined one. */
