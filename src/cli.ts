@@ -3,7 +3,7 @@
 // Each command lives in src/commands/<name>.ts and registers its own options.
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
-import { fail } from './commands/cliSupport.js';
+import { fail, sayProgress } from './commands/cliSupport.js';
 import { ensureNativeBuild } from './native/build.js';
 import { warmUpCompiler } from './engine/compilerProcess.js';
 import { elevateOrContinue } from './util/elevate.js';
@@ -37,7 +37,7 @@ for (const register of commands) register(program);
 
 // Every command stands on the native parts: build them first if this install lacks them.
 program.hook('preAction', async (_program, command) => {
-  await ensureNativeBuild((step) => process.stderr.write(`… ${step}\n`));
+  await ensureNativeBuild(sayProgress);
   // After the build, so a build it needed is made as the user, in their tree.
   if (needsRoot(command.name(), command.opts())) elevateOrContinue();
   // These compile a program soon: start the compiler process now, while the rest loads.

@@ -10,7 +10,7 @@ import { usageError } from '../errors/workshopError.js';
 import { startBoard } from '../board/server.js';
 import type { LearnerRow } from '../board/roster.js';
 import { invokingUser } from '../util/invokingUser.js';
-import { fail, intOption } from './cliSupport.js';
+import { fail, intOption, stopSignal } from './cliSupport.js';
 
 interface BoardOptions {
   port: number;
@@ -87,10 +87,7 @@ async function runBoard(options: BoardOptions): Promise<void> {
         'Ctrl-C stops the board.\n',
     );
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopSignal();
   await board.close();
   if (!options.json) process.stdout.write('board stopped\n');
 }

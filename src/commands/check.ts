@@ -3,11 +3,11 @@
 // Exit 0: every check passed; 1: a check failed; 2: the environment or the command line.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { attachDescription, DEFAULT_TRACK } from '../tracks/tracks.js';
+import { attachDescription } from '../tracks/tracks.js';
 import { verifyLevel } from '../check/verify.js';
 import { formatReport, useColor } from '../report/formatReport.js';
 import { markCompleted } from '../tracks/progress.js';
-import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
+import { attachOption, fail, learnerFile, levelOption, progressOnTerminal, trackAndLevel, trackOption } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
 import { addJoinOptions, reporterFor, type JoinOptions } from '../board/joinOptions.js';
 
@@ -24,11 +24,11 @@ export function register(program: Command): void {
     .command('check')
     .description('check your program at a level: static checks, then a live capture')
     .argument('[file]', 'your BCC program (default ./clean.c)')
-    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
-    .option('-l, --level <n>', 'the level to check (default: the one you are on)', levelOption)
+    .addOption(trackOption())
+    .addOption(levelOption('the level to check (default: the one you are on)'))
     .option('--json', 'print the report as one JSON object')
     .option('-v, --verbose', 'show the compiler\'s output and the verifier\'s log behind failures')
-    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto');
+    .addOption(attachOption());
   addJoinOptions(command, 'report', 'the result').action(async (file: string | undefined, options: CheckOptions) => {
     await check(file, options).catch((e) => fail(e, options));
   });
@@ -38,8 +38,7 @@ async function check(fileArg: string | undefined, options: CheckOptions): Promis
   const { track, level } = trackAndLevel(options, undefined, fileArg);
   const file = learnerFile(fileArg, track, { quiet: options.json });
   const board = reporterFor(options, track.id, (message) => process.stderr.write(`board: ${message}\n`));
-  const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
-  const report = await verifyLevel({ file, track, level, attach: options.attach, onProgress: progress });
+  const report = await verifyLevel({ file, track, level, attach: options.attach, onProgress: progressOnTerminal(options.json) });
   if (report.passed) markCompleted(level, file, { track: track.id });
   if (options.json) {
     const { checks, ...rest } = report;

@@ -1,10 +1,11 @@
-// What every command shares: parsing numbers and modes from flags, the track and level
-// (validated against the track's data), printing a Problem instead of a stack trace, and
-// the learner's file (copied from the track's start when missing).
+// What every command shares: the flags several take (--track, --level, --attach) and parsing
+// numbers from flags, the track and level (validated against the track's data), progress lines
+// and a Problem printed instead of a stack trace, waiting for Ctrl-C, and the learner's file
+// (copied from the track's start when missing).
 import { lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError } from 'commander';
-import { describeProblem, exitCodeFor, formatProblem } from '../errors/problem.js';
+import { InvalidArgumentError, Option } from 'commander';
+import { describeProblem, exitCodeFor, formatProblem, type Problem } from '../errors/problem.js';
 import { WorkshopError } from '../errors/workshopError.js';
 import { DEFAULT_TRACK, levelOf, levelRange, loadTrack, trackIds, type Track } from '../tracks/tracks.js';
 import { currentLevel, readProgress } from '../tracks/progress.js';
@@ -20,14 +21,34 @@ export function intOption(min: number, max: number) {
 }
 
 /** --level's value: a whole number; whether the track has that level is checked once the track is known. */
-export function levelOption(value: string): number {
+function parseLevel(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a level number (0, 1, 2, …)');
   return n;
 }
 
+function parseAttach(value: string): AttachRequest {
+  if (value === 'auto' || value === 'kprobe' || value === 'tracepoint') return value;
+  throw new InvalidArgumentError('expected auto, kprobe or tracepoint');
+}
+
+/** --track <id>, the tracks there are in its help; DEFAULT_TRACK without it. */
+export function trackOption(): Option {
+  return new Option('--track <id>', trackHelp()).default(DEFAULT_TRACK);
+}
+
+/** -l, --level <n>: `help` says what the command does at that level, and without it. */
+export function levelOption(help: string): Option {
+  return new Option('-l, --level <n>', help).argParser(parseLevel);
+}
+
+/** --attach <mode>: how programs hook system calls (auto, kprobe or tracepoint). */
+export function attachOption(help = 'auto, kprobe or tracepoint'): Option {
+  return new Option('--attach <mode>', help).argParser(parseAttach).default('auto');
+}
+
 /** --track's help: the tracks there are, with their levels, read from their data. */
-export function trackHelp(): string {
+function trackHelp(): string {
   const described = trackIds().map((id) => {
     try {
       const track = loadTrack(id);
@@ -55,9 +76,28 @@ export function trackAndLevel(
   return { track, level };
 }
 
-export function attachOption(value: string): AttachRequest {
-  if (value === 'auto' || value === 'kprobe' || value === 'tracepoint') return value;
-  throw new InvalidArgumentError('expected auto, kprobe or tracepoint');
+/** Says a slow step on stderr as it starts: `… compiling clean.c`. */
+export function sayProgress(step: string): void {
+  process.stderr.write(`… ${step}\n`);
+}
+
+/** sayProgress on a terminal; nothing under --json (`quiet`) or into a pipe. */
+export function progressOnTerminal(quiet?: boolean): ((step: string) => void) | undefined {
+  return quiet || !process.stderr.isTTY ? undefined : sayProgress;
+}
+
+/** Settles with the first SIGINT or SIGTERM: a command that serves until Ctrl-C waits on it. */
+export function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/** Prints a Problem a session ended on (the app's, after its screen closed) and sets the exit code. */
+export function reportProblem(problem: Problem): void {
+  process.stderr.write(`${formatProblem(problem)}\n`);
+  process.exitCode = exitCodeFor(problem);
 }
 
 /** Prints the failure as a Problem (never a stack trace) and sets the exit code. */

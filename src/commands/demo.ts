@@ -2,10 +2,9 @@
 // traffic sent automatically, what it captures printed large; ←/→ change the level.
 import type { Command } from 'commander';
 import { DemoSession } from '../app/demo.js';
-import { exitCodeFor, formatProblem } from '../errors/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
-import { attachOption, fail, intOption, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
-import { DEFAULT_TRACK, loadTrack } from '../tracks/tracks.js';
+import { attachOption, fail, intOption, levelOption, reportProblem, sayProgress, trackAndLevel, trackOption } from './cliSupport.js';
+import { loadTrack } from '../tracks/tracks.js';
 
 interface DemoOptions {
   track?: string;
@@ -18,10 +17,10 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('for instructors: the complete sniffer at a level, traffic sent automatically, output large')
-    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
-    .option('-l, --level <n>', 'the level to show first (default: the first that captures something)', levelOption)
+    .addOption(trackOption())
+    .addOption(levelOption('the level to show first (default: the first that captures something)'))
     .option('--interval <ms>', 'time between automatic requests', intOption(200, 60000), 2000)
-    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
+    .addOption(attachOption())
     .action(async (options: DemoOptions) => {
       await demo(options).catch((e) => fail(e));
       process.exit(process.exitCode ?? 0);
@@ -49,10 +48,7 @@ async function demo(options: DemoOptions): Promise<void> {
     if (fatal) run.quit(fatal);
   });
   const problem = await run.done;
-  if (problem) {
-    process.stderr.write(`${formatProblem(problem)}\n`);
-    process.exitCode = exitCodeFor(problem);
-  }
+  if (problem) reportProblem(problem);
 }
 
 /** Not a terminal: the log as plain lines, until a signal ends it. */
@@ -65,7 +61,7 @@ async function plainDemo(session: DemoSession): Promise<void> {
   let step = '';
   session.store.subscribe(() => {
     const snap = session.store.getSnapshot();
-    if (snap.phase === 'starting' && snap.step !== step) process.stderr.write(`… ${(step = snap.step)}\n`);
+    if (snap.phase === 'starting' && snap.step !== step) sayProgress((step = snap.step));
     if (snap.epoch !== epoch) [epoch, printed] = [snap.epoch, 0];
     for (const item of snap.items.slice(printed)) process.stdout.write(`${demoItemLines(item).join('\n')}\n`);
     printed = snap.items.length;
@@ -74,8 +70,7 @@ async function plainDemo(session: DemoSession): Promise<void> {
   const fatal = session.store.getSnapshot().fatal;
   if (fatal) {
     await session.close();
-    process.stderr.write(`${formatProblem(fatal)}\n`);
-    process.exitCode = exitCodeFor(fatal);
+    reportProblem(fatal);
     return;
   }
   await new Promise(() => {}); // until Ctrl-C: the shutdown hooks close the session and exit

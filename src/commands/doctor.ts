@@ -6,6 +6,7 @@ import { loadTrialProgram } from '../kernel/trialProgram.js';
 import { atLeast, parseVersion } from '../kernel/release.js';
 import type { AttachMode, AttachRequest } from '../kernel/features.js';
 import { attachDescription, loadTrack, trackIds } from '../tracks/tracks.js';
+import { attachOption } from './cliSupport.js';
 
 interface DoctorOptions {
   json?: boolean;
@@ -108,11 +109,8 @@ export function register(program: Command): void {
     .description('check that this machine can run the workshop: privileges, tracefs, kernel headers, BCC, attach mode')
     .option('--json', 'print one JSON object instead of the table')
     .option('--fix', 'apply the safe fixes: mount tracefs, merge split kernel headers')
-    .option('--attach <mode>', 'how programs hook syscalls: auto, kprobe or tracepoint', 'auto')
+    .addOption(attachOption('how programs hook syscalls: auto, kprobe or tracepoint'))
     .action(async (options: DoctorOptions) => {
-      if (!['auto', 'kprobe', 'tracepoint'].includes(options.attach)) {
-        program.error(`error: --attach must be auto, kprobe or tracepoint, not "${options.attach}"`, { exitCode: 2 });
-      }
       const report = await checkEnvironment({ attach: options.attach, fix: options.fix === true });
       const libbcc = libbccCheck();
       const ebpf = await ebpfCheck(report, libbcc);

@@ -9,9 +9,9 @@ import { onShutdown } from '../engine/shutdown.js';
 import { describeEncrypted } from '../targets/listeningProcess.js';
 import { nativeServerError } from '../targets/nativeServer.js';
 import { isWorkshopError } from '../errors/workshopError.js';
-import { attachOption, fail, intOption, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
+import { attachOption, fail, intOption, learnerFile, levelOption, progressOnTerminal, trackAndLevel, trackOption } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
-import { attachDescription, DEFAULT_TRACK, loadTrack } from '../tracks/tracks.js';
+import { attachDescription, loadTrack } from '../tracks/tracks.js';
 
 interface RunOptions {
   track?: string;
@@ -32,14 +32,14 @@ export function register(program: Command): void {
     .command('run')
     .description('run your program against the demo server and print the HTTP traffic it captures')
     .argument('[file]', 'your BCC program', undefined)
-    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
-    .option('-l, --level <n>', 'attach the hooks of levels 0..n (default: the last level)', levelOption)
+    .addOption(trackOption())
+    .addOption(levelOption('attach the hooks of levels 0..n (default: the last level)'))
     .option('-v, --verbose', 'print every event as it comes, and raw compiler/verifier output on errors')
     .option('--json', 'one JSON object per line')
     .option('-t, --traffic <k>', 'send the tutorial\'s request k times once attached', intOption(0, 100000), 0)
     .option('--size <n>', 'the size asked for in each request', intOption(0, 10485760), 50)
     .option('-d, --duration <s>', 'stop after s seconds (default: run until Ctrl-C)', intOption(1, 86400))
-    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto')
+    .addOption(attachOption())
     .option('--all-processes', 'show every process\'s traffic, not only the demo server\'s')
     .option('--host <address>', 'the demo server\'s address (default 127.0.0.1)')
     .option('--port <port>', 'the demo server\'s port (default 8080 or the next free one)', intOption(0, 65535))
@@ -64,7 +64,6 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
     queued.push(`${line}\n`);
   };
   const json = (value: Record<string, unknown>) => out(JSON.stringify(value));
-  const progress = options.json || !process.stderr.isTTY ? undefined : (step: string) => process.stderr.write(`… ${step}\n`);
 
   const session = await LiveSession.open({
     file,
@@ -74,7 +73,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
     allProcesses: options.allProcesses,
     host: options.host,
     port: options.port,
-    onProgress: progress,
+    onProgress: progressOnTerminal(options.json),
   });
   const { server, capture } = session;
   const ready = {

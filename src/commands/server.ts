@@ -2,7 +2,7 @@
 // for running your own sniffer against it. Stops cleanly on Ctrl-C or SIGTERM.
 import type { Command } from 'commander';
 import { NativeServer, nativeServerError } from '../targets/nativeServer.js';
-import { fail, intOption } from './cliSupport.js';
+import { fail, intOption, stopSignal } from './cliSupport.js';
 
 interface ServerOptions {
   host: string;
@@ -23,11 +23,7 @@ async function runServer(options: ServerOptions): Promise<void> {
       `try it:  ${curlLine(server.host, server.port)}\n` +
       'Ctrl-C stops it.\n',
   );
-  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  const ended = await Promise.race([stopSignal, server.exited.then((exit) => ({ exit }))]);
+  const ended = await Promise.race([stopSignal(), server.exited.then((exit) => ({ exit }))]);
   if (typeof ended === 'string') {
     // On Ctrl-C the terminal signals the server too; stop() covers both cases.
     await server.stop();

@@ -1,10 +1,8 @@
 // `ebpf-workshop start`: the learner's workshop. Full screen on a terminal; line by line
 // without one (or with --plain).
 import type { Command } from 'commander';
-import { DEFAULT_TRACK } from '../tracks/tracks.js';
-import { exitCodeFor, formatProblem, type Problem } from '../errors/problem.js';
 import type { AttachRequest } from '../kernel/features.js';
-import { attachOption, fail, learnerFile, levelOption, trackAndLevel, trackHelp } from './cliSupport.js';
+import { attachOption, fail, learnerFile, levelOption, reportProblem, trackAndLevel, trackOption } from './cliSupport.js';
 import { addJoinOptions, reporterFor, type JoinOptions } from '../board/joinOptions.js';
 import { reportSession } from '../board/sessionReports.js';
 
@@ -21,11 +19,11 @@ export function register(program: Command): void {
     .command('start')
     .description('the workshop: levels, your file checked on every save, and its capture beside the expected one')
     .argument('[file]', 'your BCC program (default ./clean.c, created if missing)')
-    .option('--track <id>', trackHelp(), DEFAULT_TRACK)
-    .option('-l, --level <n>', 'start at this level (default: the first one not done)', levelOption)
+    .addOption(trackOption())
+    .addOption(levelOption('start at this level (default: the first one not done)'))
     .option('--poll', 'poll your file for changes instead of waiting for file events')
     .option('--plain', 'line-by-line output instead of the full screen')
-    .option('--attach <mode>', 'auto, kprobe or tracepoint', attachOption, 'auto');
+    .addOption(attachOption());
   addJoinOptions(command, 'board', 'each check\'s result').action(async (file: string | undefined, options: StartOptions) => {
     await start(file, options).catch((e) => fail(e));
     process.exit(process.exitCode ?? 0);
@@ -68,7 +66,7 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
     plainRun.stop();
     await workshop.close();
     await leaveBoard();
-    if (fatal) report(fatal);
+    if (fatal) reportProblem(fatal);
     return;
   }
 
@@ -83,10 +81,5 @@ async function start(fileArg: string | undefined, options: StartOptions): Promis
   });
   const problem = await screen.done;
   await leaveBoard();
-  if (problem) report(problem);
-}
-
-function report(problem: Problem): void {
-  process.stderr.write(`${formatProblem(problem)}\n`);
-  process.exitCode = exitCodeFor(problem);
+  if (problem) reportProblem(problem);
 }
