@@ -6,6 +6,7 @@ import { loadTrialProgram } from '../kernel/trialProgram.js';
 import { atLeast, parseVersion } from '../kernel/release.js';
 import type { AttachMode, AttachRequest } from '../kernel/features.js';
 import { attachDescription, loadTrack, trackIds } from '../tracks/tracks.js';
+import { paint as paintIf, useColor } from '../report/formatReport.js';
 import { attachOption } from './cliSupport.js';
 
 interface DoctorOptions {
@@ -69,14 +70,10 @@ function attachByTrack(mode: AttachMode): string {
   return described.length > 0 ? described.join(', ') : `in ${mode} mode`;
 }
 
-function useColour(): boolean {
-  return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-}
-
 function renderHuman(report: EnvironmentReport, checks: Check[], ok: boolean): string {
-  const colour = useColour();
-  const paint = (code: number, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const statusColour = { pass: 32, warn: 33, fail: 31 } as const;
+  const colour = useColor(process.stdout);
+  const paint = (code: string, text: string) => paintIf(colour, code, text);
+  const statusColour = { pass: '32', warn: '33', fail: '31' } as const;
   const idWidth = Math.max(...checks.map((c) => c.id.length));
   const indent = ' '.repeat(2 + 4 + 2 + idWidth + 2);
   const lines = [`ebpf-workshop doctor: kernel ${report.kernelRelease}`, ''];
@@ -93,12 +90,12 @@ function renderHuman(report: EnvironmentReport, checks: Check[], ok: boolean): s
   lines.push(
     ok
       ? paint(
-          32,
+          '32',
           report.attachMode
             ? `Ready: hooks will attach ${attachByTrack(report.attachMode)}.`
             : 'Ready: the workshop applies the fixes marked warn itself when it starts (or run doctor --fix now).',
         )
-      : paint(31, 'Not ready: fix the failed items above, then run doctor again.'),
+      : paint('31', 'Not ready: fix the failed items above, then run doctor again.'),
   );
   return lines.join('\n');
 }

@@ -10,7 +10,8 @@ export interface FormatOptions {
   attach?: string;
 }
 
-const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+/** `text` in an SGR colour (`code`: '31' red, '32' green…) when `on`, else as it is. */
+export const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 function mark(check: CheckResult, color: boolean): string {
   if (check.status === 'pass') return paint(color, '32', '✓');
