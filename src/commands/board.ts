@@ -10,6 +10,7 @@ import { usageError } from '../errors/workshopError.js';
 import { startBoard } from '../board/server.js';
 import type { LearnerRow } from '../board/roster.js';
 import { invokingUser } from '../util/invokingUser.js';
+import { hostInUrl } from '../targets/listeningProcess.js';
 import { fail, intOption, stopSignal } from './cliSupport.js';
 
 interface BoardOptions {
@@ -20,10 +21,6 @@ interface BoardOptions {
 }
 
 const WILDCARD = new Set(['0.0.0.0', '::', '']);
-
-function urlHost(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
-}
 
 /** The address learners use: the one bound, or for a wildcard the first non-loopback IPv4. */
 export function reachableAddress(bound: string, interfaces = os.networkInterfaces()): string {
@@ -65,8 +62,8 @@ async function runBoard(options: BoardOptions): Promise<void> {
     throw error;
   });
   const pageHost = WILDCARD.has(host) ? '127.0.0.1' : host;
-  const url = `http://${urlHost(pageHost)}:${board.port}/?view=${board.viewKey}`;
-  const joinUrl = `http://${urlHost(reachableAddress(host))}:${board.port}/join/${board.classCode}`;
+  const url = `http://${hostInUrl(pageHost)}:${board.port}/?view=${board.viewKey}`;
+  const joinUrl = `http://${hostInUrl(reachableAddress(host))}:${board.port}/join/${board.classCode}`;
   const droppedTo = dropRoot();
   const loopbackOnly = host === '127.0.0.1' || host === '::1' || host === 'localhost';
   const where = loopbackOnly

@@ -8,6 +8,8 @@ import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '.
 import { onShutdown } from '../engine/shutdown.js';
 import { describeEncrypted } from '../targets/listeningProcess.js';
 import { nativeServerError } from '../targets/nativeServer.js';
+import { curlLine } from '../targets/traffic.js';
+import { isTls } from '../targets/targets.js';
 import { isWorkshopError } from '../errors/workshopError.js';
 import { attachOption, fail, intOption, learnerFile, levelOption, progressOnTerminal, trackAndLevel, trackOption } from './cliSupport.js';
 import type { AttachRequest } from '../kernel/features.js';
@@ -130,11 +132,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
   onShutdown(finish);
 
   if (!options.json) {
-    out(
-      server.url.startsWith('https:')
-        ? `try: curl -k ${server.url}/customResponse -d '{"size": ${options.size}}'`
-        : `try: curl -4 -X POST localhost:${server.port}/customResponse -d '{"size": ${options.size}}'`,
-    );
+    out(`try: ${curlLine(server.host, server.port, { size: options.size, tls: isTls(server) })}`);
     out(options.duration ? `capturing for ${options.duration} s…` : 'capturing; Ctrl-C stops');
   }
   // A server that dies under the capture ends the run: said in one line, exit code 2.

@@ -2,18 +2,12 @@
 // for running your own sniffer against it. Stops cleanly on Ctrl-C or SIGTERM.
 import type { Command } from 'commander';
 import { NativeServer, nativeServerError } from '../targets/nativeServer.js';
+import { curlLine } from '../targets/traffic.js';
 import { fail, intOption, stopSignal } from './cliSupport.js';
 
 interface ServerOptions {
   host: string;
   port: number;
-}
-
-/** The tutorial's request, ready to paste. */
-export function curlLine(host: string, port: number, size = 50): string {
-  const loopback = host === '127.0.0.1' || host === '0.0.0.0' || host === 'localhost';
-  const where = loopback ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `curl -4 -X POST ${where}:${port}/customResponse -d '{"size": ${size}}'`;
 }
 
 async function runServer(options: ServerOptions): Promise<void> {

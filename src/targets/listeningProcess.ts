@@ -48,6 +48,11 @@ export function describeEncrypted(encrypted: EncryptedBytes, form: 'line' | 'sho
   return `the wire carried only TLS records: ${bytes(encrypted.received)} encrypted bytes in, ${bytes(encrypted.sent)} out (${connections})`;
 }
 
+/** A host as a URL writes it: an IPv6 address in brackets. */
+export function hostInUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** A failure to run or reach a target server (SERVER_FAILED); the message says what to do next. */
 export function targetServerError(message: string): WorkshopError {
   return new WorkshopError('SERVER_FAILED', message);
@@ -84,8 +89,7 @@ export class ListeningProcess {
   ) {}
 
   get url(): string {
-    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return `${this.scheme}://${host}:${this.port}`;
+    return `${this.scheme}://${hostInUrl(this.host)}:${this.port}`;
   }
 
   get running(): boolean {

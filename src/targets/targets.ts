@@ -41,7 +41,8 @@ const REQUESTS: Record<string, SendRequest> = {
   },
 };
 
-function isTls(server: ListeningProcess): boolean {
+/** Does the server speak HTTPS (the TLS track's targets)? */
+export function isTls(server: ListeningProcess): boolean {
   return server.url.startsWith('https:');
 }
 

@@ -3,6 +3,7 @@
 // answer, so the server goes through accept4, read, write and close for every one.
 import http from 'node:http';
 import https from 'node:https';
+import { hostInUrl } from './listeningProcess.js';
 import { nativeServerError } from './nativeServer.js';
 
 export interface TutorialRequest {
@@ -13,6 +14,14 @@ export interface TutorialRequest {
   timeoutMs?: number;
   /** Over TLS (the TLS track's targets), not verifying their self-signed certificates, as curl -k. */
   tls?: boolean;
+}
+
+/** The tutorial's request as a line to paste, to the server at host:port (over TLS: curl -k). */
+export function curlLine(host: string, port: number, options: { size?: number; tls?: boolean } = {}): string {
+  const data = `-d '{"size": ${options.size ?? 50}}'`;
+  if (options.tls) return `curl -k https://${hostInUrl(host)}:${port}/customResponse ${data}`;
+  const loopback = host === '127.0.0.1' || host === '0.0.0.0' || host === 'localhost';
+  return `curl -4 -X POST ${loopback ? 'localhost' : hostInUrl(host)}:${port}/customResponse ${data}`;
 }
 
 export interface TutorialReply {
