@@ -1,20 +1,13 @@
 // Must show (issue 13 item 1): a demo server that dies under the app is noticed — one line
 // naming the signal — and restarted, and the capture works again against the new one.
 import t from 'tap';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { childNamed } from '../helpers/processes.js';
 import { cliCommand, columns, repo, TmuxApp } from './fixtures/app-tmux.js';
 
-function demoServerOf(appPid: number): number | undefined {
-  return readFileSync(`/proc/${appPid}/task/${appPid}/children`, 'utf8').trim().split(/\s+/).map(Number).find((child) => {
-    try {
-      return readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'demo-server';
-    } catch {
-      return false;
-    }
-  });
-}
+const demoServerOf = (appPid: number) => childNamed(appPid, 'demo-server');
 
 t.test('the app restarts a demo server that was killed, and says so', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-app-restart-'));

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { loadedPrograms } from '../helpers/bpftool.js';
+import { childNamed } from '../helpers/processes.js';
 import { cliCommand, columns, EXIT_MARK, programIdsHeldBy, repo, TmuxApp } from './fixtures/app-tmux.js';
 
 const both = (screen: string, pattern: RegExp) => {
@@ -36,13 +37,7 @@ t.test('start --level 4: live capture beside the expected one, diagnostics on sa
   t.ok(pid, 'the app is running');
   const held = programIdsHeldBy(pid!);
   t.ok(held.length >= 16, `the app holds its programs and solution.c's (${held.length})`);
-  const server = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number).find((child) => {
-    try {
-      return readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'demo-server';
-    } catch {
-      return false;
-    }
-  });
+  const server = childNamed(pid!, 'demo-server');
   t.ok(server, 'the demo server runs as a child of the app');
 
   app.keys('r');

@@ -17,6 +17,7 @@ import { loadTrack } from '../../src/tracks/tracks.js';
 const solutionFile = loadTrack('http').reference;
 import { applyEdits } from '../helpers/corpus.js';
 import { makeWorkspace, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
+import { uidsOf } from '../helpers/processes.js';
 
 // Debian's package; elsewhere (an Ubuntu runner's Chrome, say) CHROMIUM_PATH names another.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -79,8 +80,7 @@ t.test('the classroom board, seen in Chromium', async (t) => {
     t.equal(ready.loopbackOnly, true);
   if (process.getuid?.() === 0) {
     // Root without sudo (as here and in CI): the board keeps no root once it listens.
-    const uids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${boardPid}/status`, 'utf8'));
-    t.same(uids?.slice(1).map(Number), [65534, 65534, 65534], 'the board runs as nobody');
+    t.same(uidsOf(boardPid).slice(0, 3), [65534, 65534, 65534], 'the board runs as nobody');
   }
     await page.goto(ready.url);
     await page.locator('#connection.online').waitFor({ timeout: 5000 });

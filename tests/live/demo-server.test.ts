@@ -12,23 +12,10 @@ import path from 'node:path';
 import { NativeServer } from '../../src/targets/nativeServer.js';
 import { sendRequests, sendTutorialRequest } from '../../src/targets/traffic.js';
 import { parseResponses, post, rawExchange } from '../helpers/rawHttp.js';
+import { asIfSudo, exitsWithin, isRunning, uidsOf } from '../helpers/processes.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function uidsOf(pid: number): number[] {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return status.match(/^Uid:\s+(.*)$/m)![1].trim().split(/\s+/).map(Number);
-}
 
 t.test('the demo server binary is built', async (t) => {
   t.ok(existsSync(NativeServer.binary()), `${NativeServer.binary()} exists (npx cmake-js compile builds it)`);
@@ -42,7 +29,7 @@ t.test('a running server', async (t) => {
     t.equal(server.host, '127.0.0.1', 'loopback by default');
     t.ok(server.port > 0 && server.port < 65536);
     t.equal(server.url, `http://127.0.0.1:${server.port}`);
-    t.ok(processExists(server.pid));
+    t.ok(isRunning(server.pid));
   });
 
   t.test('answers the tutorial request with N random alphanumerics', async (t) => {
@@ -301,7 +288,7 @@ t.test('stop() ends the process with exit code 0 and leaves nothing behind', asy
   const server = await NativeServer.start({ port: 0 });
   const { pid, port } = server;
   await server.stop();
-  t.notOk(processExists(pid), `process ${pid} is gone`);
+  t.notOk(isRunning(pid), `process ${pid} is gone`);
   t.same(await server.exited, { code: 0, signal: null }, 'SIGTERM is a clean exit');
   await server.stop(); // a second stop is harmless
   await t.rejects(sendTutorialRequest({ host: '127.0.0.1', port, timeoutMs: 2000 }), { message: /nothing is listening/ });
@@ -324,12 +311,10 @@ t.test('the server dies with the process that started it', async (t) => {
   const parent = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
   const pid = Number(chunk.toString().trim());
-  t.ok(processExists(pid), 'the server runs');
+  t.ok(isRunning(pid), 'the server runs');
   parent.kill('SIGKILL');
   await once(parent, 'exit');
-  const deadline = Date.now() + 3000;
-  while (processExists(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  t.notOk(processExists(pid), 'the server went with its parent');
+  t.ok(await exitsWithin(pid, 3000), 'the server went with its parent');
 });
 
 t.test('the server dies when its starter exits without stopping it', async (t) => {
@@ -341,21 +326,11 @@ t.test('the server dies when its starter exits without stopping it', async (t) =
   `;
   const out = execFileSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
   const pid = Number(out.trim());
-  const deadline = Date.now() + 3000;
-  while (processExists(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  t.notOk(processExists(pid), 'the exit handler stopped it');
+  t.ok(await exitsWithin(pid, 3000), 'the exit handler stopped it');
 });
 
 t.test('under sudo the server runs as the invoking user', { skip: !isRoot && 'needs root' }, async (t) => {
-  const saved = { uid: process.env.SUDO_UID, gid: process.env.SUDO_GID };
-  t.teardown(() => {
-    for (const [key, value] of [['SUDO_UID', saved.uid], ['SUDO_GID', saved.gid]] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-  process.env.SUDO_UID = '65534';
-  process.env.SUDO_GID = '65534';
+  asIfSudo(t, { uid: '65534', gid: '65534' });
 
   const server = await NativeServer.start({ port: 0 });
   t.teardown(() => server.stop());

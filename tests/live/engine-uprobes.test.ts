@@ -12,6 +12,7 @@ import { BpfProgram } from '../../src/engine/bpfProgram.js';
 import { possibleCpuCount } from '../../src/engine/cpus.js';
 import { mappedLibrary } from '../../src/engine/processMaps.js';
 import { nativeBinDir } from '../../src/native/addon.js';
+import { perfAttachmentsOf } from '../helpers/bpftool.js';
 import { liveKernel } from '../helpers/kernel.js';
 
 const run = promisify(execFile);
@@ -92,11 +93,6 @@ async function startHttpsDemoServer(t: Test): Promise<{ pid: number; port: numbe
   return { pid: child.pid!, port };
 }
 
-async function perfAttachmentsOf(pid: number): Promise<{ fd_type: string }[]> {
-  const { stdout } = await run('bpftool', ['perf', 'show', '--json']);
-  return (JSON.parse(stdout || '[]') as { pid: number; fd_type: string }[]).filter((a) => a.pid === pid);
-}
-
 t.test('uprobes on the server\'s libssl capture a real HTTPS request and answer in plaintext', async (t) => {
   await liveKernel();
   const server = await startHttpsDemoServer(t);
@@ -129,7 +125,7 @@ t.test('uprobes on the server\'s libssl capture a real HTTPS request and answer 
   t.same(attached.map((a) => a.target.replace(libssl, 'LIB')), [
     'uprobe:LIB:SSL_write', 'uretprobe:LIB:SSL_write', 'uprobe:LIB:SSL_read', 'uretprobe:LIB:SSL_read',
   ]);
-  t.equal((await perfAttachmentsOf(process.pid)).filter((a) => a.fd_type.startsWith('uprobe') || a.fd_type.startsWith('uretprobe')).length, 4,
+  t.equal(perfAttachmentsOf(process.pid).filter((a) => a.fd_type.startsWith('uprobe') || a.fd_type.startsWith('uretprobe')).length, 4,
     'bpftool sees our four probes');
 
   // curl also calls SSL_write and SSL_read in libssl: the pid filter leaves its calls out.
@@ -146,7 +142,7 @@ t.test('uprobes on the server\'s libssl capture a real HTTPS request and answer 
   t.match(egress?.text, /^HTTP\/1\.1 200 OK\r\n/, 'SSL_write: the answer in plaintext');
 
   program.close();
-  t.same(await perfAttachmentsOf(process.pid), [], 'nothing of ours attached after close (bpftool perf)');
+  t.same(perfAttachmentsOf(process.pid), [], 'nothing of ours attached after close (bpftool perf)');
 });
 
 t.test('a symbol libssl does not have is a clear attach error', async (t) => {

@@ -2,32 +2,13 @@
 // uprobe of ours stays attached (bpftool), no program stays loaded, and neither TLS target
 // server outlives it.
 import t from 'tap';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { programsNamed } from '../helpers/bpftool.js';
+import { perfAttachmentsOf, programsNamed } from '../helpers/bpftool.js';
+import { exitsWithin } from '../helpers/processes.js';
 
 const fixture = path.join(import.meta.dirname, 'fixtures', 'tls-attach-and-wait.ts');
-
-function perfAttachmentsOf(pid: number): unknown[] {
-  const all = JSON.parse(execFileSync('bpftool', ['perf', 'show', '--json'], { encoding: 'utf8' }) || '[]') as { pid: number }[];
-  return all.filter((a) => a.pid === pid);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pid: number, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  return !alive(pid);
-}
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
   t.test(`${signal}: no uprobe, program or TLS server of ours is left`, async (t) => {
@@ -51,7 +32,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
     await once(child, 'exit');
     t.same(perfAttachmentsOf(child.pid!), [], 'no uprobe of ours is left attached');
     t.same(programsNamed(name), [], 'no program of ours is left loaded');
-    t.ok(await gone(servers[0]!, 3000), 'the HTTPS demo server has gone');
-    t.ok(await gone(servers[1]!, 3000), "Python's HTTPS server has gone");
+    t.ok(await exitsWithin(servers[0]!, 3000), 'the HTTPS demo server has gone');
+    t.ok(await exitsWithin(servers[1]!, 3000), "Python's HTTPS server has gone");
   });
 }

@@ -15,12 +15,9 @@ import type { ListeningProcess } from '../../src/targets/listeningProcess.js';
 import { startHttpsDemoServer, startPythonHttpsServer, unprivilegedUser } from '../../src/targets/tlsServers.js';
 import { sendTutorialRequest } from '../../src/targets/traffic.js';
 import { liveKernel } from '../helpers/kernel.js';
+import { uidsOf } from '../helpers/processes.js';
 
 const run = promisify(execFile);
-
-function uidOf(pid: number): number {
-  return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-}
 
 /** Every path a process holds open that is a file on disk (not a pipe, socket, memfd, device). */
 function openFilesOnDisk(pid: number): string[] {
@@ -75,7 +72,7 @@ async function exercise(t: Test, server: ListeningProcess, name: string) {
   // Each exchange carries more on the wire than its plaintext: handshakes, certificates, records.
   t.ok(server.encrypted.received > 2 * 150, `${name}: ${server.encrypted.received} encrypted bytes in`);
   t.ok(server.encrypted.sent > 2 * 180, `${name}: ${server.encrypted.sent} encrypted bytes out`);
-  t.equal(uidOf(server.pid), process.getuid?.() === 0 ? unprivilegedUser().uid : process.getuid?.(), `${name}: runs as ${unprivilegedUser().uid}, not root`);
+  t.equal(uidsOf(server.pid)[0], process.getuid?.() === 0 ? unprivilegedUser().uid : process.getuid?.(), `${name}: runs as ${unprivilegedUser().uid}, not root`);
   t.same(openFilesOnDisk(server.pid), [], `${name}: holds no file on disk open`);
 }
 
@@ -83,7 +80,7 @@ t.test('the HTTPS demo server answers over TLS, as nobody-or-the-user, with no k
   const since = Date.now() - 1000;
   const server = await startHttpsDemoServer({ port: 0 });
   t.teardown(() => server.stop());
-  const serverUid = uidOf(server.pid);
+  const serverUid = uidsOf(server.pid)[0];
   await exercise(t, server, 'demo server');
   await server.stop();
   t.notOk(server.running, 'stopped');
@@ -95,7 +92,7 @@ t.test("Python's HTTPS server answers over TLS through SSL_read_ex/SSL_write_ex"
   const since = Date.now() - 1000;
   const server = await startPythonHttpsServer({ port: 0 });
   t.teardown(() => server.stop());
-  const serverUid = uidOf(server.pid);
+  const serverUid = uidsOf(server.pid)[0];
   const libssl = mappedLibrary(server.pid, 'libssl');
 
   // The _ex forms return 1 and report the count through their fourth argument, a size_t *.

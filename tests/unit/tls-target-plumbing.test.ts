@@ -4,6 +4,7 @@ import t from 'tap';
 import { findMappedLibrary, LibraryNotMappedError, mappedLibrary } from '../../src/engine/processMaps.js';
 import { describeEncrypted, ListeningProcess } from '../../src/targets/listeningProcess.js';
 import { unprivilegedUser } from '../../src/targets/tlsServers.js';
+import { asIfSudo } from '../helpers/processes.js';
 
 t.test('the libssl a process maps is found in /proc/PID/maps', async (t) => {
   const maps = [
@@ -25,21 +26,11 @@ t.test('the libssl a process maps is found in /proc/PID/maps', async (t) => {
 
 t.test('targets run as the user behind sudo, else nobody, never root', async (t) => {
   const passwd = 'root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n';
-  const saved = { uid: process.env.SUDO_UID, gid: process.env.SUDO_GID };
-  t.teardown(() => {
-    for (const [key, value] of [['SUDO_UID', saved.uid], ['SUDO_GID', saved.gid]] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-  process.env.SUDO_UID = '1000';
-  process.env.SUDO_GID = '1001';
+  asIfSudo(t, { uid: '1000', gid: '1001' });
   t.same(unprivilegedUser(passwd), { uid: 1000, gid: 1001 });
-  process.env.SUDO_UID = '0';
-  process.env.SUDO_GID = '0';
+  asIfSudo(t, { uid: '0', gid: '0' });
   t.same(unprivilegedUser(passwd), { uid: 65534, gid: 65534 }, 'sudo from root is still not root');
-  delete process.env.SUDO_UID;
-  delete process.env.SUDO_GID;
+  asIfSudo(t, null);
   t.same(unprivilegedUser('nobody:x:99:99::/:/sbin/nologin\n'), { uid: 99, gid: 99 }, "nobody's ids from /etc/passwd");
   t.same(unprivilegedUser(''), { uid: 65534, gid: 65534 });
 });
