@@ -1,10 +1,9 @@
 // Must show (engine): a program with a BPF_HASH and a BPF_PERF_OUTPUT on the write syscall;
 // a child makes N writes; exactly N decoded events arrive, none lost.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { BpfProgram } from '../../src/engine/bpfProgram.js';
 import { liveKernel } from '../helpers/kernel.js';
+import { attachWriteProbe, compileWriteProbe, spawnWriter } from '../helpers/writeProbe.js';
 
 const WRITES = 5000;
 
@@ -44,14 +43,8 @@ t.test('N writes by a child arrive as exactly N events, none lost', async (t) =>
   t.equal(env.attachMode, 'tracepoint', 'this kernel has no kprobes: tracepoint mode');
 
   // The child waits for "go" on stdin, so every write happens after the probe is attached.
-  const child = spawn('/bin/sh', ['-c', `read go; i=0; while [ $i -lt ${WRITES} ]; do printf 'ws-write-%05d\\n' $i; i=$((i+1)); done`], {
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
-  const program = await BpfProgram.compile(PROGRAM, {
-    cflags: [`-DTARGET_PID=${child.pid}`],
-    load: [{ name: 'tracepoint__syscalls__sys_enter_write', type: 'tracepoint' }],
-  });
-  t.teardown(() => program.close());
+  const child = spawnWriter('ws-write', WRITES);
+  const program = await compileWriteProbe(t, PROGRAM, child.pid!);
 
   t.same(
     program.tables().map((table) => [table.name, table.kind]).sort(),
@@ -65,8 +58,7 @@ t.test('N writes by a child arrive as exactly N events, none lost', async (t) =>
     lost += lostNow;
     for (const e of events) heads.push(e.toString('latin1', 16, 30));
   });
-  const fd = program.programFd('tracepoint__syscalls__sys_enter_write');
-  program.attachTracepoint(fd, 'syscalls', 'sys_enter_write');
+  attachWriteProbe(program);
 
   child.stdin.end('go\n');
   const [code] = await once(child, 'exit');

@@ -4,12 +4,11 @@
 // back (JavaScript busy, a backlog cap of one byte), and a child that makes exactly N writes,
 // each of which the probe submits.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { BpfProgram } from '../../src/engine/bpfProgram.js';
 import { batchHandler } from '../../src/engine/perfOutput.js';
 import { liveKernel } from '../helpers/kernel.js';
+import { attachWriteProbe, compileWriteProbe, spawnWriter } from '../helpers/writeProbe.js';
 
 const WRITES = 3000;
 
@@ -49,14 +48,8 @@ function stallUntilExited(pid: number): void {
 
 t.test('a stalled reader on a one-page ring: received + lost = every write', async (t) => {
   await liveKernel();
-  const child = spawn('/bin/sh', ['-c', `read go; i=0; while [ $i -lt ${WRITES} ]; do printf 'ws-loss-%05d\\n' $i; i=$((i+1)); done`], {
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
-  const program = await BpfProgram.compile(PROGRAM, {
-    cflags: [`-DTARGET_PID=${child.pid}`],
-    load: [{ name: 'tracepoint__syscalls__sys_enter_write', type: 'tracepoint' }],
-  });
-  t.teardown(() => program.close());
+  const child = spawnWriter('ws-loss', WRITES);
+  const program = await compileWriteProbe(t, PROGRAM, child.pid!);
 
   const heads = new Set<string>();
   let received = 0;
@@ -70,7 +63,7 @@ t.test('a stalled reader on a one-page ring: received + lost = every write', asy
     },
     { pageCount: 1, wakeupEvents: 1, flushMs: 20, maxBacklogBytes: 1 },
   );
-  const attachment = program.attachTracepoint(program.programFd('tracepoint__syscalls__sys_enter_write'), 'syscalls', 'sys_enter_write');
+  const attachment = attachWriteProbe(program);
 
   child.stdin.end('go\n');
   // The child writes while this thread cannot take a batch: the poller stops at its backlog
@@ -96,11 +89,7 @@ t.test('a stalled reader on a one-page ring: received + lost = every write', asy
 
 t.test('after stop(), one batch marked final comes last, and drained settles after it', async (t) => {
   await liveKernel();
-  const program = await BpfProgram.compile(PROGRAM, {
-    cflags: ['-DTARGET_PID=1'],
-    load: [{ name: 'tracepoint__syscalls__sys_enter_write', type: 'tracepoint' }],
-  });
-  t.teardown(() => program.close());
+  const program = await compileWriteProbe(t, PROGRAM, 1);
   const finals: boolean[] = [];
   const output = program.openPerfOutput('write_events', batchHandler((batch) => finals.push(batch.final)));
   await new Promise((resolve) => setTimeout(resolve, 100));

@@ -11,8 +11,8 @@ import { once } from 'node:events';
 import { createServer, connect, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { BpfProgram } from '../../src/engine/bpfProgram.js';
 import { liveKernel } from '../helpers/kernel.js';
+import { attachWriteProbe, compileWriteProbe } from '../helpers/writeProbe.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -41,12 +41,8 @@ t.test('perf outputs stopped and collected while their last batches are queued',
   // A writer that never pauses, for as long as the rounds take (bounded: 60 s at most).
   const writer = spawn('/bin/sh', ['-c', 'end=$(($(date +%s)+60)); while [ $(date +%s) -lt $end ]; do echo x; done'], { stdio: ['ignore', 'ignore', 'inherit'] });
   t.teardown(() => writer.kill('SIGKILL'));
-  const program = await BpfProgram.compile(PROGRAM, {
-    cflags: [`-DTARGET_PID=${writer.pid}`],
-    load: [{ name: 'tracepoint__syscalls__sys_enter_write', type: 'tracepoint' }],
-  });
-  t.teardown(() => program.close());
-  program.attachTracepoint(program.programFd('tracepoint__syscalls__sys_enter_write'), 'syscalls', 'sys_enter_write');
+  const program = await compileWriteProbe(t, PROGRAM, writer.pid!);
+  attachWriteProbe(program);
 
   const server = createServer();
   server.listen(0, '127.0.0.1');
