@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import { usageError } from '../errors/workshopError.js';
 import { startBoard } from '../board/server.js';
 import type { LearnerRow } from '../board/roster.js';
-import { invokingUser } from '../util/invokingUser.js';
+import { unprivilegedUser } from '../util/invokingUser.js';
 import { hostInUrl } from '../targets/listeningProcess.js';
 import { fail, intOption, stopSignal } from './cliSupport.js';
 
@@ -32,10 +32,10 @@ export function reachableAddress(bound: string, interfaces = os.networkInterface
   return '127.0.0.1';
 }
 
-/** Gives up root once the port is bound: to the user behind sudo, else to nobody. */
+/** Gives up root once the port is bound: to the user behind sudo (not root), else to nobody. */
 function dropRoot(): string | null {
   if (process.getuid?.() !== 0 || !process.setuid || !process.setgid) return null;
-  const user = invokingUser() ?? { uid: 65534, gid: 65534, name: 'nobody' };
+  const user = unprivilegedUser();
   process.setgroups?.([user.gid]);
   process.setgid(user.gid);
   process.setuid(user.uid);

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../native/addon.js';
-import { invokingUser, parsePasswd } from '../util/invokingUser.js';
+import { unprivilegedUser } from '../util/invokingUser.js';
 import { ListeningProcess, targetServerError } from './listeningProcess.js';
 import { NativeServer } from './nativeServer.js';
 
@@ -22,27 +22,10 @@ export interface TlsServerOptions {
 }
 
 const DEFAULT_PORT = 8443;
-const NOBODY = { uid: 65534, gid: 65534 };
 
 /** The native demo server's HTTPS listener: NativeServer.start({ tls: true }). */
 export function startHttpsDemoServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
   return NativeServer.start({ ...opts, tls: true, port: opts.port ?? DEFAULT_PORT });
-}
-
-/** Whom a target runs as when we are root: the user behind sudo, else nobody. */
-export function unprivilegedUser(passwdText?: string): { uid: number; gid: number } {
-  const user = invokingUser();
-  if (user && user.uid !== 0) return { uid: user.uid, gid: user.gid };
-  let text = passwdText;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/etc/passwd', 'utf8');
-    } catch {
-      text = '';
-    }
-  }
-  const nobody = parsePasswd(text).find((entry) => entry.name === 'nobody');
-  return nobody ? { uid: nobody.uid, gid: nobody.gid } : NOBODY;
 }
 
 /** Debian's python3 (its CPython links the distribution's libssl), else the first on PATH. */
@@ -59,7 +42,8 @@ function python(): string {
 export async function sendFromPythonClient(server: { host: string; port: number }, size: number): Promise<number> {
   const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_client.py'), 'utf8');
   const args = ['-I', '-B', '-c', program, '--host', server.host, '--port', String(server.port), '--size', String(size)];
-  const user = process.getuid?.() === 0 ? { ...unprivilegedUser(), cwd: '/' } : {};
+  const runAs = process.getuid?.() === 0 ? unprivilegedUser() : null;
+  const user = runAs ? { uid: runAs.uid, gid: runAs.gid, cwd: '/' } : {};
   try {
     // Long: Python takes seconds to start on an emulated CPU (the QEMU guest of test:kernels).
     const { stdout } = await promisify(execFile)(python(), args, { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' }, ...user });

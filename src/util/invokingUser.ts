@@ -61,3 +61,15 @@ export function invokingUser(
   if (entry?.home) user.home = entry.home;
   return user;
 }
+
+/**
+ * Whom to be instead of root (a target server, the board once listening): the user behind
+ * sudo — unless that is root too — else nobody, with its ids from /etc/passwd (65534 without).
+ */
+export function unprivilegedUser(passwdText?: string): InvokingUser {
+  const passwd = passwdText === undefined ? readPasswd : () => passwdText;
+  const user = invokingUser(process.env, passwd);
+  if (user && user.uid !== 0) return user;
+  const nobody = parsePasswd(passwd()).find((entry) => entry.name === 'nobody');
+  return { uid: nobody?.uid ?? 65534, gid: nobody?.gid ?? 65534, name: 'nobody' };
+}

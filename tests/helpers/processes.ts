@@ -28,13 +28,13 @@ export function uidsOf(pid: number): number[] {
 const sudoRestored = new WeakSet<Test>();
 
 /**
- * Runs the rest of the test as if under sudo by SUDO_UID/SUDO_GID (null: not under sudo);
- * the variables are put back as they were before the test's first call when it ends.
+ * Runs the rest of the test as if under sudo by SUDO_UID, SUDO_GID and SUDO_USER (null: not
+ * under sudo); the variables are put back as they were before the test's first call when it ends.
  */
-export function asIfSudo(t: Test, ids: { uid: string; gid: string } | null): void {
+export function asIfSudo(t: Test, ids: { uid: string; gid: string; user?: string } | null): void {
   if (!sudoRestored.has(t)) {
     sudoRestored.add(t);
-    const saved = { SUDO_UID: process.env.SUDO_UID, SUDO_GID: process.env.SUDO_GID };
+    const saved = { SUDO_UID: process.env.SUDO_UID, SUDO_GID: process.env.SUDO_GID, SUDO_USER: process.env.SUDO_USER };
     t.teardown(() => {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
@@ -42,12 +42,13 @@ export function asIfSudo(t: Test, ids: { uid: string; gid: string } | null): voi
       }
     });
   }
+  delete process.env.SUDO_UID;
+  delete process.env.SUDO_GID;
+  delete process.env.SUDO_USER;
   if (ids) {
     process.env.SUDO_UID = ids.uid;
     process.env.SUDO_GID = ids.gid;
-  } else {
-    delete process.env.SUDO_UID;
-    delete process.env.SUDO_GID;
+    if (ids.user !== undefined) process.env.SUDO_USER = ids.user;
   }
 }
 

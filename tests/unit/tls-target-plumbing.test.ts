@@ -3,7 +3,7 @@
 import t from 'tap';
 import { findMappedLibrary, LibraryNotMappedError, mappedLibrary } from '../../src/engine/processMaps.js';
 import { describeEncrypted, ListeningProcess } from '../../src/targets/listeningProcess.js';
-import { unprivilegedUser } from '../../src/targets/tlsServers.js';
+import { unprivilegedUser } from '../../src/util/invokingUser.js';
 import { asIfSudo } from '../helpers/processes.js';
 
 t.test('the libssl a process maps is found in /proc/PID/maps', async (t) => {
@@ -29,10 +29,10 @@ t.test('targets run as the user behind sudo, else nobody, never root', async (t)
   asIfSudo(t, { uid: '1000', gid: '1001' });
   t.same(unprivilegedUser(passwd), { uid: 1000, gid: 1001 });
   asIfSudo(t, { uid: '0', gid: '0' });
-  t.same(unprivilegedUser(passwd), { uid: 65534, gid: 65534 }, 'sudo from root is still not root');
+  t.same(unprivilegedUser(passwd), { uid: 65534, gid: 65534, name: 'nobody' }, 'sudo from root is still not root');
   asIfSudo(t, null);
-  t.same(unprivilegedUser('nobody:x:99:99::/:/sbin/nologin\n'), { uid: 99, gid: 99 }, "nobody's ids from /etc/passwd");
-  t.same(unprivilegedUser(''), { uid: 65534, gid: 65534 });
+  t.same(unprivilegedUser('nobody:x:99:99::/:/sbin/nologin\n'), { uid: 99, gid: 99, name: 'nobody' }, "nobody's ids from /etc/passwd");
+  t.same(unprivilegedUser(''), { uid: 65534, gid: 65534, name: 'nobody' });
 });
 
 t.test("a target's stdout: its address, then the encrypted bytes of each closed connection", async (t) => {
