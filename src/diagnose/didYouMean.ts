@@ -67,8 +67,3 @@ export function didYouMean(word: string, candidates: Iterable<string>, options: 
   }
   return best;
 }
-
-/** A learner's hook name checked against the hook names the tutorial uses. */
-export function suggestHookName(name: string, knownHooks: Iterable<string>): string | undefined {
-  return didYouMean(name, knownHooks);
-}

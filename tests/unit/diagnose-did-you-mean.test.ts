@@ -1,5 +1,5 @@
 import t from 'tap';
-import { didYouMean, editDistance, suggestHookName, suggestionBudget } from '../../src/diagnose/index.js';
+import { didYouMean, editDistance, suggestionBudget } from '../../src/diagnose/index.js';
 import { BPF_HELPER_NAMES } from '../../src/diagnose/bpfHelpers.js';
 import { contractNames as trackNames, loadTrack } from '../../src/tracks/tracks.js';
 
@@ -29,10 +29,10 @@ t.test("a misspelt map is matched to the tutorial's map", async (t) => {
 });
 
 t.test('misspelt hook names find the hook the learner meant', async (t) => {
-  t.equal(suggestHookName('syscall__probe_entry_acept4', hookNames), 'syscall__probe_entry_accept4');
-  t.equal(suggestHookName('syscall__probe_ret_raed', hookNames), 'syscall__probe_ret_read');
-  t.equal(suggestHookName('syscall__probe_return_close', hookNames), 'syscall__probe_ret_close');
-  t.equal(suggestHookName('syscall__probe_entry_accept4', hookNames), undefined, 'a correct name needs no correction');
+  t.equal(didYouMean('syscall__probe_entry_acept4', hookNames), 'syscall__probe_entry_accept4');
+  t.equal(didYouMean('syscall__probe_ret_raed', hookNames), 'syscall__probe_ret_read');
+  t.equal(didYouMean('syscall__probe_return_close', hookNames), 'syscall__probe_ret_close');
+  t.equal(didYouMean('syscall__probe_entry_accept4', hookNames), undefined, 'a correct name needs no correction');
 });
 
 t.test('helpers with swapped letters', async (t) => {
