@@ -192,13 +192,17 @@ export class BpfProgram {
     return Array.from({ length: cpus }, (_, cpu) => all.subarray(cpu * stride, cpu * stride + table.leafSize));
   }
 
-  private requirePerCpuTable(tableName: string, key: Buffer, value?: Buffer): TableInfo {
+  /** The open program's table `name`, which must be of one of `kinds` (`what` names them in the error). */
+  private requireTable(name: string, kinds: MapKind[], what: string): TableInfo {
     this.requireOpen();
-    const table = this.table(tableName);
-    if (!table) throw new Error(`the program has no table named ${tableName}`);
-    if (table.kind !== 'percpu_array' && table.kind !== 'percpu_hash' && table.kind !== 'lru_percpu_hash') {
-      throw new Error(`${tableName} is a ${table.kind} table, not a per-CPU one`);
-    }
+    const table = this.table(name);
+    if (!table) throw new Error(`the program has no table named ${name}`);
+    if (!kinds.includes(table.kind)) throw new Error(`${name} is a ${table.kind} table, not ${what}`);
+    return table;
+  }
+
+  private requirePerCpuTable(tableName: string, key: Buffer, value?: Buffer): TableInfo {
+    const table = this.requireTable(tableName, ['percpu_array', 'percpu_hash', 'lru_percpu_hash'], 'a per-CPU one');
     if (key.length !== table.keySize) throw new Error(`${tableName}'s key is ${table.keySize} bytes, not ${key.length}`);
     if (value && value.length !== table.leafSize) throw new Error(`${tableName}'s value is ${table.leafSize} bytes, not ${value.length}`);
     return table;
@@ -211,12 +215,7 @@ export class BpfProgram {
 
   /** Starts reading a BPF_PERF_OUTPUT; `onEvents` gets batches of raw events. */
   openPerfOutput(name: string, onEvents: RawEventsHandler, options: Partial<PerfBufferOptions> = {}): PerfOutput {
-    this.requireOpen();
-    const table = this.table(name);
-    if (!table) throw new Error(`the program has no table named ${name}`);
-    if (table.kind !== 'perf_event_array') {
-      throw new Error(`${name} is a ${table.kind} table, not a BPF_PERF_OUTPUT`);
-    }
+    const table = this.requireTable(name, ['perf_event_array'], 'a BPF_PERF_OUTPUT');
     const output = new PerfOutput(name, table.fd, onEvents, options);
     this.outputs.add(output);
     return output;
