@@ -83,7 +83,7 @@ export class DemoSession {
     this.level = levelOf(this.track, options.level).id;
     this.traffic = new TrafficDriver(() => this.targets.current, options.intervalMs ?? 2000);
     this.traffic.on('change', () => this.store.changed());
-    this.store = new ThrottledStore(() => this.snapshot(), 50);
+    this.store = new ThrottledStore(() => this.snapshot());
   }
 
   private snapshot(): DemoSnapshot {

@@ -81,7 +81,9 @@ export function runInkApp(options: InkAppOptions): InkAppRun {
     stdout,
     exitOnCtrlC: false,
     patchConsole: true,
-    maxFps: 20,
+    // Renders driven by events are throttled by the store (store.ts); this limit only spaces
+    // the frames, and a key pressed just after an event-driven frame waits for it.
+    maxFps: 60,
   });
   return { done, quit };
 }

@@ -22,11 +22,15 @@ import { LearnerColumn, type CheckedText } from './session/learnerColumn.js';
 import { LevelFiles } from './session/levelFiles.js';
 import { GRACE_MS, LiveJudge, type LiveVerdict } from './session/liveJudge.js';
 import { FileWatcher, type WatchMode } from './fileWatcher.js';
-import { ThrottledStore } from './store.js';
+import { ThrottledStore, Timer } from './store.js';
 import { TrafficDriver, type SentRequest } from './trafficDriver.js';
 import type { Phase, WorkshopOptions, WorkshopSnapshot } from './session/snapshot.js';
 
 export { GRACE_MS, type LiveVerdict };
+
+// Batches read but not yet handled, per output, before the kernel drops (and counts) events:
+// the app shows the latest connections, so under wrk a smaller backlog than `run`'s bounds its memory.
+const APP_RINGS = { maxBacklogBytes: 16 << 20 };
 export type { Phase, WorkshopOptions, WorkshopSnapshot };
 
 export class WorkshopSession {
@@ -52,6 +56,8 @@ export class WorkshopSession {
   private notice: string | null = null;
   private closing: Promise<void> | null = null;
   private removeShutdownHook: () => void = () => {};
+  private readonly rejudge = new Timer(); // one timer each: under load, a timer per batch piled up
+  private readonly graceOver = new Timer();
 
   constructor(private readonly options: WorkshopOptions) {
     this.absFile = path.resolve(options.file);
@@ -88,7 +94,7 @@ export class WorkshopSession {
       this.changed();
     });
     this.traffic.on('change', () => this.changed());
-    this.store = new ThrottledStore(() => this.snapshot(), 50);
+    this.store = new ThrottledStore(() => this.snapshot());
   }
 
   private snapshot(): WorkshopSnapshot {
@@ -126,7 +132,7 @@ export class WorkshopSession {
     if (this.learner.program && this.learner.watch.status === 'attached' && levelOf(this.track, this.level).spec.expectedEvents.attach) {
       const learner = this.learner;
       const { passed, again } = this.judge.judge((requests) => learner.judge(requests, this.expected.clientPorts()) ?? []);
-      if (again !== null) setTimeout(() => this.changed(), again).unref();
+      if (again !== null) this.rejudge.at(again, () => this.changed());
       if (passed) this.levelPassed(this.level);
     }
     this.store.changed();
@@ -136,7 +142,7 @@ export class WorkshopSession {
   private captured(): void {
     this.judge.touch();
     this.changed();
-    setTimeout(() => this.store.changed(), GRACE_MS + 100).unref();
+    this.graceOver.after(GRACE_MS + 100, () => this.store.changed());
   }
 
   /** Prepares the kernel, starts the level's target and the watch, attaches the first level. */
@@ -213,7 +219,7 @@ export class WorkshopSession {
   private async openReference(level: number, onEvents: (batch: CaptureEvent[]) => void): Promise<LiveProgram> {
     const source = { text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) };
     const built = await BuiltProgram.build({ source, track: this.track, level, attachMode: this.attachMode! });
-    const program = built.attach(this.targets.current!, { judged: false });
+    const program = built.attach(this.targets.current!, { judged: false, perfBuffer: APP_RINGS });
     program.capture?.on('events', onEvents);
     return program;
   }
@@ -226,7 +232,7 @@ export class WorkshopSession {
     // The learner will save again: have a compiler process up and waiting for it.
     warmUpCompiler();
     const built = outcome.program;
-    return { checks: [textCheck, ...outcome.checks], program: built && { close: () => built.close(), attach: () => built.attach(this.targets.current!) } };
+    return { checks: [textCheck, ...outcome.checks], program: built && { close: () => built.close(), attach: () => built.attach(this.targets.current!, { perfBuffer: APP_RINGS }) } };
   }
 
   /** The file changed (or the level did): a new version has to pass again before it shows as passing. */
@@ -332,6 +338,8 @@ export class WorkshopSession {
     this.removeShutdownHook();
     this.traffic.stop();
     this.store.stop();
+    this.rejudge.stop();
+    this.graceOver.stop();
     this.expected.discard();
     await this.watcher?.close();
     this.learner.release();

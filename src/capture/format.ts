@@ -10,8 +10,11 @@ export function payloadText(bytes: Buffer): string {
 
 /** A summary on one line, control bytes visible (`POST / HTTP/1.1⏎Host: …`), cut at `max`. */
 export function oneLine(bytes: Buffer, max = 120): string {
-  const text = glyphs(bytes).map((g) => g.text).join('');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // Every two bytes show as one character or more (CRLF is one ⏎): 2 × max bytes are
+  // all a line of `max` can show, however long the payload.
+  const shown = bytes.subarray(0, 2 * max);
+  const text = glyphs(shown).map((g) => g.text).join('');
+  return text.length > max || bytes.length > shown.length ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function clientText(client: ClientAddress | null): string {

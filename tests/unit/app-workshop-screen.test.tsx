@@ -49,7 +49,7 @@ function snapshot(overrides: Partial<WorkshopSnapshot> = {}): WorkshopSnapshot {
 function fake(snap: WorkshopSnapshot) {
   const calls: string[] = [];
   let current = snap;
-  const store = new ThrottledStore(() => current, 0);
+  const store = new ThrottledStore(() => current, { intervalMs: 0 });
   const controls: WorkshopControls = {
     store,
     setLevel: (id) => calls.push(`level ${id}`),
