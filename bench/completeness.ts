@@ -56,7 +56,7 @@ function ticksOf(statPath: string): number {
 }
 
 /** CPU ticks of each thread of `pid` by thread name, and their sum under '' (every thread). */
-function threadTicks(pid: number): Map<string, number> {
+export function threadTicks(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   let tasks: string[] = [];
   try {
@@ -78,7 +78,7 @@ function threadTicks(pid: number): Map<string, number> {
 }
 
 /** Per core: [user+nice, system, irq+softirq, idle+iowait] ticks. */
-function coreTicks(): number[][] {
+export function coreTicks(): number[][] {
   return readFileSync('/proc/stat', 'utf8')
     .split('\n')
     .filter((line) => /^cpu\d+ /.test(line))

@@ -2,6 +2,7 @@
 // consumer attached, the extra measurements, the targets met or not, and (--json) one summary
 // object as the last line.
 import type { CompletenessRow } from './completeness.js';
+import type { AppUnderWrk } from './appUnderWrk.js';
 
 export interface ConsumerSummary {
   eventsPerSec: number;
@@ -30,6 +31,8 @@ export interface BenchSummary {
   rssMbAfter1M: number | null;
   /** The demo server under wrk -t2 -c50: bare, each consumer attached, bare again. */
   completeness: CompletenessRow[];
+  /** The app in tmux under the same wrk: key → screen latency, its memory (null: --no-app, or no wrk/tmux). */
+  app: AppUnderWrk | null;
   /** The same process a second after the last event, and when it had just attached. */
   rssMbSettled?: number;
   rssMbAtAttach?: number;
@@ -57,7 +60,11 @@ export function median(values: number[]): number {
   return percentile(values, 50);
 }
 
-export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor' | 'cFloorPaced' | 'compileMs' | 'rssMbAfter1M' | 'completeness'>): Target[] {
+/** The app under wrk: a key answered on screen within this (the 90th percentile of ~20 keys), and its memory bounded. */
+export const APP_KEY_TARGET_MS = 100;
+export const APP_RSS_TARGET_MB = 250;
+
+export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor' | 'cFloorPaced' | 'compileMs' | 'rssMbAfter1M' | 'completeness' | 'app'>): Target[] {
   const targets: Target[] = [];
   const r = s.runner;
   const py = s.pythonBcc;
@@ -113,7 +120,32 @@ export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor
           detail: `${percent(runnerShare)}` + (floorShare === null ? '' : ` (the C floor ${percent(floorShare)})`),
         },
   );
+  targets.push(...appTargets(s.app));
   return targets;
+}
+
+function appTargets(app: AppUnderWrk | null): Target[] {
+  const keyName = `the app under wrk: a key answered on screen within ${APP_KEY_TARGET_MS} ms (p90)`;
+  const rssName = `the app under wrk: resident memory ≤ ${APP_RSS_TARGET_MB} MB`;
+  if (!app) return [keyName, rssName].map((name) => ({ name, met: null, detail: 'not measured' }));
+  const p90 = percentile(app.loadedKeysMs, 90);
+  return [
+    { name: keyName, met: app.unanswered === 0 && p90 <= APP_KEY_TARGET_MS, detail: `p90 ${p90.toFixed(0)} ms of ${app.loadedKeysMs.length} keys${app.unanswered ? `, ${app.unanswered} unanswered` : ''}` },
+    { name: rssName, met: app.rssPeakMb <= APP_RSS_TARGET_MB, detail: `peak ${app.rssPeakMb.toFixed(0)} MB` },
+  ];
+}
+
+/** The app under wrk, in a few lines. */
+function appLines(app: AppUnderWrk): string[] {
+  const keys = (ms: number[]) => `p50 ${num(percentile(ms, 50))} ms, p90 ${num(percentile(ms, 90))} ms, max ${num(Math.max(0, ...ms))} ms`;
+  const budget = app.cpus * app.wallMs;
+  const threads = Object.entries(app.appThreadsMs).filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${Math.round((100 * ms) / budget)} %`);
+  return [
+    `the app (dist/, tmux 120×40, solution.c at level 4) under wrk -t2 -c50 -d${app.seconds}s: ${num(app.requestsPerSec)} req/s`,
+    `  Tab → screen: ${keys(app.loadedKeysMs)} (${app.loadedKeysMs.length} keys under wrk${app.unanswered ? `, ${app.unanswered} unanswered in 5 s` : ''}); idle: ${keys(app.idleKeysMs)}`,
+    `  resident memory: ${num(app.rssIdleMb)} MB attached and idle, peak ${num(app.rssPeakMb)} MB, ${num(app.rssEndMb)} MB 2 s after wrk`,
+    `  CPU over the run (share of ${app.cpus} cores × wall): the app's threads ${threads.join(', ')}; machine idle ${Math.round((100 * app.idleMs) / budget)} %`,
+  ];
 }
 
 const LABELS: Record<'runner' | 'pythonBcc' | 'cFloor' | 'cFloorPaced', string> = {
@@ -151,6 +183,7 @@ export function formatTable(s: BenchSummary): string {
     );
   }
   if (s.completeness.length > 0) out.push('', ...completenessTable(s.completeness), '');
+  if (s.app) out.push(...appLines(s.app), '');
   for (const [key, samples] of Object.entries(s.compileMsSamples ?? {})) {
     const sorted = [...samples].sort((a, b) => a - b);
     out.push(`${key} compile+load+attach, ${samples.length} samples: ${sorted[0]}–${sorted.at(-1)} ms, median ${num(median(samples))} ms`);

@@ -6,6 +6,7 @@
 // default 1 000 000; 0 skips it), --latency-events N (at 10/s, default 100; 0 skips it), --rounds N (full-speed runs
 // per consumer, interleaved; the median counts), --compile-samples N (extra starts of the
 // compiling consumers, alternately, for the compile time; default 15), --wrk-seconds N, --no-wrk,
+// --no-app (skip the app in tmux under wrk),
 // --consumers runner,pythonBcc,cFloor,cFloorPaced, --no-build (use dist/ as it is).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { nativeBinDir, packageRoot } from '../src/native/addon.js';
 import { loadTrack } from '../src/tracks/tracks.js';
 import { LineProcess } from './lineProcess.js';
 import { measureCompleteness, type CompletenessRow } from './completeness.js';
+import { measureAppUnderWrk, type AppUnderWrk } from './appUnderWrk.js';
 import { commandWorks, machineBusy, measureRun, type ConsumerCommand, type ReadyLine, type RunOutcome } from './measure.js';
 import { formatTable, median, percentile, targetsOf, type BenchSummary, type ConsumerSummary } from './report.js';
 
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     'compile-samples': { type: 'string', default: '15' },
     'wrk-seconds': { type: 'string', default: '8' },
     wrk: { type: 'boolean', default: true },
+    app: { type: 'boolean', default: true },
     consumers: { type: 'string', default: 'runner,pythonBcc,cFloor,cFloorPaced' },
     build: { type: 'boolean', default: true },
   },
@@ -205,6 +208,14 @@ if (values.wrk && runnable.some((c) => c.key === 'runner')) {
   }
 }
 
+// The app itself (dist/, in tmux at 120×40, solution.c at level 4) under the same wrk, keys
+// pressed meanwhile: key → screen latency and its memory (bench/appUnderWrk.ts).
+let app: AppUnderWrk | null = null;
+if (values.app) {
+  if (!(await commandWorks('sh', ['-c', 'command -v wrk && command -v tmux']))) notes.push('the app under wrk was not measured: it needs wrk and tmux');
+  else app = await measureAppUnderWrk({ packageRoot, script: path.join(packageRoot, 'bench', 'wrk-post.lua'), seconds: wrkSeconds, progress });
+}
+
 function summarize(key: string): ConsumerSummary | null {
   const runs = full.get(key);
   const latency = slow.get(key);
@@ -249,6 +260,7 @@ const partial = {
   },
   rssMbAfter1M: rssAfter === undefined ? null : Number((rssAfter / 2 ** 20).toFixed(1)),
   completeness,
+  app,
 };
 const rssAtReady = (millionRun?.ready.memory as { rssAnon: number; rssFile: number } | undefined);
 const summary: BenchSummary = {

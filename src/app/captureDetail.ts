@@ -98,5 +98,10 @@ export function captureDetail(row: ConnectionRow, width: number): CaptureDetail 
     lines.push(...cellLines(cell, width));
   }
   if (row.cells.length === 0) lines.push([{ text: 'nothing captured on this connection yet', tone: 'muted' }]);
+  const notKept = Math.max(row.learner?.dataNotKept ?? 0, row.expected?.dataNotKept ?? 0);
+  if (notKept > 0) {
+    const said = `… and ${notKept} more data event${notKept === 1 ? '' : 's'} on this connection, counted but not kept: the capture keeps the first few of each connection (yours ${row.learner?.dataNotKept ?? 0}, expected ${row.expected?.dataNotKept ?? 0} not kept).`;
+    lines.push([], ...wrapPieces([{ text: said, tone: 'muted' as const }], width));
+  }
   return { lines, sections };
 }

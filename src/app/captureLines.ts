@@ -72,11 +72,19 @@ function expectedSide(cell: CellPair, width: number): Segment[] {
   return cell.expected ? [{ text: describeEvent(cell.expected, width) }] : [];
 }
 
+/** Data events a connection had beyond the ones kept (connectionLog.ts), said on each side. */
+function notKeptLine(row: ConnectionRow): CaptureLine[] {
+  const side = (n: number | undefined): Segment[] => (n ? [{ text: `  … ${n} more data event${n === 1 ? '' : 's'} not kept`, tone: 'muted' }] : []);
+  if (!row.learner?.dataNotKept && !row.expected?.dataNotKept) return [];
+  return [{ key: `${row.key}:not-kept`, row: row.key, cell: -1, left: side(row.learner?.dataNotKept), right: side(row.expected?.dataNotKept) }];
+}
+
 /** Levels 1–3: every event on its own line, the two sides aligned. */
 export function eventLines(rows: ConnectionRow[], width: number): CaptureLine[] {
-  return rows.flatMap((row) =>
-    row.cells.map((cell, i) => ({ key: `${row.key}:${i}`, row: row.key, cell: i, left: learnerSide(cell, width), right: expectedSide(cell, width) })),
-  );
+  return rows.flatMap((row) => [
+    ...row.cells.map((cell, i) => ({ key: `${row.key}:${i}`, row: row.key, cell: i, left: learnerSide(cell, width), right: expectedSide(cell, width) })),
+    ...notKeptLine(row),
+  ]);
 }
 
 const STAGES: Stage[] = ['open', 'request', 'response', 'close'];
@@ -123,7 +131,7 @@ export function timelineLines(rows: ConnectionRow[], width: number): CaptureLine
       .map((cell, i) => ({ cell, i }))
       .filter(({ cell }) => cell.kind === 'data')
       .map(({ cell, i }) => ({ key: `${row.key}:${i}`, row: row.key, cell: i, left: indent(learnerSide(cell, width - 2)), right: indent(expectedSide(cell, width - 2)) }));
-    return [head, ...payloads];
+    return [head, ...payloads, ...notKeptLine(row)];
   });
 }
 

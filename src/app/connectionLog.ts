@@ -1,7 +1,10 @@
 // What one sniffer captured, grouped by connection for display: the open, the data events
 // in the order they came, the close. An fd is reused once closed, so a new open (or data
-// after a close) starts a new connection. Only the most recent connections are kept.
-import type { CaptureEvent, ClientAddress, CloseEvent, DataEvent, OpenEvent } from '../capture/events.js';
+// after a close) starts a new connection. Only the most recent connections are kept, and
+// the first few data events of each; what is not kept is counted, so the screen can say so.
+// Kept payloads are copies: the decoder's are views of a whole perf batch (up to a MiB),
+// which a few kept bytes would otherwise keep alive.
+import { keptEvent, type CaptureEvent, type ClientAddress, type CloseEvent, type DataEvent, type OpenEvent } from '../capture/events.js';
 
 export interface Connection {
   /** Unique within its log, in arrival order. */
@@ -18,6 +21,8 @@ export interface Connection {
   updatedAt: number;
   /** bpf_ktime of its first event (0 when the learner's structs carry no timestamp). */
   firstNs: number;
+  /** Data events that came after the first maxDataPerConnection: counted, not kept. */
+  dataNotKept: number;
 }
 
 export interface ConnectionLogOptions {
@@ -33,6 +38,8 @@ export class ConnectionLog {
   private readonly maxData: number;
   /** Bumped on every change, so views can tell a new snapshot from an old one cheaply. */
   version = 0;
+  /** Older connections let go to keep the most recent maxConnections (since the last clear). */
+  connectionsNotKept = 0;
 
   constructor(options: ConnectionLogOptions = {}) {
     this.maxConnections = options.maxConnections ?? 40;
@@ -42,11 +49,16 @@ export class ConnectionLog {
   add(events: CaptureEvent[], now = Date.now()): void {
     for (const event of events) this.addOne(event, now);
     if (events.length > 0) this.version++;
-    if (this.items.length > this.maxConnections) this.items.splice(0, this.items.length - this.maxConnections);
+    const over = this.items.length - this.maxConnections;
+    if (over > 0) {
+      this.items.splice(0, over);
+      this.connectionsNotKept += over;
+    }
   }
 
   clear(): void {
     this.items.length = 0;
+    this.connectionsNotKept = 0;
     this.version++;
   }
 
@@ -74,6 +86,7 @@ export class ConnectionLog {
       arrivedAt: now,
       updatedAt: now,
       firstNs: event.timestampNs,
+      dataNotKept: 0,
     };
     this.items.push(connection);
     return connection;
@@ -89,6 +102,7 @@ export class ConnectionLog {
     const connection = this.live(event.pid, event.fd) ?? this.start(event, now);
     connection.updatedAt = now;
     if (event.type === 'close') connection.close = event;
-    else if (connection.data.length < this.maxData) connection.data.push(event);
+    else if (connection.data.length < this.maxData) connection.data.push(keptEvent(event));
+    else connection.dataNotKept++;
   }
 }

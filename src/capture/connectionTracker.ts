@@ -208,3 +208,8 @@ export class ConnectionTracker {
     }
   }
 }
+
+/** The exchange with bytes of its own, not views of the perf batches they came in (see keptEvent). */
+export function keptExchange(exchange: Exchange): Exchange {
+  return { ...exchange, request: Buffer.from(exchange.request), response: Buffer.from(exchange.response) };
+}

@@ -42,3 +42,11 @@ export interface CloseEvent extends EventBase {
 
 export type CaptureEvent = OpenEvent | DataEvent | CloseEvent;
 
+
+/**
+ * The event with a payload of its own. A decoded payload is a view of the perf batch it came
+ * in (up to a MiB): whatever keeps events for long keeps copies, so the batch can be freed.
+ */
+export function keptEvent<E extends CaptureEvent>(event: E): E {
+  return event.type === 'data' ? { ...event, payload: Buffer.from(event.payload) } : event;
+}

@@ -4,8 +4,8 @@
 // the target's events and the level's judge over them (LiveProgram). `run`, `check`, both
 // columns of `start` and `demo` go through here, and nothing else builds or attaches a
 // program. Closing a LiveProgram releases all of it; the shutdown registry does it on a signal.
-import type { Exchange } from '../capture/connectionTracker.js';
-import type { CaptureEvent } from '../capture/events.js';
+import { keptExchange, type Exchange } from '../capture/connectionTracker.js';
+import { keptEvent, type CaptureEvent } from '../capture/events.js';
 import { Capture, type CaptureOptions } from '../capture/capture.js';
 import type { AttachMode } from '../kernel/features.js';
 import { emptyCapture, type CaptureReport, type CheckResult } from '../report/checkReport.js';
@@ -125,12 +125,13 @@ export class LiveProgram {
     judged: boolean,
   ) {
     if (!capture || !judged) return;
+    // Copies (keptEvent): what is kept should not keep whole perf batches alive.
     capture.on('events', (batch) => {
-      this.events.push(...batch);
+      for (let i = Math.max(0, batch.length - KEPT_EVENTS); i < batch.length; i++) this.events.push(keptEvent(batch[i]!));
       if (this.events.length > KEPT_EVENTS) this.events.splice(0, this.events.length - KEPT_EVENTS);
     });
     capture.on('exchange', (exchange) => {
-      this.exchanges.push(exchange);
+      this.exchanges.push(keptExchange(exchange));
       if (this.exchanges.length > KEPT_EXCHANGES) this.exchanges.shift();
     });
   }

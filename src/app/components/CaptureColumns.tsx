@@ -29,6 +29,17 @@ export interface CaptureColumnsProps {
   lines?: CaptureLine[];
   /** The key of the selected line. */
   selected?: string | null;
+  /** Older connections each log let go (connectionLog.ts): said in the rule under the heading. */
+  learnerNotKept?: number;
+  expectedNotKept?: number;
+}
+
+/** The rule under a column's heading; it says how many older connections were not kept, if any. */
+export function rule(width: number, notKept = 0): string {
+  if (notKept <= 0) return '─'.repeat(width);
+  const said = ` ${notKept} older connection${notKept === 1 ? '' : 's'} not kept `;
+  const text = said.length + 2 <= width ? said : ` ${notKept} older not kept `;
+  return text.length + 2 > width ? '─'.repeat(width) : `──${text}${'─'.repeat(width - text.length - 2)}`;
 }
 
 /**
@@ -72,7 +83,7 @@ export function CaptureColumns(props: CaptureColumnsProps) {
           <Text color={tone('muted')} wrap="truncate">{props.expectedState}</Text>
         </Box>
       </Box>
-      <Text color={tone('muted')}>{`${'─'.repeat(columnWidth)}─┼─${'─'.repeat(columnWidth)}`}</Text>
+      <Text color={tone('muted')}>{`${rule(columnWidth, props.learnerNotKept)}─┼─${rule(columnWidth, props.expectedNotKept)}`}</Text>
       {shown.length === 0 ? (
         <Text color={tone('muted')} wrap="truncate">{props.empty}</Text>
       ) : (
@@ -103,10 +114,12 @@ export interface CaptureSideProps {
   height: number;
   empty: string;
   selected?: string | null;
+  /** Older connections the log let go (connectionLog.ts). */
+  notKept?: number;
 }
 
 /** The expected column alone: its heading, then the right side of each line. */
-export function CaptureSide({ title, state, lines, width, height, empty, selected = null }: CaptureSideProps) {
+export function CaptureSide({ title, state, lines, width, height, empty, selected = null, notKept = 0 }: CaptureSideProps) {
   const shown = visibleWindow(lines, Math.max(1, height - 2), selected);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -114,7 +127,7 @@ export function CaptureSide({ title, state, lines, width, height, empty, selecte
         <Text bold>{`${title} `}</Text>
         <Text color={tone('muted')}>{state}</Text>
       </Text>
-      <Text color={tone('muted')}>{'─'.repeat(width)}</Text>
+      <Text color={tone('muted')}>{rule(width, notKept)}</Text>
       {shown.length === 0 ? (
         <Text color={tone('muted')} wrap="truncate">{empty}</Text>
       ) : (

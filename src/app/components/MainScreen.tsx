@@ -95,7 +95,7 @@ function MainBand({ snap, model, selected }: { snap: WorkshopSnapshot; model: Sc
     );
     if (main.expectedRows === 0) return diagnostics(layout.width, layout.main);
     const expected = (width: number, height: number) => (
-      <CaptureSide title="Expected" state={`${expectedState}: what your program should capture`} lines={model.lines} width={width} height={height} empty="press r: a request shows what your program should capture" selected={selected} />
+      <CaptureSide title="Expected" state={`${expectedState}: what your program should capture`} lines={model.lines} width={width} height={height} empty="press r: a request shows what your program should capture" selected={selected} notKept={snap.expectedLog.connectionsNotKept} />
     );
     if (main.beside) {
       return (
@@ -127,6 +127,8 @@ function MainBand({ snap, model, selected }: { snap: WorkshopSnapshot; model: Sc
       empty={EMPTY}
       lines={model.lines}
       selected={selected}
+      learnerNotKept={snap.learnerLog.connectionsNotKept}
+      expectedNotKept={snap.expectedLog.connectionsNotKept}
     />
   );
 }

@@ -1,0 +1,177 @@
+// The app as the learner sees it, under load: `node dist/cli.js start --level 4 solution.c`
+// in a tmux pane of 120×40, its demo server driven by `wrk -t2 -c50` POSTing {"size": 50},
+// while Tab is pressed every few hundred ms. Tab moves the focus between the instructions and
+// the capture, and the instructions' border turns heavy (┏) when they have it: a key's
+// latency is from send-keys until the pane shows the focus moved (polled with capture-pane,
+// a few ms per poll). The app's VmRSS is sampled every 100 ms. Run on its own
+// (`node --import tsx bench/appUnderWrk.ts [--seconds 8] [--cpu-prof DIR]`) it prints JSON.
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { coreTicks, threadTicks } from './completeness.js';
+
+export interface AppUnderWrk {
+  /** Key → screen latencies in ms: with the app idle (attached, no traffic), and under wrk. */
+  idleKeysMs: number[];
+  loadedKeysMs: number[];
+  /** Keys whose effect never showed within the poll limit (counted, not in the figures). */
+  unanswered: number;
+  /** VmRSS in MB: attached and idle, the highest under wrk and after, and at the end. */
+  rssIdleMb: number;
+  rssPeakMb: number;
+  rssEndMb: number;
+  requests: number;
+  requestsPerSec: number;
+  seconds: number;
+  /** CPU time over the wrk run, ms: the app's threads by name, and the machine's idle time (of cpus × wall). */
+  appThreadsMs: Record<string, number>;
+  cpus: number;
+  idleMs: number;
+  wallMs: number;
+}
+
+const KEY_TIMEOUT_MS = 5000;
+
+function tmux(args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function rssMb(pid: number): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isFinite(kb) ? kb / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+class Pane {
+  constructor(readonly name: string) {}
+  screen(): string {
+    return tmux(['capture-pane', '-p', '-t', this.name]);
+  }
+  /** Whether the instructions have the focus (their border is heavy). */
+  instructionsFocused(): boolean {
+    return (this.screen().split('\n')[1] ?? '').includes('┏');
+  }
+  keys(...keys: string[]): void {
+    tmux(['send-keys', '-t', this.name, ...keys]);
+  }
+  async waitFor(test: (screen: string) => boolean, timeoutMs: number): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      if (test(screen)) return screen;
+      if (Date.now() > until) throw new Error(`the app's screen did not show what was expected:\n${screen}`);
+      await sleep(50);
+    }
+  }
+  /** Tab, then the time until the focus shows moved; null if it never did. */
+  pressTab(): number | null {
+    const before = this.instructionsFocused();
+    const start = performance.now();
+    this.keys('Tab');
+    while (performance.now() - start < KEY_TIMEOUT_MS) {
+      if (this.instructionsFocused() !== before) return performance.now() - start;
+    }
+    return null;
+  }
+}
+
+export async function measureAppUnderWrk(options: { packageRoot: string; script: string; seconds: number; cpuProfDir?: string; progress?: (text: string) => void }): Promise<AppUnderWrk> {
+  const progress = options.progress ?? (() => {});
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-app-'));
+  copyFileSync(path.join(options.packageRoot, 'solution.c'), path.join(dir, 'solution.c'));
+  const name = `bench-app-${process.pid}`;
+  const node = [process.execPath, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  const command = `cd '${dir}' && exec ${node.join(' ')} '${path.join(options.packageRoot, 'dist', 'cli.js')}' start --level 4 solution.c`;
+  tmux(['new-session', '-d', '-s', name, '-x', '120', '-y', '40', command]);
+  const pane = new Pane(name);
+  try {
+    const pid = Number(tmux(['display-message', '-p', '-t', name, '#{pane_pid}']).trim());
+    progress('the app under wrk: waiting for solution.c to attach');
+    const ready = await pane.waitFor((s) => /compiled, verified and attached/.test(s) && /server http:\/\/[\d.]+:\d+/.test(s), 120_000);
+    const url = /server (http:\/\/[\d.]+:\d+)/.exec(ready)![1]!;
+    await sleep(1000);
+    const idleKeysMs: number[] = [];
+    let unanswered = 0;
+    const press = (into: number[]) => {
+      const ms = pane.pressTab();
+      if (ms === null) unanswered++;
+      else into.push(ms);
+    };
+    for (let i = 0; i < 6; i++) {
+      press(idleKeysMs);
+      await sleep(200);
+    }
+    const rssIdleMb = rssMb(pid);
+    const before = { threads: threadTicks(pid), cores: coreTicks(), at: performance.now() };
+    let rssPeakMb = rssIdleMb;
+    const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 100);
+    progress(`the app under wrk: wrk -t2 -c50 -d${options.seconds}s against ${url}, Tab pressed meanwhile`);
+    const wrk = execFile('wrk', ['-t', '2', '-c', '50', '-d', `${options.seconds}s`, '-s', options.script, `${url}/customResponse`, '--', '50'], { timeout: (options.seconds + 30) * 1000 });
+    let stdout = '';
+    wrk.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+    const done = new Promise<void>((resolve, reject) => {
+      wrk.once('exit', () => resolve());
+      wrk.once('error', reject);
+    });
+    let running = true;
+    void done.then(() => (running = false));
+    const loadedKeysMs: number[] = [];
+    await sleep(1000); // wrk's connections up and the app's capture busy
+    while (running) {
+      press(loadedKeysMs);
+      await sleep(250);
+    }
+    await done;
+    const after = { threads: threadTicks(pid), cores: coreTicks(), at: performance.now() };
+    const appThreadsMs: Record<string, number> = {};
+    for (const [thread, ticks] of after.threads) appThreadsMs[thread] = (ticks - (before.threads.get(thread) ?? 0)) * 10;
+    const idleMs = after.cores.reduce((sum, core, i) => sum + (core[3]! - before.cores[i]![3]!) * 10, 0);
+    await sleep(2000); // what the app does with the backlog counts too
+    clearInterval(sampler);
+    const rssEndMb = rssMb(pid);
+    rssPeakMb = Math.max(rssPeakMb, rssEndMb);
+    const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
+    const requestsPerSec = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+    if (!(requests > 0)) throw new Error(`wrk printed no request count:\n${stdout}`);
+    pane.keys('q');
+    for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await sleep(100);
+    return { idleKeysMs, loadedKeysMs, unanswered, rssIdleMb, rssPeakMb, rssEndMb, requests, requestsPerSec, seconds: options.seconds, appThreadsMs, cpus: after.cores.length, idleMs, wallMs: Math.round(after.at - before.at) };
+  } finally {
+    try {
+      tmux(['kill-session', '-t', name]);
+    } catch {
+      // it ended with the app
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, 'cpu-prof': { type: 'string' }, root: { type: 'string' } } });
+  const root = values.root ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const result = await measureAppUnderWrk({
+    packageRoot: root,
+    script: path.join(path.dirname(fileURLToPath(import.meta.url)), 'wrk-post.lua'),
+    seconds: Number(values.seconds),
+    cpuProfDir: values['cpu-prof'],
+    progress: (text) => process.stderr.write(`${text}\n`),
+  });
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+  console.log(JSON.stringify({ ...result, p50: pct(result.loadedKeysMs, 50), p90: pct(result.loadedKeysMs, 90), p99: pct(result.loadedKeysMs, 99) }));
+}
