@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Test } from 'tap';
 import { checkReportSchema, type CheckReport, type CheckResult } from '../../src/report/checkReport.js';
 import { loadedPrograms } from './bpftool.js';
 
@@ -64,6 +65,13 @@ export function makeWorkspace(prefix = 'ebpf-workshop-cli-'): Workspace {
     progressFile: path.join(stateHome, 'ebpf-workshop', 'progress.json'),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** A workspace for one test, removed when the test ends. */
+export function testWorkspace(t: Test, prefix?: string): Workspace {
+  const workspace = makeWorkspace(prefix);
+  t.teardown(() => workspace.remove());
+  return workspace;
 }
 
 function commandFor(via: CliVia): string[] {

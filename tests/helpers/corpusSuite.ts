@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { applyEdits } from './corpus.js';
-import { checkById, failedChecks, makeWorkspace, ourProgramIds, programsLeftBehind, runCheck, STACK_TRACE } from './cli.js';
+import { checkById, failedChecks, testWorkspace, ourProgramIds, programsLeftBehind, runCheck, STACK_TRACE } from './cli.js';
 import type { CheckResult } from '../../src/report/checkReport.js';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
@@ -96,8 +96,7 @@ export function corpusSuite(corpus: Corpus, trackId: string): void {
 
   for (const entry of corpus.files) {
     t.test(`${entry.file} (level ${entry.level}): ${entry.mistake}`, async (t) => {
-      const workspace = makeWorkspace('ebpf-workshop-corpus-');
-      t.teardown(() => workspace.remove());
+      const workspace = testWorkspace(t, 'ebpf-workshop-corpus-');
       writeFileSync(path.join(workspace.dir, entry.file), brokenFile(corpus, entry));
 
       const before = ourProgramIds();

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tracks from '../../src/tracks/tracks.js';
-import { checkById, failedChecks, makeWorkspace, runCheck, STACK_TRACE, type Workspace } from './cli.js';
+import { checkById, failedChecks, testWorkspace, runCheck, STACK_TRACE, type Workspace } from './cli.js';
 import { liveKernel } from './kernel.js';
 
 /** The level's expected events and the live check that judges each. */
@@ -15,8 +15,7 @@ const liveChecks = { open: 'live:open', ingress: 'live:ingress', egress: 'live:e
 
 /** A learner's directory whose clean.c is `source`. */
 function workspaceWith(t: Test, source: string): Workspace {
-  const workspace = makeWorkspace('ebpf-workshop-steps-');
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t, 'ebpf-workshop-steps-');
   copyFileSync(source, path.join(workspace.dir, 'clean.c'));
   return workspace;
 }

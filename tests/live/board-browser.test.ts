@@ -16,7 +16,7 @@ import { loadTrack } from '../../src/tracks/tracks.js';
 
 const solutionFile = loadTrack('http').reference;
 import { applyEdits } from '../helpers/corpus.js';
-import { makeWorkspace, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
+import { testWorkspace, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 import { uidsOf } from '../helpers/processes.js';
 
 // Debian's package; elsewhere (an Ubuntu runner's Chrome, say) CHROMIUM_PATH names another.
@@ -33,8 +33,7 @@ interface Ready {
 }
 
 async function setUp(t: Test) {
-  const workspace = makeWorkspace('ebpf-workshop-board-');
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t, 'ebpf-workshop-board-');
   copyFileSync(solutionFile, path.join(workspace.dir, 'solution.c'));
   // The broken corpus's no-null-check.c: level 1's step file with the NULL check taken out.
   const corpus = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures/broken-corpus/manifest.json'), 'utf8')) as {

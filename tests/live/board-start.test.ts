@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startBoard } from '../../src/board/server.js';
 import { loadTrack } from '../../src/tracks/tracks.js';
 import { readFeed } from '../helpers/boardFeed.js';
-import { makeWorkspace, spawnCli } from '../helpers/cli.js';
+import { testWorkspace, spawnCli } from '../helpers/cli.js';
 import type { FeedMessage } from '../../src/board/eventFeed.js';
 
 const solutionFile = loadTrack('http').reference;
@@ -20,8 +20,7 @@ t.test('start --board sends each new verdict of the learner\'s file', async (t) 
   t.teardown(() => board.close());
   const feed = await readFeed(`http://127.0.0.1:${board.port}/events?view=${board.viewKey}`);
   t.teardown(() => feed.close());
-  const workspace = makeWorkspace('ebpf-workshop-board-start-');
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t, 'ebpf-workshop-board-start-');
   const file = path.join(workspace.dir, 'solution.c');
   copyFileSync(solutionFile, file);
   const good = readFileSync(file, 'utf8');

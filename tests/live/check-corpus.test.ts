@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { applyEdits } from '../helpers/corpus.js';
-import { makeWorkspace, ourProgramIds, programsLeftBehind, RUN_TAG_VARIABLE, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { testWorkspace, ourProgramIds, programsLeftBehind, RUN_TAG_VARIABLE, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { corpusSuite, loadCorpus } from '../helpers/corpusSuite.js';
 import { liveKernel } from '../helpers/kernel.js';
 
@@ -61,8 +61,7 @@ t.test('an edit whose text is missing from its step file, or there twice, fails 
 corpusSuite(loadCorpus('broken-corpus', 15), 'http');
 
 t.test('a file that does not exist is a usage error: exit 2, said in one JSON object', async (t) => {
-  const workspace = makeWorkspace('ebpf-workshop-corpus-');
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t, 'ebpf-workshop-corpus-');
   const run = await runCli(['check', '--json', '--level', '0', 'no-such-file.c'], { workspace });
   t.equal(run.code, 2);
   t.match(JSON.parse(run.stdout), { type: 'error', code: 'FILE_NOT_FOUND', kind: 'usage', message: /no-such-file\.c does not exist/ });
@@ -70,8 +69,7 @@ t.test('a file that does not exist is a usage error: exit 2, said in one JSON ob
 });
 
 t.test('an unknown level is a usage error naming the range: exit 2, LEVEL_OUT_OF_RANGE', async (t) => {
-  const workspace = makeWorkspace('ebpf-workshop-corpus-');
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t, 'ebpf-workshop-corpus-');
   const run = await runCli(['check', '--json', '--level', '9', 'x.c'], { workspace });
   t.equal(run.code, 2);
   t.match(JSON.parse(run.stdout), { type: 'error', code: 'LEVEL_OUT_OF_RANGE', kind: 'usage', message: /There is no level 9: the levels are 0 to 4/ });

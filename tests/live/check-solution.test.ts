@@ -2,22 +2,22 @@
 // kernel offers (tracepoint here: no kprobes), with each request and its response captured
 // from the demo server's pid; the human report names every check; a pass is saved as progress
 // in the learner's state directory, and only a pass.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadTrack } from '../../src/tracks/tracks.js';
 import { readProgress } from '../../src/tracks/progress.js';
 
 const solutionFile = loadTrack('http').reference;
-import { checkById, makeWorkspace, runCheck, runCli, STACK_TRACE, type Workspace } from '../helpers/cli.js';
+import { checkById, testWorkspace, runCheck, runCli, STACK_TRACE, type Workspace } from '../helpers/cli.js';
 import { liveKernel } from '../helpers/kernel.js';
 
 const environment = await liveKernel();
 // Read from the kernel, not from the code under test: kprobes exist or they do not.
 const kernelHasKprobes = existsSync('/sys/kernel/tracing/kprobe_events') || existsSync('/sys/bus/event_source/devices/kprobe');
 
-function solutionWorkspace(): Workspace {
-  const workspace = makeWorkspace('ebpf-workshop-solution-');
+function solutionWorkspace(t: Test): Workspace {
+  const workspace = testWorkspace(t, 'ebpf-workshop-solution-');
   copyFileSync(solutionFile, path.join(workspace.dir, 'solution.c'));
   return workspace;
 }
@@ -27,8 +27,7 @@ function savedLevels(workspace: Workspace): number[] {
 }
 
 t.test('check --level 4 --json solution.c passes, with whole exchanges from the demo server', async (t) => {
-  const workspace = solutionWorkspace();
-  t.teardown(() => workspace.remove());
+  const workspace = solutionWorkspace(t);
   t.notOk(existsSync(workspace.progressFile), 'no progress before the run');
 
   const run = await runCheck(['--level', '4', 'solution.c'], { workspace });
@@ -72,8 +71,7 @@ t.test('check --level 4 --json solution.c passes, with whole exchanges from the 
 });
 
 t.test('the human report names every check and the captured exchange', async (t) => {
-  const workspace = solutionWorkspace();
-  t.teardown(() => workspace.remove());
+  const workspace = solutionWorkspace(t);
   const json = await runCheck(['--level', '4', 'solution.c'], { workspace });
   const human = await runCli(['check', '--level', '4', 'solution.c'], { workspace });
   t.equal(human.code, 0, 'exit 0');
@@ -88,8 +86,7 @@ t.test('the human report names every check and the captured exchange', async (t)
 });
 
 t.test('progress: passes accumulate, a failure saves nothing', async (t) => {
-  const workspace = makeWorkspace('ebpf-workshop-progress-');
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t, 'ebpf-workshop-progress-');
   copyFileSync(solutionFile, path.join(workspace.dir, 'solution.c'));
   // An empty file fails at once: no compile, no live run, and no progress.
   writeFileSync(path.join(workspace.dir, 'empty.c'), '');

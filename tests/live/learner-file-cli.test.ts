@@ -5,12 +5,11 @@
 import t from 'tap';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeWorkspace, runCheck, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { testWorkspace, runCheck, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { markCompleted } from '../../src/tracks/progress.js';
 
 t.test('a directory as FILE: one plain sentence, exit 2, for check, run and start', async (t) => {
-  const workspace = makeWorkspace();
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t);
   mkdirSync(path.join(workspace.dir, 'src'));
   for (const command of ['check', 'run', 'start']) {
     const result = await runCli([command, 'src'], { workspace, timeoutMs: 60_000 });
@@ -23,8 +22,7 @@ t.test('a directory as FILE: one plain sentence, exit 2, for check, run and star
 });
 
 t.test('a dangling clean.c link: refused, its target not created', async (t) => {
-  const workspace = makeWorkspace();
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t);
   const target = path.join(workspace.home, 'planted.c');
   symlinkSync(target, path.join(workspace.dir, 'clean.c'));
   const result = await runCli(['check'], { workspace, timeoutMs: 60_000 });
@@ -34,8 +32,7 @@ t.test('a dangling clean.c link: refused, its target not created', async (t) => 
 });
 
 t.test('check without --level: a fresh clean.c is at level 0 though another file finished every level', async (t) => {
-  const workspace = makeWorkspace();
-  t.teardown(() => workspace.remove());
+  const workspace = testWorkspace(t);
   const other = path.join(workspace.home, 'finished.c');
   writeFileSync(other, '// finished elsewhere\n');
   for (const level of [0, 1, 2, 3, 4]) markCompleted(level, other, { stateFile: workspace.progressFile });
