@@ -2,26 +2,17 @@
 // attaches anything) the live ones against the demo server. Returns the CheckReport; the
 // kernel is left as it was found.
 import { readFile } from 'node:fs/promises';
-import { prepareKernel, type AttachRequest } from '../kernel/environment.js';
 import { Target } from '../targets/targets.js';
 import { checkText, staticChecks } from './staticChecks.js';
 import { locateLiveFailures } from './liveLocations.js';
-import { attachDescription, levelOf, targetOf, type Track } from '../tracks/tracks.js';
+import { prepareRun, type LevelRunOptions } from '../pipeline/program.js';
+import { attachDescription, levelOf, targetOf } from '../tracks/tracks.js';
 import { emptyCapture, skip, type CaptureReport, type CheckReport, type CheckResult } from '../report/checkReport.js';
 
-export interface VerifyOptions {
-  file: string;
-  track: Track;
-  level: number;
-  attach?: AttachRequest;
-  onProgress?: (step: string) => void;
-}
-
-export async function verifyLevel(options: VerifyOptions): Promise<CheckReport> {
+export async function verifyLevel(options: LevelRunOptions): Promise<CheckReport> {
   const progress = options.onProgress ?? (() => {});
   const level = levelOf(options.track, options.level);
-  progress('checking the kernel');
-  const environment = await prepareKernel({ attach: options.attach ?? 'auto' });
+  const environment = await prepareRun(options);
   const report = (checks: CheckResult[], capture: CaptureReport = emptyCapture()): CheckReport => ({
     level: options.level,
     file: options.file,

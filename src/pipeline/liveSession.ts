@@ -3,24 +3,18 @@
 // hooks attached and the capture running. close() undoes every step, on a signal too.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { prepareKernel, type AttachRequest, type KernelEnvironment } from '../kernel/environment.js';
+import type { KernelEnvironment } from '../kernel/environment.js';
 import { onShutdown } from '../engine/shutdown.js';
 import { Target } from '../targets/targets.js';
-import { attachDescription, targetOf, type Track } from '../tracks/tracks.js';
-import { BuiltProgram, type AttachOptions, type LiveProgram } from './program.js';
+import { attachDescription, targetOf } from '../tracks/tracks.js';
+import { BuiltProgram, prepareRun, type AttachOptions, type LevelRunOptions, type LiveProgram } from './program.js';
 
-export interface LiveSessionOptions {
-  file: string;
-  track: Track;
-  level: number;
-  attach?: AttachRequest;
+export interface LiveSessionOptions extends LevelRunOptions {
   /** Show every process's traffic, not only the target's. */
   allProcesses?: boolean;
   host?: string;
   port?: number;
   perfBuffer?: AttachOptions['perfBuffer'];
-  /** Told about each slow step as it starts, for spinners and progress lines. */
-  onProgress?: (step: string) => void;
 }
 
 export class LiveSession {
@@ -37,8 +31,7 @@ export class LiveSession {
 
   static async open(options: LiveSessionOptions): Promise<LiveSession> {
     const progress = options.onProgress ?? (() => {});
-    progress('checking the kernel');
-    const environment = await prepareKernel({ attach: options.attach ?? 'auto' });
+    const environment = await prepareRun(options);
 
     const file = path.resolve(options.file);
     const text = await readFile(file, 'utf8');

@@ -8,6 +8,7 @@ import { keptExchange, type Exchange } from '../capture/connectionTracker.js';
 import { keptEvent, type CaptureEvent } from '../capture/events.js';
 import { Capture, type CaptureOptions } from '../capture/capture.js';
 import type { AttachMode } from '../kernel/features.js';
+import { prepareKernel, type AttachRequest, type KernelEnvironment } from '../kernel/environment.js';
 import { emptyCapture, type CaptureReport, type CheckResult } from '../report/checkReport.js';
 import { Sniffer, type AttachedHook } from '../sniffer/sniffer.js';
 import type { Target } from '../targets/targets.js';
@@ -19,6 +20,22 @@ export interface ProgramSource {
   text: string;
   /** The file as the learner named it: diagnostics and locations use this name. */
   fileName: string;
+}
+
+/** A learner's file checked or run at a level of a track on this kernel (`check`, `run`). */
+export interface LevelRunOptions {
+  file: string;
+  track: Track;
+  level: number;
+  attach?: AttachRequest;
+  /** Told about each slow step as it starts, for spinners and progress lines. */
+  onProgress?: (step: string) => void;
+}
+
+/** A run's first step: the kernel prepared and its attach mode chosen (said through onProgress). */
+export function prepareRun(run: LevelRunOptions): Promise<KernelEnvironment> {
+  run.onProgress?.('checking the kernel');
+  return prepareKernel({ attach: run.attach ?? 'auto' });
 }
 
 export interface BuildInput {
