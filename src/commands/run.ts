@@ -6,8 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { LiveSession } from '../pipeline/liveSession.js';
 import { eventJson, eventLine, exchangeBlock, exchangeJson, clientText } from '../capture/format.js';
 import { onShutdown } from '../engine/shutdown.js';
-import { describeEncrypted } from '../targets/listeningProcess.js';
-import { nativeServerError } from '../targets/nativeServer.js';
+import { describeEncrypted, targetServerError } from '../targets/listeningProcess.js';
 import { curlLine } from '../targets/traffic.js';
 import { isTls } from '../targets/targets.js';
 import { isWorkshopError } from '../errors/workshopError.js';
@@ -140,7 +139,7 @@ async function run(fileArg: string | undefined, options: RunOptions): Promise<vo
   const serverDied = new Promise<never>((_, reject) => {
     server.onUnexpectedExit((_exit, description) => {
       clearTimeout(durationTimer);
-      reject(nativeServerError(`${description} during the run, so nothing more can be captured: run the command again`));
+      reject(targetServerError(`${description} during the run, so nothing more can be captured: run the command again`));
     });
   });
   const capturing = async () => {

@@ -1,7 +1,8 @@
 // `ebpf-workshop server`: the demo server on its own, for trying the tutorial's curl by hand or
 // for running your own sniffer against it. Stops cleanly on Ctrl-C or SIGTERM.
 import type { Command } from 'commander';
-import { NativeServer, nativeServerError } from '../targets/nativeServer.js';
+import { describeExit, targetServerError } from '../targets/listeningProcess.js';
+import { NativeServer } from '../targets/nativeServer.js';
 import { curlLine } from '../targets/traffic.js';
 import { fail, intOption, stopSignal } from './cliSupport.js';
 
@@ -24,10 +25,8 @@ async function runServer(options: ServerOptions): Promise<void> {
     process.stdout.write('demo server stopped\n');
     return;
   }
-  const { code, signal } = ended.exit;
-  throw nativeServerError(
-    `the demo server stopped on its own (${signal ? `killed by ${signal}` : `exit code ${code}`}): run \`ebpf-workshop server\` again`,
-  );
+  // Said as run says it: "the demo server was killed by SIGKILL (signal 9)".
+  throw targetServerError(`${describeExit(server.what, ended.exit)} while serving: run \`ebpf-workshop server\` again`);
 }
 
 export function register(program: Command): void {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { nativeBinDir } from '../native/addon.js';
 import { invokingUser } from '../util/invokingUser.js';
-import { describeExit as describeProcessExit, ListeningProcess, targetServerError, type ProcessExit } from './listeningProcess.js';
+import { ListeningProcess, targetServerError } from './listeningProcess.js';
 
 export interface NativeServerOptions {
   /** Address to listen on; loopback unless asked otherwise. */
@@ -23,18 +23,8 @@ export interface NativeServerOptions {
   startTimeoutMs?: number;
 }
 
-export type NativeServerExit = ProcessExit;
-
-/** A failure to run or reach the demo server; the message says what to do next. */
-export const nativeServerError = targetServerError;
-
 /** The running demo server: its pid, host, port, url, encrypted byte counts (TLS), stop(). */
 export type NativeServer = ListeningProcess;
-
-/** One line saying how the server ended: "the demo server was killed by SIGSEGV (signal 11)". */
-export function describeExit(exit: NativeServerExit): string {
-  return describeProcessExit('the demo server', exit);
-}
 
 export const NativeServer = {
   binary(): string {
@@ -44,7 +34,7 @@ export const NativeServer = {
   async start(opts: NativeServerOptions = {}): Promise<NativeServer> {
     const binary = NativeServer.binary();
     if (!existsSync(binary)) {
-      throw nativeServerError(
+      throw targetServerError(
         `the demo server is not built (${binary} is missing): run \`./scripts/setup.sh\` or \`npm run build\``,
       );
     }

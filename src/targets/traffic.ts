@@ -3,8 +3,7 @@
 // answer, so the server goes through accept4, read, write and close for every one.
 import http from 'node:http';
 import https from 'node:https';
-import { hostInUrl } from './listeningProcess.js';
-import { nativeServerError } from './nativeServer.js';
+import { hostInUrl, targetServerError } from './listeningProcess.js';
 
 export interface TutorialRequest {
   host: string;
@@ -63,7 +62,7 @@ export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialRepl
       },
     );
     request.setTimeout(timeoutMs, () => {
-      request.destroy(nativeServerError(`the demo server at ${where} did not answer within ${timeoutMs / 1000} s`));
+      request.destroy(targetServerError(`the demo server at ${where} did not answer within ${timeoutMs / 1000} s`));
     });
     request.on('error', (error) => reject(requestError(error, where)));
     request.end(body);
@@ -72,10 +71,10 @@ export function sendTutorialRequest(opts: TutorialRequest): Promise<TutorialRepl
 
 function requestError(error: NodeJS.ErrnoException, where: string): Error {
   if (error.code === 'ECONNREFUSED') {
-    return nativeServerError(`nothing is listening on ${where}: is the demo server running? (\`ebpf-workshop server\` starts it)`);
+    return targetServerError(`nothing is listening on ${where}: is the demo server running? (\`ebpf-workshop server\` starts it)`);
   }
-  if (error.code === 'ECONNRESET') return nativeServerError(`the demo server at ${where} closed the connection without answering`);
-  if (error.code) return nativeServerError(`the request to the demo server at ${where} failed (${error.code}): ${error.message}`);
+  if (error.code === 'ECONNRESET') return targetServerError(`the demo server at ${where} closed the connection without answering`);
+  if (error.code) return targetServerError(`the request to the demo server at ${where} failed (${error.code}): ${error.message}`);
   return error;
 }
 
