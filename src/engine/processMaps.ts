@@ -2,6 +2,7 @@
 // path must come from the process itself — /proc/PID/maps — never from a guess like
 // /usr/lib/x86_64-linux-gnu/libssl.so.3, which differs between distributions and versions.
 import { readFileSync } from 'node:fs';
+import { escapeRegExp } from '../c/cSource.js';
 
 /** A library's file name stem: `ssl` (a track's short name) and `libssl` are both `libssl`. */
 function libraryStem(library: string): string {
@@ -11,7 +12,7 @@ function libraryStem(library: string): string {
 /** What a process maps of a library: `ssl` or `libssl` → the first file named libssl.so[.N…]. */
 export function findMappedLibrary(mapsText: string, library: string): string | undefined {
   const name = libraryStem(library);
-  const pattern = new RegExp(`/${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}\\.so(\\.[0-9.]+)?$`);
+  const pattern = new RegExp(`/${escapeRegExp(name)}\\.so(\\.[0-9.]+)?$`);
   for (const line of mapsText.split('\n')) {
     // address perms offset dev inode path — the path is everything after the fifth field.
     const fields = /^\S+\s+\S+\s+\S+\s+\S+\s+\d+\s+(.*)$/.exec(line);
