@@ -16,7 +16,7 @@
 // attaches only the hooks of levels ≤ N) is the caller's choice. Keeping them all compiled is
 // what kprobe mode does too, so a learner's program compiles the same way in both modes.
 import { findHookDefinitions, type HookDefinition, type HookKind } from './hookNames.js';
-import { syscallEventName, type SyscallFormat, type SyscallPhase } from './tracepointFormat.js';
+import { hookPhase, syscallEventName, tracepointProgramName, type SyscallFormat, type SyscallPhase } from './tracepointFormat.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { WorkshopError } from '../errors/workshopError.js';
 
@@ -61,8 +61,6 @@ const RECORD = '__tracepoint_record';
 
 /** What diagnostics in code BCC generates for a tracepoint (the record's struct) are attributed to. */
 const GENERATED_FILE = '<tracepoint record>';
-
-const phaseOf = (kind: HookKind): SyscallPhase => (kind === 'entry' ? 'enter' : 'exit');
 
 function lineDirective(line: number, fileName: string): string {
   return `#line ${line} ${JSON.stringify(fileName)}\n`;
@@ -111,8 +109,7 @@ function checkParameters(hook: HookDefinition, format: SyscallFormat, fileName: 
 
 /** The replacement for the hook's signature, up to and including the body's `{`. */
 function tracepointSignature(hook: HookDefinition, format: SyscallFormat, column: number, fileName: string): string {
-  const event = syscallEventName(hook.syscall, phaseOf(hook.kind));
-  const programName = `tracepoint__syscalls__${event}`;
+  const programName = tracepointProgramName(hook.syscall, hookPhase(hook.kind));
   let text = `int\n${lineDirective(hook.nameLine, fileName)}${programName}(struct ${programName} *${RECORD}) {\n`;
   // Each parameter becomes a local on the parameter's own line: the learner's first one (ctx)
   // is the record itself, the others are the record's argument fields in order. The leading
@@ -151,7 +148,7 @@ export function adaptToTracepoints(
   const definitions = findHookDefinitions(source);
   const formatOf = new Map<HookDefinition, SyscallFormat>();
   for (const hook of definitions) {
-    const phase = phaseOf(hook.kind);
+    const phase = hookPhase(hook.kind);
     const format = formats(hook.syscall, phase);
     if (!format) {
       throw adaptError(
@@ -176,7 +173,7 @@ export function adaptToTracepoints(
   const hooks: AdaptedHook[] = [];
   for (const hook of definitions) {
     const format = formatOf.get(hook)!;
-    const event = syscallEventName(hook.syscall, phaseOf(hook.kind));
+    const phase = hookPhase(hook.kind);
     out += source.slice(copied, hook.start);
     // BCC inserts the record's struct, several lines, right where the function starts; number
     // those lines apart so they never claim one of the learner's.
@@ -186,11 +183,11 @@ export function adaptToTracepoints(
     copied = hook.bodyOpen + 1;
     hooks.push({
       learnerName: hook.name,
-      programName: `tracepoint__syscalls__${event}`,
+      programName: tracepointProgramName(hook.syscall, phase),
       kind: hook.kind,
       syscall: hook.syscall,
       category: 'syscalls',
-      event,
+      event: syscallEventName(hook.syscall, phase),
       line: hook.nameLine,
     });
   }

@@ -4,6 +4,7 @@
 // adapter binds the learner's parameters to them by position.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { HookKind } from './hookNames.js';
 
 export type SyscallPhase = 'enter' | 'exit';
 
@@ -71,6 +72,24 @@ export function syscallFormatFromText(syscall: string, phase: SyscallPhase, text
 /** The tracepoint event of a syscall's entry or exit: `sys_enter_read`, `sys_exit_read`. */
 export function syscallEventName(syscall: string, phase: SyscallPhase): string {
   return `sys_${phase}_${syscall}`;
+}
+
+/** Where a hook runs in tracepoint mode: an entry hook at its syscall's entry, a return hook at its exit. */
+export function hookPhase(kind: HookKind): SyscallPhase {
+  return kind === 'entry' ? 'enter' : 'exit';
+}
+
+const TRACEPOINT_PROGRAM = /^tracepoint__syscalls__sys_(enter|exit)_([A-Za-z0-9_]+)$/;
+
+/** The function BCC's TRACEPOINT_PROBE(syscalls, sys_<phase>_<syscall>) defines: `tracepoint__syscalls__sys_exit_read`. */
+export function tracepointProgramName(syscall: string, phase: SyscallPhase): string {
+  return `tracepoint__syscalls__${syscallEventName(syscall, phase)}`;
+}
+
+/** The syscall and phase a tracepointProgramName stands for; null for any other name. */
+export function parseTracepointProgramName(name: string): { syscall: string; phase: SyscallPhase } | null {
+  const match = TRACEPOINT_PROGRAM.exec(name);
+  return match ? { syscall: match[2]!, phase: match[1] as SyscallPhase } : null;
 }
 
 /**

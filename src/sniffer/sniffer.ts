@@ -8,7 +8,7 @@
 import { adaptToTracepoints } from '../hooks/tracepointAdapter.js';
 import { findHookDefinitions } from '../hooks/hookNames.js';
 import { CSource } from '../c/cSource.js';
-import { readSyscallFormat } from '../hooks/tracepointFormat.js';
+import { hookPhase, readSyscallFormat, syscallEventName } from '../hooks/tracepointFormat.js';
 import { BpfProgram, type Attachment } from '../engine/bpfProgram.js';
 import { WorkshopError } from '../errors/workshopError.js';
 import { batchHandler } from '../engine/perfOutput.js';
@@ -180,7 +180,7 @@ export class Sniffer {
       return this.program.attachUprobe(fd, mappedLibrary(targetPid, hook.library), hook.symbol, hook.kind === 'return');
     }
     if (this.attachMode === 'tracepoint') {
-      const event = `sys_${hook.kind === 'entry' ? 'enter' : 'exit'}_${hook.syscall}`;
+      const event = syscallEventName(hook.syscall, hookPhase(hook.kind));
       return this.program.attachTracepoint(fd, 'syscalls', event);
     }
     const kernelFunction = syscallKernelFunction(hook.syscall);
