@@ -2,7 +2,7 @@
 // numbers from flags, the track and level (validated against the track's data), progress lines
 // and a Problem printed instead of a stack trace, waiting for Ctrl-C, and the learner's file
 // (copied from the track's start when missing).
-import { lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { describeProblem, exitCodeFor, formatProblem, type Problem } from '../errors/problem.js';
@@ -10,6 +10,7 @@ import { WorkshopError } from '../errors/workshopError.js';
 import { DEFAULT_TRACK, levelOf, levelRange, loadTrack, trackIds, type Track } from '../tracks/tracks.js';
 import { currentLevel, readProgress } from '../tracks/progress.js';
 import { createFile } from '../util/learnerFiles.js';
+import { lstatOrNull, statOrNull } from '../util/fileStats.js';
 import type { AttachRequest } from '../kernel/features.js';
 
 export function intOption(min: number, max: number) {
@@ -139,20 +140,4 @@ export function learnerFile(file: string | undefined, track: Track, options: { q
   }
   if (!options.quiet) process.stderr.write(`created ${chosen}: your starting file for the workshop\n`);
   return chosen;
-}
-
-function lstatOrNull(file: string): Stats | null {
-  try {
-    return lstatSync(file);
-  } catch {
-    return null;
-  }
-}
-
-function statOrNull(file: string): Stats | null {
-  try {
-    return statSync(file);
-  } catch {
-    return null;
-  }
 }

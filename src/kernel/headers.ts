@@ -4,9 +4,10 @@
 // per-architecture half (configuration, generated headers). BCC_KERNEL_SOURCE names one
 // directory, so a split pair is merged into one directory of symlinks: the common tree first,
 // the architecture tree over it.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lstatOrNull, statOrNull } from '../util/fileStats.js';
 
 export type HeaderSource = 'env' | 'modules' | 'kheaders' | 'usr-src';
 
@@ -27,21 +28,8 @@ const kconfigHeader = path.join('include', 'linux', 'kconfig.h');
 /** Present in the half of a split tree that holds the build's configuration. */
 const generatedDir = path.join('include', 'generated');
 
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
+const isDirectory = (p: string): boolean => statOrNull(p)?.isDirectory() ?? false;
+const isFile = (p: string): boolean => statOrNull(p)?.isFile() ?? false;
 
 /** The release a build tree was made for, from its generated utsrelease.h; null when absent. */
 export function treeRelease(dir: string): string | null {
@@ -162,14 +150,7 @@ export function mergeLayers(layers: string[], dest: string): void {
   const names = new Set<string>();
   for (const layer of layers) for (const name of readdirSync(layer)) names.add(name);
   for (const name of names) {
-    const present = layers.map((layer) => path.join(layer, name)).filter((p) => {
-      try {
-        lstatSync(p);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const present = layers.map((layer) => path.join(layer, name)).filter((p) => lstatOrNull(p) !== null);
     const top = present[present.length - 1]!;
     if (isDirectory(top)) {
       // The same directory reached through two layers (shared `scripts` links) is linked once.
@@ -222,12 +203,8 @@ export function privateFarmBase(tmp = os.tmpdir(), uid = process.getuid?.() ?? 0
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
   }
-  try {
-    const stats = lstatSync(base);
-    return stats.isDirectory() && stats.uid === uid && (stats.mode & 0o077) === 0 ? base : null;
-  } catch {
-    return null;
-  }
+  const stats = lstatOrNull(base);
+  return stats?.isDirectory() && stats.uid === uid && (stats.mode & 0o077) === 0 ? base : null;
 }
 
 /** The directories a farm for this release may be in, best first; throws for an unsafe release. */

@@ -11,6 +11,7 @@ import { closeSync, constants, fchownSync, fstatSync, lstatSync, mkdirSync, open
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { invokingUser } from './invokingUser.js';
+import { lstatOrNull } from './fileStats.js';
 import { isWorkshopError, WorkshopError } from '../errors/workshopError.js';
 
 export interface FileOwner {
@@ -39,11 +40,7 @@ export function learnerOwner(env: NodeJS.ProcessEnv = process.env): FileOwner | 
 const { O_WRONLY, O_RDONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY } = constants;
 
 function isLink(file: string): boolean {
-  try {
-    return lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
-  }
+  return lstatOrNull(file)?.isSymbolicLink() ?? false;
 }
 
 function failure(file: string, what: string, error: unknown): WorkshopError {
@@ -105,12 +102,7 @@ export function replaceFile(file: string, data: Buffer | string, owner = learner
     const before = fstatSync(dirFd);
     createFile(temp, data, owner, 0o644);
     // The directory we wrote in must still be the one at its path: not swapped for a link.
-    let after: Stats | null = null;
-    try {
-      after = lstatSync(dir);
-    } catch {
-      // gone: handled below
-    }
+    const after = lstatOrNull(dir); // null: gone
     if (!after || !after.isDirectory() || !sameDirectory(before, after)) {
       throw learnerFileError(`${dir} changed while the workshop was writing ${path.basename(file)} in it; nothing was written`, 'ESTALE');
     }
