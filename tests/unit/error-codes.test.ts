@@ -1,11 +1,12 @@
 // The error codes are a contract (docs/errors.md): every code the workshop can report is
 // documented there, under its kind, and every documented code is one the source really uses.
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ERROR_CODES, isErrorCode, type ErrorKind } from '../../src/errors/codes.js';
 import { describeProblem, exitCodeFor } from '../../src/errors/problem.js';
 import { WorkshopError } from '../../src/errors/workshopError.js';
+import { sourceFiles } from '../helpers/sourceFiles.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const doc = readFileSync(path.join(root, 'docs', 'errors.md'), 'utf8');
@@ -25,14 +26,6 @@ function documented(): Map<string, ErrorKind | undefined> {
     }
   }
   return codes;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
-  });
 }
 
 const CODE_LITERAL = /['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)['"`]/g;

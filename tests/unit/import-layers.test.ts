@@ -2,8 +2,9 @@
 // within a layer), never up; and no file reaches itself through its imports. Type-only
 // imports count too: a type from above ties the lower layer to the higher one all the same.
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sourceFiles } from '../helpers/sourceFiles.js';
 
 const src = path.resolve(import.meta.dirname, '..', '..', 'src');
 
@@ -30,14 +31,6 @@ const LAYERS: string[][] = [
   ['c'],
   ['native', 'util', 'errors'],
 ];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
 
 /** `from '…'`, `import '…'` and `import('…')` with a relative specifier, resolved to a file. */
 function importsOf(file: string): string[] {
