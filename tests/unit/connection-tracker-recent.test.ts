@@ -1,19 +1,7 @@
 // The tracker skips the lookup when an event belongs to the connection of the event before:
 // that shortcut must never reach a connection that has ended.
 import t from 'tap';
-import { ConnectionTracker, type Exchange } from '../../src/capture/connectionTracker.js';
-import type { CaptureEvent } from '../../src/capture/events.js';
-
-const data = (fd: number, direction: 'ingress' | 'egress', text: string, pid = 7): CaptureEvent => ({
-  type: 'data', timestampNs: 2, pid, fd, direction, size: text.length, payload: Buffer.from(text),
-});
-const open = (fd: number, pid = 7): CaptureEvent => ({ type: 'open', timestampNs: 1, pid, fd, client: null });
-const close = (fd: number, pid = 7): CaptureEvent => ({ type: 'close', timestampNs: 3, pid, fd });
-
-function track(options = {}) {
-  const exchanges: Exchange[] = [];
-  return { tracker: new ConnectionTracker((e) => exchanges.push(e), options), exchanges };
-}
+import { closeEvent as close, dataEvent as data, openEvent as open, trackExchanges as track } from '../helpers/captureEvents.js';
 
 t.test('closed, then the same fd again: a new connection, nothing carried over', async (t) => {
   const { tracker, exchanges } = track();

@@ -1,19 +1,8 @@
 import t from 'tap';
-import { ConnectionTracker, type Exchange } from '../../src/capture/connectionTracker.js';
-import type { CaptureEvent } from '../../src/capture/events.js';
+import { closeEvent as close, dataEvent as data, openEvent, trackExchanges as track } from '../helpers/captureEvents.js';
 
 const client = { family: 'ipv4' as const, address: '127.0.0.1', port: 40000 };
-const open = (fd: number, pid = 7): CaptureEvent => ({ type: 'open', timestampNs: 1, pid, fd, client });
-const data = (fd: number, direction: 'ingress' | 'egress', text: string, pid = 7): CaptureEvent => ({
-  type: 'data', timestampNs: 2, pid, fd, direction, size: text.length, payload: Buffer.from(text),
-});
-const close = (fd: number, pid = 7): CaptureEvent => ({ type: 'close', timestampNs: 3, pid, fd });
-
-function track(options = {}) {
-  const exchanges: Exchange[] = [];
-  const tracker = new ConnectionTracker((e) => exchanges.push(e), options);
-  return { tracker, exchanges };
-}
+const open = (fd: number, pid = 7) => openEvent(fd, pid, client);
 
 t.test('open, request, response, close make one exchange with the client', async (t) => {
   const { tracker, exchanges } = track();
