@@ -10,7 +10,7 @@ import { WorkshopError } from '../errors/workshopError.js';
 import { DEFAULT_TRACK, levelOf, levelRange, loadTrack, trackIds, type Track } from '../tracks/tracks.js';
 import { currentLevel, readProgress } from '../tracks/progress.js';
 import { createFile } from '../util/learnerFiles.js';
-import { lstatOrNull, statOrNull } from '../util/fileStats.js';
+import { lstatOrNull, statOrNull } from '../util/optionalFiles.js';
 import type { AttachRequest } from '../kernel/features.js';
 
 export function intOption(min: number, max: number) {

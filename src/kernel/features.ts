@@ -1,8 +1,9 @@
 // What the kernel offers for hooking syscalls: kprobes on the syscall's kernel function (what
 // the tutorial uses), or the syscall tracepoints (what a kernel without kprobes still has).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { WorkshopError } from '../errors/workshopError.js';
+import { readTextOrEmpty } from '../util/optionalFiles.js';
 
 export interface KernelFeatures {
   /** kprobes can be created: through tracefs kprobe_events, or the kprobe perf PMU. */
@@ -88,13 +89,8 @@ let kernelSymbols: Set<string> | undefined;
 function syscallSymbols(): Set<string> {
   if (kernelSymbols) return kernelSymbols;
   kernelSymbols = new Set();
-  let text = '';
-  try {
-    text = readFileSync('/proc/kallsyms', 'utf8');
-  } catch {
-    // Unreadable: every lookup answers null.
-  }
-  for (const line of text.split('\n')) {
+  // Unreadable: every lookup answers null.
+  for (const line of readTextOrEmpty('/proc/kallsyms').split('\n')) {
     // "ffffffff816b9120 T __x64_sys_write" (modules add a "[module]" column)
     const name = line.split(/\s+/)[2];
     if (name?.includes('sys_')) kernelSymbols.add(name);

@@ -1,9 +1,10 @@
 // The kernel headers check: which header tree BCC compiles the learner's program against,
 // found, merged when the distribution splits it, or explained when there is none.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { readTextOrEmpty } from '../util/optionalFiles.js';
 import type { Outcome } from './checks.js';
 import { farmCandidates, farmIsFresh, findHeaderTrees, headerPackages, isCompleteTree, isModulesPair, placeHeaderFarm, treeRelease, type HeaderSource } from './headers.js';
 
@@ -20,13 +21,7 @@ export interface HeadersInfo {
   matchesRunningKernel: boolean;
 }
 
-function osRelease(): string {
-  try {
-    return readFileSync('/etc/os-release', 'utf8');
-  } catch {
-    return '';
-  }
-}
+const osRelease = (): string => readTextOrEmpty('/etc/os-release');
 
 /** Loads the kheaders module (which provides /sys/kernel/kheaders.tar.xz) when it exists but is not loaded. */
 async function tryLoadKheaders(): Promise<void> {

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lstatOrNull, statOrNull } from '../util/fileStats.js';
+import { lstatOrNull, readTextOrEmpty, statOrNull } from '../util/optionalFiles.js';
 
 export type HeaderSource = 'env' | 'modules' | 'kheaders' | 'usr-src';
 
@@ -33,12 +33,8 @@ const isFile = (p: string): boolean => statOrNull(p)?.isFile() ?? false;
 
 /** The release a build tree was made for, from its generated utsrelease.h; null when absent. */
 export function treeRelease(dir: string): string | null {
-  try {
-    const text = readFileSync(path.join(dir, generatedDir, 'utsrelease.h'), 'utf8');
-    return /#define\s+UTS_RELEASE\s+"([^"]+)"/.exec(text)?.[1] ?? null;
-  } catch {
-    return null;
-  }
+  const text = readTextOrEmpty(path.join(dir, generatedDir, 'utsrelease.h'));
+  return /#define\s+UTS_RELEASE\s+"([^"]+)"/.exec(text)?.[1] ?? null;
 }
 
 /**
@@ -48,13 +44,9 @@ export function treeRelease(dir: string): string | null {
  */
 function commonHalfOf(buildDir: string, root: string): string | null {
   const candidates: string[] = [];
-  try {
-    const makefile = readFileSync(path.join(buildDir, 'Makefile'), 'utf8');
-    for (const m of makefile.matchAll(/^\s*include\s+(\S+)\/Makefile\s*$/gm)) {
-      candidates.push(path.isAbsolute(m[1]!) ? path.join(root, m[1]!) : path.resolve(buildDir, m[1]!));
-    }
-  } catch {
-    // No Makefile: rely on the name.
+  // No Makefile: rely on the name.
+  for (const m of readTextOrEmpty(path.join(buildDir, 'Makefile')).matchAll(/^\s*include\s+(\S+)\/Makefile\s*$/gm)) {
+    candidates.push(path.isAbsolute(m[1]!) ? path.join(root, m[1]!) : path.resolve(buildDir, m[1]!));
   }
   const parent = path.dirname(buildDir);
   const parts = path.basename(buildDir).split('-');

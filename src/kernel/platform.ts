@@ -1,7 +1,8 @@
 // Whether this machine can run eBPF at all, and the circumstances that explain why not:
 // another OS, a kernel too old or built without the bpf syscall, a container without
 // privileges, WSL, and kernel lockdown (Secure Boot).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextOrEmpty } from '../util/optionalFiles.js';
 import { atLeast, type Version } from './release.js';
 
 /** The oldest kernel the workshop supports: perf buffers, tracepoint programs, bpf_probe_read_str. */
@@ -52,20 +53,12 @@ export function readPlatformFacts(release: string, kernel: Version | null): Plat
   };
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 /** "docker", "podman", "container", "wsl", or null: what to mention when privileges fall short. */
 export function detectConfinement(): string | null {
-  if (/microsoft/i.test(readText('/proc/version'))) return 'wsl';
+  if (/microsoft/i.test(readTextOrEmpty('/proc/version'))) return 'wsl';
   if (existsSync('/run/.containerenv')) return 'podman';
   if (existsSync('/.dockerenv')) return 'docker';
-  if (/docker|kubepods|containerd|lxc/.test(readText('/proc/1/cgroup'))) return 'container';
+  if (/docker|kubepods|containerd|lxc/.test(readTextOrEmpty('/proc/1/cgroup'))) return 'container';
   return null;
 }
 
@@ -78,5 +71,5 @@ export function parseLockdown(text: string): LockdownMode | null {
 }
 
 export function readLockdown(): LockdownMode | null {
-  return parseLockdown(readText('/sys/kernel/security/lockdown'));
+  return parseLockdown(readTextOrEmpty('/sys/kernel/security/lockdown'));
 }

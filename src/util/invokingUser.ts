@@ -1,7 +1,7 @@
 // The person behind `sudo npx ebpf-workshop …`. The workshop needs root to load BPF programs,
 // but what it creates in the learner's directory (through src/util/learnerFiles), and the
 // demo server it runs, belong to them.
-import { readFileSync } from 'node:fs';
+import { readTextOrEmpty } from './optionalFiles.js';
 
 export interface InvokingUser {
   uid: number;
@@ -31,13 +31,8 @@ export function parsePasswd(text: string): PasswdEntry[] {
   return entries;
 }
 
-function readPasswd(): string {
-  try {
-    return readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    return ''; // without it we still know the uid and gid, which is what matters
-  }
-}
+// Without /etc/passwd we still know the uid and gid, which is what matters.
+const readPasswd = (): string => readTextOrEmpty('/etc/passwd');
 
 function idFrom(text: string | undefined): number | undefined {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;

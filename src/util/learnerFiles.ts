@@ -11,7 +11,7 @@ import { closeSync, constants, fchownSync, fstatSync, lstatSync, mkdirSync, open
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { invokingUser } from './invokingUser.js';
-import { lstatOrNull } from './fileStats.js';
+import { lstatOrNull } from './optionalFiles.js';
 import { isWorkshopError, WorkshopError } from '../errors/workshopError.js';
 
 export interface FileOwner {
