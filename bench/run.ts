@@ -13,7 +13,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { prepareKernel, formatEnvironmentError, isEnvironmentError } from '../src/kernel/environment.js';
+import { prepareKernel, isEnvironmentError } from '../src/kernel/environment.js';
+import { describeProblem, formatProblem } from '../src/errors/problem.js';
 import { kernelSourceFor } from '../src/engine/compilerProcess.js';
 import { Sniffer, ringPages } from '../src/sniffer/sniffer.js';
 import { defaultPerfBufferOptions } from '../src/engine/perfOutput.js';
@@ -90,7 +91,7 @@ let environment;
 try {
   environment = await prepareKernel();
 } catch (e) {
-  console.error(isEnvironmentError(e) ? formatEnvironmentError(e) : `bench: ${(e as Error).message}`);
+  console.error(isEnvironmentError(e) ? formatProblem(describeProblem(e)) : `bench: ${(e as Error).message}`);
   process.exit(2);
 }
 // The workshop hands its header tree to each compile and leaves the environment alone; the peers

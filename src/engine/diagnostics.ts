@@ -4,9 +4,9 @@
 // BPF stack over 512 bytes) puts the severity first instead:
 // `error: file:line:column: in function NAME TYPE: message`, with no excerpt.
 
-import type { Diagnostic, Severity } from '../errors/workshopError.js';
+import { isError, type Diagnostic, type Severity } from '../errors/workshopError.js';
 
-export type { Diagnostic, Severity };
+export { isError, type Diagnostic, type Severity };
 
 const LOCATED = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.*)$/;
 const BACKEND = /^(fatal error|error|warning|note): (.+?):(\d+):(\d+): (.*)$/;
@@ -74,8 +74,4 @@ export function unlocatedMessages(stderr: string): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !parseLocated(l) && !SUMMARY.test(l) && !/^\s*[\^~ ]+$/.test(l));
-}
-
-export function isError(d: Diagnostic): boolean {
-  return d.severity === 'error' || d.severity === 'fatal';
 }

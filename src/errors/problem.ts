@@ -2,7 +2,7 @@
 // to do next, and the raw output one flag away. Commands print Problems; nothing prints a
 // stack trace. A WorkshopError already says all of it; anything else is a bug of ours.
 import type { ErrorCode, ErrorKind } from './codes.js';
-import { WorkshopError, type Diagnostic, type Location } from './workshopError.js';
+import { formatLocation, isError, WorkshopError, type Diagnostic, type Location } from './workshopError.js';
 
 export type { Location } from './workshopError.js';
 
@@ -19,8 +19,6 @@ export interface Problem {
   /** Extra located diagnostics (other compile errors). */
   diagnostics?: Diagnostic[];
 }
-
-const isError = (d: Diagnostic) => d.severity === 'error' || d.severity === 'fatal';
 
 export function describeProblem(error: unknown): Problem {
   if (error instanceof WorkshopError) {
@@ -45,7 +43,7 @@ export function exitCodeFor(problem: Problem): number {
 
 /** Plain-text rendering for the CLI. */
 export function formatProblem(problem: Problem, options: { verbose?: boolean } = {}): string {
-  const where = problem.location ? `${problem.location.file}:${problem.location.line}${problem.location.column ? `:${problem.location.column}` : ''}: ` : '';
+  const where = problem.location ? `${formatLocation(problem.location)}: ` : '';
   const lines = [`error: ${where}${problem.message}`];
   for (const d of problem.diagnostics?.slice(1, 4) ?? []) lines.push(`  also ${d.file}:${d.line}:${d.column}: ${d.message}`);
   if (problem.hint) lines.push(`  ${problem.kind === 'environment' ? 'fix' : 'hint'}: ${problem.hint}`);

@@ -24,6 +24,16 @@ export interface Diagnostic {
   excerpt?: string;
 }
 
+/** An error (or a fatal one), not a warning or a note. */
+export function isError(d: Diagnostic): boolean {
+  return d.severity === 'error' || d.severity === 'fatal';
+}
+
+/** `file:line:column` (the column when known), as compilers and editors write a place. */
+export function formatLocation(location: { file: string; line: number; column?: number | null }): string {
+  return `${location.file}:${location.line}${location.column ? `:${location.column}` : ''}`;
+}
+
 export interface WorkshopErrorDetails {
   /** What to do next: a command, a step, a change to make. */
   hint?: string | null;

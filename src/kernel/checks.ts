@@ -66,8 +66,3 @@ export function environmentError(check: Check): WorkshopError {
 export function isEnvironmentError(err: unknown): err is WorkshopError {
   return err instanceof WorkshopError && err.kind === 'environment';
 }
-
-/** The two lines the CLI prints for an environment error. */
-export function formatEnvironmentError(err: WorkshopError): string {
-  return err.hint ? `error: ${err.message}\n  fix: ${err.hint}` : `error: ${err.message}`;
-}

@@ -9,7 +9,7 @@ import type { AttachMode, AttachRequest, KernelFeatures } from './features.js';
 import type { HeadersInfo } from './headerCheck.js';
 import { survey, type EnvironmentReport } from './survey.js';
 
-export { environmentError, formatEnvironmentError, isEnvironmentError, type Check, type CheckId, type CheckStatus } from './checks.js';
+export { environmentError, isEnvironmentError, type Check, type CheckId, type CheckStatus } from './checks.js';
 export type { AttachMode, AttachRequest, KernelFeatures } from './features.js';
 export { HEADER_CACHE_DIR } from './headers.js';
 export type { HeadersInfo } from './headerCheck.js';

@@ -1,6 +1,7 @@
 // A CheckReport as the learner reads it in a terminal: one line per check, failures with
 // their file:line, hint and (with --verbose) the raw output behind them.
 import { terminalSafe } from '../util/terminalText.js';
+import { formatLocation } from '../errors/workshopError.js';
 import type { CheckReport, CheckResult } from './checkReport.js';
 
 export interface FormatOptions {
@@ -29,7 +30,7 @@ export function formatReport(report: CheckReport, options: FormatOptions): strin
       continue;
     }
     if (check.status !== 'fail') continue;
-    const where = check.location ? `${check.location.file}:${check.location.line}${check.location.column ? `:${check.location.column}` : ''}: ` : '';
+    const where = check.location ? `${formatLocation(check.location)}: ` : '';
     // Messages and raw output quote the learner's source: escapes in it are shown, not obeyed.
     lines.push(`      ${where}${terminalSafe(check.message)}`);
     if (check.hint) lines.push(`      ${paint(color, '36', 'hint:')} ${terminalSafe(check.hint)}`);
