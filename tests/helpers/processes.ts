@@ -1,6 +1,7 @@
 // Other processes as the live tests look at them: alive or gone, and whom they run as.
 import { readFileSync } from 'node:fs';
 import type { Test } from 'tap';
+import { waitUntil } from './waitUntil.js';
 
 /** Does a process with this pid exist (signal 0 reaches it)? */
 export function isRunning(pid: number): boolean {
@@ -14,9 +15,7 @@ export function isRunning(pid: number): boolean {
 
 /** Waits up to `withinMs` for the process to be gone; says whether it is. */
 export async function exitsWithin(pid: number, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  return !isRunning(pid);
+  return waitUntil(() => !isRunning(pid), withinMs);
 }
 
 /** The process's real, effective, saved and filesystem uids (/proc/PID/status). */

@@ -14,6 +14,7 @@ import { mappedLibrary } from '../../src/engine/processMaps.js';
 import { nativeBinDir } from '../../src/native/addon.js';
 import { perfAttachmentsOf } from '../helpers/bpftool.js';
 import { liveKernel } from '../helpers/kernel.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 
 const run = promisify(execFile);
 
@@ -131,8 +132,7 @@ t.test('uprobes on the server\'s libssl capture a real HTTPS request and answer 
   // curl also calls SSL_write and SSL_read in libssl: the pid filter leaves its calls out.
   const { stdout } = await run('curl', ['-sk', `https://127.0.0.1:${server.port}/customResponse`, '-d', '{"size": 30}']);
   t.match(stdout, /^\{"answer": "[A-Za-z0-9]{30}"\}$/, 'curl got its answer over TLS');
-  const deadline = Date.now() + 5000;
-  while (events.filter((e) => e.direction === 'egress').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => events.some((e) => e.direction === 'egress'), 5000);
 
   t.ok(events.length >= 2, `${events.length} events`);
   t.ok(events.every((e) => e.pid === server.pid), 'only the server\'s calls (the filter dropped curl\'s)');

@@ -4,6 +4,7 @@ import t from 'tap';
 import { once } from 'node:events';
 import { liveKernel } from '../helpers/kernel.js';
 import { attachWriteProbe, compileWriteProbe, spawnWriter } from '../helpers/writeProbe.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 
 const WRITES = 5000;
 
@@ -64,8 +65,7 @@ t.test('N writes by a child arrive as exactly N events, none lost', async (t) =>
   const [code] = await once(child, 'exit');
   t.equal(code, 0, 'the writer finished');
 
-  const deadline = Date.now() + 5000;
-  while (heads.length < WRITES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => heads.length >= WRITES, 5000);
   output.stop();
   await new Promise((r) => setTimeout(r, 100)); // batches read before stop() still arrive
 

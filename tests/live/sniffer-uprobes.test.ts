@@ -11,6 +11,7 @@ import { PID_FILTER_MAP, Sniffer, type UprobeHookSpec } from '../../src/sniffer/
 import { WorkshopError } from '../../src/errors/workshopError.js';
 import { NativeServer } from '../../src/targets/nativeServer.js';
 import { liveKernel } from '../helpers/kernel.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 
 const run = promisify(execFile);
 
@@ -121,8 +122,7 @@ t.test('a TLS-track program: pid filter written on every CPU, uprobes on the tar
   });
   const { stdout } = await run('curl', ['-sk', `${server.url}/customResponse`, '-d', '{"size": 30}']);
   t.match(stdout, /^\{"answer": "[A-Za-z0-9]{30}"\}$/);
-  const deadline = Date.now() + 5000;
-  while (!events.some((e) => e.direction === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => events.some((e) => e.direction === 0), 5000);
 
   t.ok(events.every((e) => e.pid === server.pid), 'only the target\'s calls: curl\'s own SSL_write was filtered out');
   const request = events.find((e) => e.direction === 1);

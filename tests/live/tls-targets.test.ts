@@ -17,6 +17,7 @@ import { unprivilegedUser } from '../../src/util/invokingUser.js';
 import { sendTutorialRequest } from '../../src/targets/traffic.js';
 import { liveKernel } from '../helpers/kernel.js';
 import { uidsOf } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 
 const run = promisify(execFile);
 
@@ -67,8 +68,7 @@ async function exercise(t: Test, server: ListeningProcess, name: string) {
   t.match(stdout, /^\{"answer": "[A-Za-z0-9]{30}"\}$/, `${name}: curl -k gets its answer`);
   const plain = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://${server.host}:${server.port}/customResponse`, '-d', '{}']).catch((e) => e);
   t.not(plain.stdout, '200', `${name}: plain HTTP gets no answer: the socket speaks TLS only`);
-  const deadline = Date.now() + 3000;
-  while (server.encrypted.connections < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => server.encrypted.connections >= 2, 3000);
   t.ok(server.encrypted.connections >= 2, `${name}: reported ${server.encrypted.connections} closed connections`);
   // Each exchange carries more on the wire than its plaintext: handshakes, certificates, records.
   t.ok(server.encrypted.received > 2 * 150, `${name}: ${server.encrypted.received} encrypted bytes in`);
@@ -143,8 +143,7 @@ int ret_read_ex(struct pt_regs *ctx) { return submit(ctx, 1); }
   program.attachUprobe(program.programFd('ret_read_ex'), libssl, 'SSL_read_ex', true);
 
   await exercise(t, server, 'python');
-  const deadline = Date.now() + 3000;
-  while (!events.some((e) => e.direction === 'egress') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => events.some((e) => e.direction === 'egress'), 3000);
   const request = events.find((e) => e.direction === 'ingress' && e.text.startsWith('POST'));
   const response = events.find((e) => e.direction === 'egress' && e.text.startsWith('HTTP/1.1 200 OK'));
   t.match(request?.text, /^POST \/customResponse HTTP\/1\.1\r\n/, 'SSL_read_ex: the request in plaintext');

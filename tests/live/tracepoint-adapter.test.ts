@@ -15,6 +15,7 @@ import { BpfProgram } from '../../src/engine/bpfProgram.js';
 import { isWorkshopError } from '../../src/errors/workshopError.js';
 import { loadedPrograms } from '../helpers/bpftool.js';
 import { liveKernel } from '../helpers/kernel.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 
 const K_INGRESS = 1;
 const FILE_NAME = 'http-capture.c';
@@ -44,11 +45,6 @@ function programId(fd: number): number {
 
 /** The kernel ids of the programs the capture test loaded, for the check that they are gone. */
 const loadedIds: number[] = [];
-
-const until = async (done: () => boolean, ms: number) => {
-  const deadline = Date.now() + ms;
-  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-};
 
 t.test('adapted hooks load as tracepoints and capture a real read and accept4', async (t) => {
   const { adapted, program: module, stderr } = await adaptAndCompile(learnerSource);
@@ -105,7 +101,7 @@ t.test('adapted hooks load as tracepoints and capture a real read and accept4', 
 
   const ours = (event: Buffer) => event.readUInt32LE(8) === process.pid;
   const ourRead = () => reads.find((e) => ours(e) && e.readInt32LE(12) === fd);
-  await until(() => ourRead() !== undefined && accepts.some(ours), 5000);
+  await waitUntil(() => ourRead() !== undefined && accepts.some(ours), 5000);
   dataRing.stop();
   openRing.stop();
 
