@@ -1,7 +1,9 @@
 // A reader of the classroom board's event stream, as the page reads it: each `data:` line
 // parsed, with the time it arrived. Used by the board's tests and its load benchmark.
 import http from 'node:http';
+import type { Test } from 'tap';
 import type { FeedMessage } from '../../src/board/eventFeed.js';
+import { startBoard, type BoardOptions, type RunningBoard } from '../../src/board/server.js';
 
 export interface ReceivedMessage {
   message: FeedMessage;
@@ -63,4 +65,13 @@ export function readFeed(url: string): Promise<FeedReader> {
     });
     request.on('error', reject);
   });
+}
+
+/** A board on a free port for one test and its feed, read as its page reads it; both closed when the test ends. */
+export async function boardWithFeed(t: Test, options: BoardOptions = {}): Promise<{ board: RunningBoard; feed: FeedReader }> {
+  const board = await startBoard({ port: 0, ...options });
+  t.teardown(() => board.close());
+  const feed = await readFeed(`http://127.0.0.1:${board.port}/events?view=${board.viewKey}`);
+  t.teardown(() => feed.close());
+  return { board, feed };
 }

@@ -5,9 +5,8 @@ import t from 'tap';
 import { once } from 'node:events';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startBoard } from '../../src/board/server.js';
 import { loadTrack } from '../../src/tracks/tracks.js';
-import { readFeed } from '../helpers/boardFeed.js';
+import { boardWithFeed } from '../helpers/boardFeed.js';
 import { testWorkspace, spawnCli } from '../helpers/cli.js';
 import type { FeedMessage } from '../../src/board/eventFeed.js';
 
@@ -16,10 +15,7 @@ const dana = (match: (row: Extract<FeedMessage, { type: 'learner' }>['row']) => 
   m.type === 'learner' && m.row.name === 'dana' && match(m.row);
 
 t.test('start --board sends each new verdict of the learner\'s file', async (t) => {
-  const board = await startBoard({ port: 0 });
-  t.teardown(() => board.close());
-  const feed = await readFeed(`http://127.0.0.1:${board.port}/events?view=${board.viewKey}`);
-  t.teardown(() => feed.close());
+  const { board, feed } = await boardWithFeed(t);
   const workspace = testWorkspace(t, 'ebpf-workshop-board-start-');
   const file = path.join(workspace.dir, 'solution.c');
   copyFileSync(solutionFile, file);

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startBoard, type RunningBoard } from '../../src/board/server.js';
 import type { BoardPayload } from '../../src/board/payload.js';
-import { readFeed } from '../helpers/boardFeed.js';
+import { boardWithFeed } from '../helpers/boardFeed.js';
 
 function payload(name: string, extra: Partial<BoardPayload> = {}): BoardPayload {
   return {
@@ -33,10 +33,7 @@ async function post(board: RunningBoard, body: unknown, code = board.classCode):
 }
 
 t.test('reports: a wrong code is refused and never shown; a right one is shown live', async (t) => {
-  const board = await startBoard({ port: 0 });
-  t.teardown(() => board.close());
-  const feed = await readFeed(`http://127.0.0.1:${board.port}/events?view=${board.viewKey}`);
-  t.teardown(() => feed.close());
+  const { board, feed } = await boardWithFeed(t);
   const first = await feed.next((m) => m.type === 'roster');
   t.same(first.message.type === 'roster' && first.message.rows, [], 'an empty board to start');
 
