@@ -6,6 +6,7 @@
 import { createElement, type ReactElement } from 'react';
 import { render, type Instance } from 'ink';
 import { onRelease, onShutdown } from '../engine/shutdown.js';
+import { raiseInteractivePriority } from '../engine/priority.js';
 import { describeProblem, type Problem } from '../errors/problem.js';
 import { CrashBoundary } from './components/CrashBoundary.js';
 
@@ -85,5 +86,7 @@ export function runInkApp(options: InkAppOptions): InkAppRun {
     // the frames, and a key pressed just after an event-driven frame waits for it.
     maxFps: 60,
   });
+  // Keys and frames ahead of a load on the same machine (wrk and the demo server): engine/priority.ts.
+  raiseInteractivePriority();
   return { done, quit };
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { addon, nativeBinDir } from '../native/addon.js';
 import { onRelease } from './shutdown.js';
+import { atBasePriority } from './priority.js';
 
 export const buildBinary = path.join(nativeBinDir, 'bcc-build');
 
@@ -78,6 +79,7 @@ function start(): CompilerProcess {
   let child: CompilerProcess['child'];
   try {
     child = spawn(buildBinary, [], { stdio: ['pipe', 'pipe', 'pipe', theirs], env: compilerEnvironment() }) as CompilerProcess['child'];
+    atBasePriority(child.pid);
   } catch (e) {
     closeSync(ours);
     throw e;

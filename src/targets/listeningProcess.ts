@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { WorkshopError } from '../errors/workshopError.js';
+import { atBasePriority } from '../engine/priority.js';
 
 export interface ListeningProcessSpec {
   /** How messages name it: "the demo server", "Python's HTTPS server". */
@@ -118,6 +119,7 @@ export class ListeningProcess {
     const options: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'], env: spec.env, detached: true };
     if (spec.runAs) Object.assign(options, { uid: spec.runAs.uid, gid: spec.runAs.gid, cwd: '/' });
     const child = spawn(spec.command, spec.args, options);
+    atBasePriority(child.pid);
     running.add(child);
     child.stdin!.on('error', () => {}); // it may exit before reading what we write
     if (spec.stdin !== undefined) child.stdin!.write(spec.stdin);
