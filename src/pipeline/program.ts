@@ -5,7 +5,7 @@
 // columns of `start` and `demo` go through here, and nothing else builds or attaches a
 // program. Closing a LiveProgram releases all of it; the shutdown registry does it on a signal.
 import { keptExchange, type Exchange } from '../capture/connectionTracker.js';
-import { keptEvent, type CaptureEvent } from '../capture/events.js';
+import type { CaptureEvent } from '../capture/events.js';
 import { Capture, type CaptureOptions } from '../capture/capture.js';
 import type { AttachMode } from '../kernel/features.js';
 import { prepareKernel, type AttachRequest, type KernelEnvironment } from '../kernel/environment.js';
@@ -142,9 +142,11 @@ export class LiveProgram {
     judged: boolean,
   ) {
     if (!capture || !judged) return;
-    // Copies (keptEvent): what is kept should not keep whole perf batches alive.
+    // The latest events keep alive only the last few batches they came in (a batch holds its
+    // events whole only when the filter left none out): no copies at 50 000 events a second.
+    // An exchange may have waited in the tracker for long: it is kept as a copy (keptExchange).
     capture.on('events', (batch) => {
-      for (let i = Math.max(0, batch.length - KEPT_EVENTS); i < batch.length; i++) this.events.push(keptEvent(batch[i]!));
+      for (let i = Math.max(0, batch.length - KEPT_EVENTS); i < batch.length; i++) this.events.push(batch[i]!);
       if (this.events.length > KEPT_EVENTS) this.events.splice(0, this.events.length - KEPT_EVENTS);
     });
     capture.on('exchange', (exchange) => {
