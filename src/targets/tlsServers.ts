@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { atBasePriority } from '../engine/priority.js';
 import { packageRoot } from '../native/addon.js';
 import { unprivilegedUser } from '../util/invokingUser.js';
 import { ListeningProcess, targetServerError } from './listeningProcess.js';
@@ -46,7 +47,9 @@ export async function sendFromPythonClient(server: { host: string; port: number 
   const user = runAs ? { uid: runAs.uid, gid: runAs.gid, cwd: '/' } : {};
   try {
     // Long: Python takes seconds to start on an emulated CPU (the QEMU guest of test:kernels).
-    const { stdout } = await promisify(execFile)(python(), args, { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' }, ...user });
+    const client = promisify(execFile)(python(), args, { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' }, ...user });
+    atBasePriority(client.child.pid); // not the app's raised priority (src/engine/priority.ts)
+    const { stdout } = await client;
     return Number(stdout.trim());
   } catch (e) {
     const error = e as NodeJS.ErrnoException & { stderr?: string };
