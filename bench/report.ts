@@ -65,8 +65,12 @@ export function median(values: number[]): number {
  * here; 350–416 MB before its stored payloads were copies and its backlog bounded, 980 MB seen).
  */
 export const APP_RSS_TARGET_MB = 400;
-/** What a key should take under wrk: reported, not a ✓/✗ target (see appLines). */
-export const APP_KEY_GOAL_MS = 100;
+/**
+ * A key answered within this under wrk, at the median of the keys sent (tmux's polling, 15–35 ms
+ * when idle, included). The p90 is reported beside it: on 2 CPUs that wrk and the server
+ * saturate it was 68–112 ms quiet and 270–460 ms with other jobs running.
+ */
+export const APP_KEY_TARGET_MS = 100;
 
 export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor' | 'cFloorPaced' | 'compileMs' | 'rssMbAfter1M' | 'completeness' | 'app'>): Target[] {
   const targets: Target[] = [];
@@ -129,9 +133,18 @@ export function targetsOf(s: Pick<BenchSummary, 'runner' | 'pythonBcc' | 'cFloor
 }
 
 function appTargets(app: AppUnderWrk | null): Target[] {
-  const name = `the app under wrk: resident memory ≤ ${APP_RSS_TARGET_MB} MB`;
-  if (!app) return [{ name, met: null, detail: 'not measured' }];
-  return [{ name, met: app.rssPeakMb <= APP_RSS_TARGET_MB, detail: `peak ${app.rssPeakMb.toFixed(0)} MB` }];
+  const memory = `the app under wrk: resident memory ≤ ${APP_RSS_TARGET_MB} MB`;
+  const key = `the app under wrk: a key answered within ${APP_KEY_TARGET_MS} ms (median)`;
+  if (!app) return [memory, key].map((name) => ({ name, met: null, detail: 'not measured' }));
+  const p50 = percentile(app.loadedKeysMs, 50);
+  return [
+    { name: memory, met: app.rssPeakMb <= APP_RSS_TARGET_MB, detail: `peak ${app.rssPeakMb.toFixed(0)} MB` },
+    {
+      name: key,
+      met: app.loadedKeysMs.length > 0 && app.unanswered === 0 && p50 <= APP_KEY_TARGET_MS,
+      detail: `p50 ${Math.round(p50)} ms, p90 ${Math.round(percentile(app.loadedKeysMs, 90))} ms over ${app.loadedKeysMs.length} keys${app.unanswered ? `, ${app.unanswered} unanswered` : ''}`,
+    },
+  ];
 }
 
 /** The app under wrk, in a few lines. */
@@ -144,8 +157,7 @@ function appLines(app: AppUnderWrk): string[] {
     `  Tab → screen: ${keys(app.loadedKeysMs)} (${app.loadedKeysMs.length} keys under wrk${app.unanswered ? `, ${app.unanswered} unanswered in 5 s` : ''}); idle: ${keys(app.idleKeysMs)}`,
     `  resident memory: ${num(app.rssIdleMb)} MB attached and idle, peak ${num(app.rssPeakMb)} MB, ${num(app.rssEndMb)} MB 2 s after wrk`,
     `  CPU over the run (share of ${app.cpus} cores × wall): the app's threads ${threads.join(', ')}; machine idle ${Math.round((100 * app.idleMs) / budget)} %`,
-    `  a key within ${APP_KEY_GOAL_MS} ms is reported, not a ✓/✗ target: wrk and the server take every core there is, so the figure` +
-      ` moves with whatever else runs (docs/performance.md, "The app under wrk")`,
+    `  wrk and the server take every core there is: the key figures move with whatever else runs (docs/performance.md, "The app under wrk")`,
   ];
 }
 
