@@ -54,9 +54,11 @@ export class TrafficDriver extends EventEmitter<TrafficEvents> {
     const startedAt = Date.now();
     const size = this.size;
     this.inFlight++;
+    // Counted as it goes out: its events may reach the columns before its reply reaches us.
+    this.sent++;
+    this.emit('change');
     try {
       const reply = await target.request(size);
-      this.sent++;
       this.lastError = null;
       const localPort = (reply as { localPort?: number }).localPort ?? null;
       this.emit('reply', { size, status: reply.status, localPort, startedAt, answeredAt: Date.now() });
