@@ -257,7 +257,7 @@ function compileFailure(error: unknown, file: string, text: string, knownNames: 
   const title = `${file} compiles`;
   if (isWorkshopError(error) && error.subject !== null && error.code.startsWith('HOOK_')) {
     // The tracepoint adapter's refusal of a hook: the sentence names it, the location is its line.
-    return fail('compile', title, error.message, { code: error.code, location: { file, line: error.location?.line ?? 1, column: null } });
+    return fail('compile', title, error.message, { code: error.code, location: { file, line: error.location?.line ?? 1, column: null }, ...(error.hint ? { hint: error.hint } : {}) });
   }
   if (!isWorkshopError(error, 'COMPILE_FAILED', 'COMPILER_CRASHED')) throw error;
   const first = error.diagnostics.find((d) => isError(d) && d.file === file) ?? error.diagnostics.find(isError);

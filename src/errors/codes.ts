@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   HOOK_MISSING: 'program',
   HOOK_TOO_MANY_PARAMETERS: 'program',
   HOOK_NO_RETURN_VALUE: 'program',
+  HOOK_MIXED_ATTACH: 'program',
   // Hooks on a library function (the TLS track's uprobes): arguments read at the wrong moment or place.
   HOOK_BUFFER_READ_AT_ENTRY: 'program',
   HOOK_RETURN_VALUE_AS_COUNT: 'program',

@@ -15,7 +15,7 @@ import { batchHandler } from '../engine/perfOutput.js';
 import { onlineCpus } from '../engine/cpus.js';
 import type { PerfBufferOptions } from '../native/bccAddon.js';
 import { mappedLibrary } from '../engine/processMaps.js';
-import { PID_FILTER_MAP, uprobeHooks, type AttachedHook, type Hook, type UprobeHookSpec } from './hooks.js';
+import { PID_FILTER_MAP, uprobeHooks, type AttachedHook, type Hook, type UprobeHook, type UprobeHookSpec } from './hooks.js';
 
 export type { AttachedHook, Hook, SyscallHook, UprobeHook, UprobeHookSpec } from './hooks.js';
 export { PID_FILTER_MAP } from './hooks.js';
@@ -91,7 +91,8 @@ export class Sniffer {
     const definitions = findHookDefinitions(input.text);
     // Uprobe hooks are plain functions BCC loads as it is; the tracepoint rewrite is for syscall
     // hooks only (its PT_REGS_RC reads a syscall exit record, which a uretprobe has not).
-    if (attachMode === 'tracepoint' && definitions.length > 0) {
+    const asTracepoints = attachMode === 'tracepoint' && definitions.length > 0;
+    if (asTracepoints) {
       const adapted = adaptToTracepoints(input.text, (syscall, phase) => readSyscallFormat(syscall, phase), { fileName });
       source = adapted.source;
       hooks = adapted.hooks.map((h) => ({ via: 'syscall', name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
@@ -101,7 +102,9 @@ export class Sniffer {
         via: 'syscall', name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
       }));
     }
-    hooks.push(...uprobeHooks(input.text, options.uprobes ?? []));
+    const uprobes = uprobeHooks(input.text, options.uprobes ?? []);
+    if (asTracepoints) refuseMixedReturnHooks(uprobes, hooks[0]!, fileName);
+    hooks.push(...uprobes);
     const probes = withLayoutProbes(source);
     const wanted = options.load ? new Set(options.load) : null;
     // BCC's uprobe programs are of the kprobe program type.
@@ -276,4 +279,23 @@ export class Sniffer {
   get compiledSource(): string {
     return this.source;
   }
+}
+
+/**
+ * In tracepoint mode the adapter redefines PT_REGS_RC for the whole file, to read a syscall
+ * exit record; a uretprobe in the same file would read its return value from the wrong place,
+ * silently. No track mixes the two; a learner who does is told, at the uretprobe's line.
+ */
+function refuseMixedReturnHooks(uprobes: UprobeHook[], syscallHook: Hook, fileName: string): void {
+  const uretprobe = uprobes.find((h) => h.kind === 'return');
+  if (!uretprobe) return;
+  throw new WorkshopError(
+    'HOOK_MIXED_ATTACH',
+    `${uretprobe.name} runs when ${uretprobe.symbol} returns, and this file also has syscall hooks (${syscallHook.name}, line ${syscallHook.line}): on this kernel syscall hooks run as tracepoints, whose return value PT_REGS_RC reads from the tracepoint's record for the whole file, so ${uretprobe.name} would read a wrong one.`,
+    {
+      location: { file: fileName, line: uretprobe.line },
+      subject: uretprobe.name,
+      hint: 'keep syscall hooks and uprobes in files of their own (each track has its own file), or remove the syscall hooks from this one',
+    },
+  );
 }

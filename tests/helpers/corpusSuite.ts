@@ -41,6 +41,8 @@ const entrySchema = z.strictObject({
   raw: regex.optional(),
   oneSentence: z.boolean().optional(),
   alsoFailing: z.array(z.strictObject({ check: z.string(), pattern: regex })).optional(),
+  /** Checked in this attach mode (`--attach`) rather than the kernel's own: a mistake only one mode shows. */
+  attach: z.enum(['tracepoint', 'kprobe']).optional(),
 }).refine((entry) => (entry.from === null) === (entry.edits === undefined), {
   message: 'an entry made from a step file says its mistake as edits; one with from null has none',
 });
@@ -100,7 +102,8 @@ export function corpusSuite(corpus: Corpus, trackId: string): void {
       writeFileSync(path.join(workspace.dir, entry.file), brokenFile(corpus, entry));
 
       const before = ourProgramIds();
-      const run = await runCheck([...track, '--level', String(entry.level), entry.file], { workspace });
+      const attach = entry.attach ? ['--attach', entry.attach] : [];
+      const run = await runCheck([...track, ...attach, '--level', String(entry.level), entry.file], { workspace });
       t.same(await programsLeftBehind(before, run), [], 'no program of ours is left loaded');
 
       t.equal(run.code, entry.exit, `exit ${entry.exit}`);
