@@ -63,7 +63,9 @@ export async function sendFromPythonClient(server: { host: string; port: number 
 export async function startPythonHttpsServer(opts: TlsServerOptions = {}): Promise<ListeningProcess> {
   const binary = NativeServer.binary();
   if (!existsSync(binary)) throw targetServerError(`the demo server, which makes Python's key, is not built (${binary} is missing): run \`npm run build\``);
-  const { stdout: pem } = await promisify(execFile)(binary, ['--print-self-signed'], { encoding: 'utf8' });
+  const printing = promisify(execFile)(binary, ['--print-self-signed'], { encoding: 'utf8' });
+  atBasePriority(printing.child.pid);
+  const { stdout: pem } = await printing;
   // The program goes in argv, read here: under `sudo npx` its file sits where the user cannot read.
   const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_server.py'), 'utf8');
   const host = opts.host ?? '127.0.0.1';
