@@ -29,9 +29,24 @@ export function startHttpsDemoServer(opts: TlsServerOptions = {}): Promise<Liste
   return NativeServer.start({ ...opts, tls: true, port: opts.port ?? DEFAULT_PORT });
 }
 
-/** Debian's python3 (its CPython links the distribution's libssl), else the first on PATH. */
-function python(): string {
-  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+/**
+ * One of our Python programs (addon/<file>) as a command: Debian's python3 (its CPython links
+ * the distribution's libssl), else the first on PATH. The program goes in argv, read here:
+ * under `sudo npx` its file sits where the user cannot read. -I: none of the environment's
+ * PYTHON* variables or user site; -B: no bytecode files.
+ */
+function pythonProgram(file: string, args: string[]): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const program = readFileSync(path.join(packageRoot, 'addon', file), 'utf8');
+  return {
+    command: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
+    args: ['-I', '-B', '-c', program, ...args],
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
+  };
+}
+
+/** Whom our Python programs run as: the invoking user when we are root (nobody without sudo). */
+function pythonUser(): { uid: number; gid: number } | undefined {
+  return process.getuid?.() === 0 ? unprivilegedUser() : undefined;
 }
 
 /**
@@ -41,13 +56,11 @@ function python(): string {
  * Run as the invoking user (nobody when root without sudo); resolves with the status code.
  */
 export async function sendFromPythonClient(server: { host: string; port: number }, size: number): Promise<number> {
-  const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_client.py'), 'utf8');
-  const args = ['-I', '-B', '-c', program, '--host', server.host, '--port', String(server.port), '--size', String(size)];
-  const runAs = process.getuid?.() === 0 ? unprivilegedUser() : null;
-  const user = runAs ? { uid: runAs.uid, gid: runAs.gid, cwd: '/' } : {};
+  const { command, args, env } = pythonProgram('python_https_client.py', ['--host', server.host, '--port', String(server.port), '--size', String(size)]);
+  const runAs = pythonUser();
   try {
     // Long: Python takes seconds to start on an emulated CPU (the QEMU guest of test:kernels).
-    const client = promisify(execFile)(python(), args, { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' }, ...user });
+    const client = promisify(execFile)(command, args, { encoding: 'utf8', timeout: 60_000, env, ...(runAs ? { ...runAs, cwd: '/' } : {}) });
     atBasePriority(client.child.pid); // not the app's raised priority (src/engine/priority.ts)
     const { stdout } = await client;
     return Number(stdout.trim());
@@ -66,16 +79,11 @@ export async function startPythonHttpsServer(opts: TlsServerOptions = {}): Promi
   const printing = promisify(execFile)(binary, ['--print-self-signed'], { encoding: 'utf8' });
   atBasePriority(printing.child.pid);
   const { stdout: pem } = await printing;
-  // The program goes in argv, read here: under `sudo npx` its file sits where the user cannot read.
-  const program = readFileSync(path.join(packageRoot, 'addon', 'python_https_server.py'), 'utf8');
   const host = opts.host ?? '127.0.0.1';
   return ListeningProcess.start({
     what: "Python's HTTPS server",
-    command: python(),
-    // -I: none of the environment's PYTHON* variables or user site; -B: no bytecode files.
-    args: ['-I', '-B', '-c', program, '--host', host, '--port', String(opts.port ?? DEFAULT_PORT)],
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
-    runAs: process.getuid?.() === 0 ? unprivilegedUser() : undefined,
+    ...pythonProgram('python_https_server.py', ['--host', host, '--port', String(opts.port ?? DEFAULT_PORT)]),
+    runAs: pythonUser(),
     stdin: pem,
     scheme: 'https',
     // Python takes ~0.1 s to be listening here, but 10 s and more on an emulated CPU (the QEMU
