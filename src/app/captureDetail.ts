@@ -8,7 +8,8 @@ import type { CellPair, ConnectionRow } from './captureDiff.js';
 import type { Segment } from './captureLines.js';
 import { firstDifference, position } from '../capture/visibleBytes.js';
 import { wrapPieces } from './markdown.js';
-import { payloadLines, segmentsWidth } from './payloadView.js';
+import { segmentsWidth } from './captureLines.js';
+import { payloadLines } from './payloadView.js';
 
 export interface CaptureDetail {
   lines: Segment[][];

@@ -13,6 +13,11 @@ export interface Segment {
   inverse?: boolean;
 }
 
+/** The visible width of a line of segments. */
+export function segmentsWidth(segments: Segment[]): number {
+  return segments.reduce((n, s) => n + s.text.length, 0);
+}
+
 export interface CaptureLine {
   key: string;
   /** The connection row it belongs to, and which of its cells it shows (-1: the whole connection). */
@@ -112,7 +117,7 @@ function chain(stages: ConnectionRow['stages'], fd: number | null, mine: boolean
 
 /** The chain tightened (`fd 4 open→request→…`) when it does not fit the column. */
 function fit(segments: Segment[], width: number): Segment[] {
-  if (segments.reduce((n, s) => n + s.text.length, 0) <= width) return segments;
+  if (segmentsWidth(segments) <= width) return segments;
   return segments.map((s) => ({ ...s, text: s.text === ' → ' ? '→' : s.text.replace(/ {2}$/, ' ') }));
 }
 

@@ -37,8 +37,3 @@ export function payloadLines(bytes: Uint8Array, width: number, mark = -1): Segme
   if (line.length > 0 || lines.length === 0) lines.push(line);
   return lines;
 }
-
-/** The visible width of a line of segments. */
-export function segmentsWidth(segments: Segment[]): number {
-  return segments.reduce((n, s) => n + s.text.length, 0);
-}

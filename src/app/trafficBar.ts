@@ -2,7 +2,7 @@
 // and any failure or loss. Every part is whole at any width: when the bar does not fit one
 // line, the server's pid goes first (the least needed), then the parts wrap, each whole,
 // onto the next lines.
-import type { Segment } from './captureLines.js';
+import { segmentsWidth, type Segment } from './captureLines.js';
 import { wrapPieces } from './markdown.js';
 
 export interface TrafficState {
@@ -17,7 +17,6 @@ export interface TrafficState {
 }
 
 const GAP = '  ';
-const width = (part: Segment[]) => part.reduce((n, s) => n + s.text.length, 0);
 
 function parts(state: TrafficState, withPid: boolean): Segment[][] {
   const { server } = state;
@@ -39,13 +38,13 @@ function parts(state: TrafficState, withPid: boolean): Segment[][] {
 export function trafficBarLines(state: TrafficState, columns: number): Segment[][] {
   for (const withPid of [true, false]) {
     const line = parts(state, withPid);
-    if (line.reduce((n, part) => n + width(part), 0) + GAP.length * (line.length - 1) <= columns) return [joined(line)];
+    if (line.reduce((n, part) => n + segmentsWidth(part), 0) + GAP.length * (line.length - 1) <= columns) return [joined(line)];
   }
   const lines: Segment[][][] = [];
   for (const part of parts(state, false)) {
     const current = lines.at(-1);
-    if (current && current.reduce((n, p) => n + width(p) + GAP.length, 0) + width(part) <= columns) current.push(part);
-    else if (width(part) <= columns) lines.push([part]);
+    if (current && current.reduce((n, p) => n + segmentsWidth(p) + GAP.length, 0) + segmentsWidth(part) <= columns) current.push(part);
+    else if (segmentsWidth(part) <= columns) lines.push([part]);
     else lines.push(...wrapPieces(part, columns).map((wrapped) => [wrapped]));
   }
   return lines.map(joined);

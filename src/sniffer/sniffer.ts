@@ -197,7 +197,7 @@ export class Sniffer {
     return events.outputs.filter((output) => tables.has(output.name));
   }
 
-  /** A decoder for one output, built from the learner's struct (throws EventLayoutError). */
+  /** A decoder for one output, built from the learner's struct (throws a WorkshopError, EVENT_LAYOUT). */
   decoder(output: EventOutputSpec, events: EventsSpec): EventDecoder {
     return createDecoder(output, events.key, this.program.perfOutputFields(output.name), this.measurements);
   }

@@ -15,18 +15,22 @@ export interface KeyHint {
 
 /** The separator and labels that fit in `width` (the shortest form if none does). */
 export function fitKeys(keys: KeyHint[], width: number): { gap: string; labels: string[] } {
-  const length = (gap: string, labels: string[]) => keys.reduce((n, k, i) => n + k.key.length + 1 + labels[i]!.length, 0) + gap.length * (keys.length - 1);
   const full = keys.map((k) => k.label);
   const short = keys.map((k) => k.short ?? k.label);
   for (const [gap, labels] of [['  ', full], [' ', full], [' ', short]] as const) {
-    if (length(gap, labels) <= width) return { gap, labels };
+    if (barWidth(keys, gap, labels) <= width) return { gap, labels };
   }
   return { gap: ' ', labels: short };
 }
 
+/** The bar's width with these labels and this separator. */
+function barWidth(keys: KeyHint[], gap: string, labels: string[]): number {
+  return keys.reduce((n, k, i) => n + k.key.length + 1 + labels[i]!.length, 0) + gap.length * (keys.length - 1);
+}
+
 function barLength(keys: KeyHint[], width: number): number {
   const { gap, labels } = fitKeys(keys, width);
-  return keys.reduce((n, k, i) => n + k.key.length + 1 + labels[i]!.length, 0) + gap.length * (keys.length - 1);
+  return barWidth(keys, gap, labels);
 }
 
 /** Keys below this leave before the labels shrink; the others stay as long as short labels fit. */
