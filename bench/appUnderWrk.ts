@@ -12,7 +12,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { exitsWithin } from '../tests/helpers/processes.js';
 import { coreTicks, threadTicks } from './completeness.js';
+import { percentile } from './report.js';
 
 export interface AppUnderWrk {
   /** Key → screen latencies in ms: with the app idle (attached, no traffic), and under wrk. */
@@ -141,7 +143,7 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
     const requestsPerSec = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
     if (!(requests > 0)) throw new Error(`wrk printed no request count:\n${stdout}`);
     pane.keys('q');
-    for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await sleep(100);
+    await exitsWithin(pid, 15_000);
     return { idleKeysMs, loadedKeysMs, unanswered, rssIdleMb, rssPeakMb, rssEndMb, requests, requestsPerSec, seconds: options.seconds, appThreadsMs, cpus: after.cores.length, idleMs, wallMs: Math.round(after.at - before.at) };
   } finally {
     try {
@@ -150,15 +152,6 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
       // it ended with the app
     }
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -172,6 +165,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     cpuProfDir: values['cpu-prof'],
     progress: (text) => process.stderr.write(`${text}\n`),
   });
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
-  console.log(JSON.stringify({ ...result, p50: pct(result.loadedKeysMs, 50), p90: pct(result.loadedKeysMs, 90), p99: pct(result.loadedKeysMs, 99) }));
+  console.log(JSON.stringify({ ...result, p50: percentile(result.loadedKeysMs, 50), p90: percentile(result.loadedKeysMs, 90), p99: percentile(result.loadedKeysMs, 99) }));
 }

@@ -9,10 +9,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { applyEdits } from './corpus.js';
-import { checkById, failedChecks, testWorkspace, ourProgramIds, programsLeftBehind, runCheck, STACK_TRACE } from './cli.js';
+import { checkById, failedChecks, testWorkspace, ourProgramIds, programsLeftBehind, repoRoot, runCheck, STACK_TRACE } from './cli.js';
 import type { CheckResult } from '../../src/report/checkReport.js';
-
-const repo = path.resolve(import.meta.dirname, '..', '..');
 
 const regex = z.string().transform((source, ctx) => {
   try {
@@ -56,7 +54,7 @@ export interface Corpus {
 
 /** The corpus in tests/fixtures/<name>, its manifest validated; at least `minFiles` entries. */
 export function loadCorpus(name: string, minFiles: number): Corpus {
-  const dir = path.join(repo, 'tests', 'fixtures', name);
+  const dir = path.join(repoRoot, 'tests', 'fixtures', name);
   const manifest = z
     .strictObject({ description: z.string(), files: z.array(entrySchema).min(minFiles) })
     .parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
@@ -66,7 +64,7 @@ export function loadCorpus(name: string, minFiles: number): Corpus {
 /** The broken file's bytes: the edits applied to the step file, or the file itself where there is none. */
 export function brokenFile(corpus: Corpus, entry: CorpusEntry): string | Buffer {
   if (entry.from === null || entry.edits === undefined) return readFileSync(path.join(corpus.dir, entry.file));
-  return applyEdits(readFileSync(path.join(repo, entry.from), 'utf8'), entry.edits, entry.file, entry.from);
+  return applyEdits(readFileSync(path.join(repoRoot, entry.from), 'utf8'), entry.edits, entry.file, entry.from);
 }
 
 /** What the learner reads for a check: the message, then the hint. */
@@ -86,7 +84,7 @@ export function corpusSuite(corpus: Corpus, trackId: string): void {
     t.same(corpus.files.filter((e) => e.from === null).map((e) => e.file).sort(), files, 'the directory holds exactly the files not made from a step file');
     for (const entry of corpus.files) {
       if (entry.from === null) continue;
-      if (!t.ok(existsSync(path.join(repo, entry.from)), `${entry.file} comes from ${entry.from}`)) continue;
+      if (!t.ok(existsSync(path.join(repoRoot, entry.from)), `${entry.file} comes from ${entry.from}`)) continue;
       try {
         brokenFile(corpus, entry);
         t.pass(`${entry.file}: each edit finds its text exactly once`);
