@@ -166,7 +166,7 @@ export class BpfProgram {
       const reason = result.errno === 2 && !result.stderr.trim() ? `${path.basename(binary)} has no symbol ${symbol}` : attachReason(result);
       throw attachError(target, result.errno, reason, result.stderr);
     }
-    return { fd: result.fd, target };
+    return this.attached({ fd: result.fd, target });
   }
 
   /**
