@@ -13,6 +13,7 @@ import { explainHiddenMap, MEMBER_OF_NON_STRUCT } from './hiddenMap.js';
 import { CSource } from '../c/cSource.js';
 import { terminalSafe } from '../util/terminalText.js';
 import { learnerFunctionName } from './programNames.js';
+import { code } from './verifierReading.js';
 import { explainStackLimit } from './stackLimit.js';
 
 export interface CompileErrorContext {
@@ -74,11 +75,6 @@ function explainOther(d: Diagnostic): ExplainedCompileError {
     message: terminalSafe(sentence(d.message.replace(/\s*\[-W[\w-]+\]$/, ''))),
     hint: 'The raw compiler output shows the line with a caret under the spot it means.',
   };
-}
-
-/** Learner's text quoted in a message: visible codes for any byte a terminal would obey. */
-function code(text: string): string {
-  return `\`${terminalSafe(text)}\``;
 }
 
 function sentence(text: string): string {

@@ -29,7 +29,7 @@ export interface CompilerProcess {
 let spare: CompilerProcess | null = null;
 
 /** Variables sent with each request rather than inherited: they may change after a spare starts. */
-export const FORWARDED = ['BCC_KERNEL_SOURCE'] as const;
+const FORWARDED = ['BCC_KERNEL_SOURCE'] as const;
 
 /** The headers prepareKernel chose; undefined until it ran. */
 let chosenKernelSource: string | null | undefined;

@@ -2,7 +2,7 @@
 // loopback (the hooks keep its pid's events only) and the request sent to it. Adding a
 // target is one entry in SERVERS or REQUESTS; tracks then name it in their data.
 import type { TargetSpec } from '../tracks/levelSpec.js';
-import { targetServerError, type ListeningProcess } from './listeningProcess.js';
+import type { ListeningProcess } from './listeningProcess.js';
 import { NativeServer } from './nativeServer.js';
 import { sendFromPythonClient, startHttpsDemoServer, startPythonHttpsServer } from './tlsServers.js';
 import { sendRequests, sendTutorialRequest, type TrafficSummary, type TutorialReply } from './traffic.js';
@@ -25,18 +25,19 @@ const SERVERS: Record<string, (options: TargetStartOptions) => Promise<Listening
 
 type SendRequest = (server: ListeningProcess, size: number) => Promise<TutorialReply>;
 
+/** The tutorial's `curl -X POST …/customResponse -d '{"size": N}'`, over TLS when the server speaks it. */
+const tutorialPost: SendRequest = (server, size) => sendTutorialRequest({ host: server.host, port: server.port, size, tls: isTls(server) });
+
 const REQUESTS: Record<string, SendRequest> = {
-  /** The tutorial's `curl -X POST …/customResponse -d '{"size": N}'`, over TLS when the server speaks it. */
-  'tutorial-post': (server, size) => sendTutorialRequest({ host: server.host, port: server.port, size, tls: isTls(server) }),
+  'tutorial-post': tutorialPost,
   /**
    * The same, then once more from a second client in a process of its own that goes through the
    * system's libssl (Python's): what a program's pid filter must leave out. The reply is the
-   * first client's; the second one's must be a 200 too.
+   * first client's.
    */
   'tutorial-post-and-libssl-client': async (server, size) => {
-    const reply = await sendTutorialRequest({ host: server.host, port: server.port, size, tls: isTls(server) });
-    const status = await sendFromPythonClient(server, size);
-    if (status !== 200) throw targetServerError(`${server.what} answered the second client with ${status}, not 200`);
+    const reply = await tutorialPost(server, size);
+    await sendFromPythonClient(server, size);
     return reply;
   },
 };

@@ -53,23 +53,25 @@ function pythonUser(): { uid: number; gid: number } | undefined {
  * One tutorial POST from a second client, Python's (addon/python_https_client.py), whose
  * CPython goes through the distribution's libssl — the library the TLS track's uprobes are
  * attached to, so its calls reach the learner's hooks unless their pid filter leaves them out.
- * Run as the invoking user (nobody when root without sudo); resolves with the status code.
+ * Run as the invoking user (nobody when root without sudo); a reply other than 200 is an error.
  */
-export async function sendFromPythonClient(server: { host: string; port: number }, size: number): Promise<number> {
+export async function sendFromPythonClient(server: { host: string; port: number; what: string }, size: number): Promise<void> {
   const { command, args, env } = pythonProgram('python_https_client.py', ['--host', server.host, '--port', String(server.port), '--size', String(size)]);
   const runAs = pythonUser();
+  let status: number;
   try {
     // Long: Python takes seconds to start on an emulated CPU (the QEMU guest of test:kernels).
     const client = promisify(execFile)(command, args, { encoding: 'utf8', timeout: 60_000, env, ...(runAs ? { ...runAs, cwd: '/' } : {}) });
     atBasePriority(client.child.pid); // not the app's raised priority (src/engine/priority.ts)
     const { stdout } = await client;
-    return Number(stdout.trim());
+    status = Number(stdout.trim());
   } catch (e) {
     const error = e as NodeJS.ErrnoException & { stderr?: string };
     if (error.code === 'ENOENT') throw targetServerError('the second client needs python3, which is not installed: install python3 (`sudo apt-get install python3`)');
     const said = error.stderr?.trim().split('\n').at(-1) ?? error.message;
     throw targetServerError(`the second client (Python, on the system's libssl) could not reach ${server.host}:${server.port}: ${said}`);
   }
+  if (status !== 200) throw targetServerError(`${server.what} answered the second client with ${status}, not 200`);
 }
 
 /** Python's http.server in ssl, run as the invoking user (nobody when root without sudo). */
