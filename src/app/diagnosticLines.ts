@@ -70,9 +70,9 @@ export function diagnosticLines(input: DiagnosticInput, width: number, height = 
   const excerpt = (context: number) => (head.location ? excerptLines(input.source, head.location.line, column, context, width) : []);
   const essential = message.length + hint.length;
   const all = others.reduce((n, o) => n + o.length, 0);
-  const wanted = essential + excerpt(2).length + all;
-
   let code = excerpt(2);
+  const wanted = essential + code.length + all;
+
   for (let context = 1; context >= 0 && essential + code.length > height; context--) code = excerpt(context);
   if (essential + code.length > height) code = [];
   const lines = [...message, ...code, ...hint];

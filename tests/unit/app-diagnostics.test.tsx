@@ -3,10 +3,16 @@
 import t from 'tap';
 import { render } from 'ink-testing-library';
 import { Diagnostics } from '../../src/app/components/Diagnostics.js';
+import { diagnosticLines, type DiagnosticInput } from '../../src/app/diagnosticLines.js';
 import { setColorEnabled } from '../../src/app/theme.js';
 import { fail, pass } from '../../src/report/checkReport.js';
 
 setColorEnabled(false);
+
+/** The diagnostics as the screen lays them out and shows them. */
+const diagnostics = (input: DiagnosticInput, width: number, height: number) => (
+  <Diagnostics lines={diagnosticLines(input, width, height).lines} width={width} height={height} />
+);
 const source = Array.from({ length: 30 }, (_, i) => `line ${i + 1};`).join('\n');
 
 t.test('the first failure at file:line:column, the code around it with a caret, the hint, then the rest', async (t) => {
@@ -15,7 +21,7 @@ t.test('the first failure at file:line:column, the code around it with a caret, 
     fail('compile', 'compiles', 'use of undeclared identifier \'foo\'', { code: 'COMPILE_UNDECLARED', hint: 'declare it first', location: { file: 'clean.c', line: 12, column: 3 } }),
     fail('hook:x', 'hook x', 'clean.c has no function syscall__probe_ret_read', { code: 'HOOK_MISSING', location: { file: 'clean.c', line: 20, column: null } }),
   ];
-  const { lastFrame, unmount } = render(<Diagnostics checks={checks} problem={null} source={source} width={80} height={12} />);
+  const { lastFrame, unmount } = render(diagnostics({ checks, problem: null, source }, 80, 12));
   const lines = lastFrame()!.split('\n');
   t.match(lines[0], /^✗ clean\.c:12:3 {2}use of undeclared identifier 'foo'/);
   t.same(
@@ -29,7 +35,7 @@ t.test('the first failure at file:line:column, the code around it with a caret, 
 
 t.test('a problem outside the checks (the environment) is shown with its fix', async (t) => {
   const problem = { code: 'ENV_TRACEFS' as const, kind: 'environment' as const, message: 'tracefs is not mounted', hint: 'sudo mount -t tracefs tracefs /sys/kernel/tracing', location: null, raw: null };
-  const { lastFrame, unmount } = render(<Diagnostics checks={[]} problem={problem} source="" width={80} height={6} />);
+  const { lastFrame, unmount } = render(diagnostics({ checks: [], problem, source: '' }, 80, 6));
   t.match(lastFrame()!, /✗ tracefs is not mounted/);
   t.match(lastFrame()!, /hint: sudo mount -t tracefs/);
   unmount();
@@ -37,7 +43,7 @@ t.test('a problem outside the checks (the environment) is shown with its fix', a
 
 t.test('only what fits: extra failures are counted, never spill past the height', async (t) => {
   const checks = Array.from({ length: 12 }, (_, i) => fail(`c${i}`, 't', `problem ${i}`, { code: 'COMPILE_FAILED' }));
-  const { lastFrame, unmount } = render(<Diagnostics checks={checks} problem={null} source={source} width={80} height={6} />);
+  const { lastFrame, unmount } = render(diagnostics({ checks, problem: null, source }, 80, 6));
   const lines = lastFrame()!.split('\n');
   t.ok(lines.length <= 6, `${lines.length} lines`);
   t.match(lastFrame()!, /… and \d+ more/);

@@ -90,9 +90,8 @@ function MainBand({ snap, model, selected }: { snap: WorkshopSnapshot; model: Sc
     );
   }
   if (main.kind === 'problems') {
-    const diagnostics = (width: number, height: number) => (
-      <Diagnostics checks={snap.watch.checks} problem={snap.watch.problem} source={snap.source} width={width} height={height} />
-    );
+    // Laid out by the screen model for the room it gave them.
+    const diagnostics = (width: number, height: number) => <Diagnostics lines={main.diagnostics.lines} width={width} height={height} />;
     if (main.expectedRows === 0) return diagnostics(layout.width, layout.main);
     const expected = (width: number, height: number) => (
       <CaptureSide title="Expected" state={`${expectedState}: what your program should capture`} lines={model.lines} width={width} height={height} empty="press r: a request shows what your program should capture" selected={selected} notKept={snap.expectedLog.connectionsNotKept} />
