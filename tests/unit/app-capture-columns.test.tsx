@@ -4,6 +4,8 @@ import t from 'tap';
 import { render } from 'ink-testing-library';
 import type { CaptureEvent } from '../../src/capture/events.js';
 import { CaptureColumns } from '../../src/app/components/CaptureColumns.js';
+import { diffCaptures } from '../../src/app/captureDiff.js';
+import { eventLines, timelineLines } from '../../src/app/captureLines.js';
 import { ConnectionLog } from '../../src/app/connectionLog.js';
 import { setColorEnabled } from '../../src/app/theme.js';
 
@@ -23,18 +25,17 @@ function columns(learner: CaptureEvent[], expected: CaptureEvent[], timeline: bo
   const e = new ConnectionLog();
   l.add(learner, 0);
   e.add(expected, 0);
+  // As the screen model lays them out: 100 columns give each side (100 - 3) / 2.
+  const rows = diffCaptures(l.connections, e.connections, { now: 60_000 });
+  const lines = timeline ? timelineLines(rows, 48) : eventLines(rows, 48);
   return render(
     <CaptureColumns
-      learner={l.connections}
-      expected={e.connections}
-      version={1}
-      timeline={timeline}
+      lines={lines}
       width={100}
       height={height}
       learnerState="(clean.c)"
       expectedState="(solution.c)"
       empty="no traffic yet"
-      now={60_000}
     />,
   );
 }

@@ -3,30 +3,20 @@
 // bottom; only what fits is rendered. A selected line (the capture in focus) is shown
 // inverted and kept in view. CaptureSide is one column alone: the expected capture while
 // the learner's file fails.
-import { useMemo } from 'react';
 import { Box, Text } from 'ink';
-import { diffCaptures } from '../captureDiff.js';
-import { eventLines, timelineLines, type CaptureLine, type Segment } from '../captureLines.js';
-import type { Connection } from '../connectionLog.js';
+import type { CaptureLine, Segment } from '../captureLines.js';
 import { tone } from '../theme.js';
 import { SegmentText } from './SegmentText.js';
 
 export interface CaptureColumnsProps {
-  learner: readonly Connection[];
-  expected: readonly Connection[];
-  /** Changes when either log changes (the logs themselves are mutable). */
-  version: number;
-  /** Level 4 shows per-connection timelines; levels 1–3 one line per event. */
-  timeline: boolean;
+  /** Both sides' lines, laid out for this width's columns (screenModel: eventLines or timelineLines). */
+  lines: CaptureLine[];
   width: number;
   height: number;
   learnerState: string;
   expectedState: string;
   /** What to show while neither side has anything. */
   empty: string;
-  now?: number;
-  /** The lines, when the caller has worked them out already. */
-  lines?: CaptureLine[];
   /** The key of the selected line. */
   selected?: string | null;
   /** Older connections each log let go (connectionLog.ts): said in the rule under the heading. */
@@ -58,17 +48,9 @@ export function visibleWindow(lines: CaptureLine[], count: number, selected: str
 const highlight = (segments: Segment[]) => segments.map((s) => ({ ...s, inverse: true }));
 
 export function CaptureColumns(props: CaptureColumnsProps) {
-  const { width, height, timeline } = props;
+  const { width, height } = props;
   const columnWidth = Math.max(10, Math.floor((width - 3) / 2));
-  const now = props.now ?? Date.now();
-  const computed = useMemo<CaptureLine[] | null>(() => {
-    if (props.lines) return null;
-    const rows = diffCaptures(props.learner, props.expected, { now });
-    return timeline ? timelineLines(rows, columnWidth) : eventLines(rows, columnWidth);
-    // `version` stands for the logs' contents; `now` moves "waiting" to "missing".
-  }, [props.lines, props.learner, props.expected, props.version, timeline, columnWidth, Math.floor(now / 250)]);
-  const lines = props.lines ?? computed!;
-  const shown = visibleWindow(lines, Math.max(1, height - 2), props.selected);
+  const shown = visibleWindow(props.lines, Math.max(1, height - 2), props.selected);
 
   return (
     <Box flexDirection="column" width={width} height={height}>

@@ -115,10 +115,6 @@ function MainBand({ snap, model, selected }: { snap: WorkshopSnapshot; model: Sc
   const learnerState = snap.watch.status === 'compiling' ? '(checking…)' : snap.watch.status === 'attached' ? `(${snap.file})` : '(not attached)';
   return (
     <CaptureColumns
-      learner={snap.learnerLog.connections}
-      expected={snap.expectedLog.connections}
-      version={snap.captureVersion}
-      timeline={model.level.spec.expectedEvents.exchange}
       width={layout.width}
       height={layout.main}
       learnerState={learnerState}
