@@ -54,7 +54,8 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
   const table = useMemo(() => keyTable(snap.levels.length), [snap.levels.length]);
 
   const questionText = question?.confirm?.({ level: snap.level, file: snap.file }) ?? null;
-  const model = screenModel(snap, size, focus, questionText);
+  // A key that only scrolls or moves the selection draws again without laying the screen out again.
+  const model = useMemo(() => screenModel(snap, size, focus, questionText), [snap, size.columns, size.rows, focus, questionText]);
   const { layout, level } = model;
   const innerWidth = layout.instructionsWidth - 4;
   const innerHeight = layout.top - 3;
@@ -62,9 +63,11 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
   const reading = panel === 'help' || panel === 'solution' || panel === 'bytes';
   const readingHeight = layout.height - 2;
 
+  /** The level's solution as a diff against its start, for the reading panel. */
+  const solutionView = () => solutionRows(solutionLines(workshop.levelStartText(snap.level), workshop.solutionText(snap.level)), layout.width);
   const readingLines = useMemo(() => {
     if (panel === 'help') return helpLines(table, layout.width);
-    if (panel === 'solution') return solutionRows(solutionLines(workshop.levelStartText(snap.level), workshop.solutionText(snap.level)), layout.width);
+    if (panel === 'solution') return solutionView();
     return [];
   }, [panel, table, layout.width, snap.level, workshop]);
   const openedRow = opened ? model.rows.find((r) => r.key === opened.row) : undefined;
@@ -96,8 +99,7 @@ export function WorkshopApp({ workshop, onQuit }: WorkshopAppProps) {
         return show('hints', shown > 1 ? Math.max(0, before) : 0);
       }
       case 'solution': {
-        const rows = solutionRows(solutionLines(workshop.levelStartText(snap.level), workshop.solutionText(snap.level)), layout.width);
-        const first = rows.findIndex((row) => row[1]?.text.startsWith('+'));
+        const first = solutionView().findIndex((row) => row[1]?.text.startsWith('+'));
         return show('solution', Math.max(0, first - 2));
       }
     }
