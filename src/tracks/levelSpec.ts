@@ -2,11 +2,13 @@
 // asks the learner to write, and what a check of that level expects to find in the compiled
 // program and in a live run. The levels are data; this schema is what makes them trustworthy.
 import { z } from 'zod';
+import { errorCodes, type ErrorCode } from '../errors/codes.js';
+import { hookName, type HookKind } from '../hooks/hookNames.js';
 
 /** The live checks' failure codes (src/pipeline/judge.ts) a level may word its own hint for. */
-export const LIVE_CODES = ['LIVE_NO_EVENTS', 'LIVE_OPEN_MISSING', 'LIVE_OPEN_NO_ADDRESS', 'LIVE_DIRECTION_SWAPPED', 'LIVE_REQUEST_MISSING', 'LIVE_RESPONSE_MISSING', 'LIVE_CLOSE_MISSING', 'LIVE_CLOSE_UNMATCHED', 'LIVE_EXCHANGE_INCOMPLETE', 'LIVE_OTHER_PROCESSES'] as const;
-export type LiveHints = Partial<Record<(typeof LIVE_CODES)[number], string>>;
-import { hookName, type HookKind } from '../hooks/hookNames.js';
+type LiveCode = Extract<ErrorCode, `LIVE_${string}`>;
+const LIVE_CODES = errorCodes.filter((code): code is LiveCode => code.startsWith('LIVE_')) as [LiveCode, ...LiveCode[]];
+export type LiveHints = Partial<Record<LiveCode, string>>;
 
 export const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a C identifier');
 const targetName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case name such as demo-http');
