@@ -187,8 +187,9 @@ static char *parse_request(char *request, const char **cflags, int *cflag_count,
 }
 
 // A compile grows the heap to some 60 MB, and the first touch of each new page is a fault the
-// kernel answers by zeroing it: ~45 ms of a ~420 ms compile here, paid inside the learner's
-// wait. This process is started ahead of need (src/engine/compilerProcess.ts), so it takes
+// kernel answers by zeroing it: ~45 ms of a ~420 ms compile here with 4 KiB pages (python-bcc's
+// first compile against its second), ~20 ms on the huge pages our environment asks for
+// (compilerProcess.ts), paid inside the learner's wait. This process is started ahead of need (src/engine/compilerProcess.ts), so it takes
 // those faults now, while it waits for its request: it touches the heap once, then keeps it
 // (no trim, no mmap for the sizes clang asks for), and the compile reuses warm pages.
 enum { WARM_HEAP_BYTES = 64 << 20, WARM_HEAP_CHUNK = 1 << 20 };
