@@ -1,15 +1,31 @@
 // Must show (issue 13 item 10): no sudo on the PATH is fine as root, and a user with sudo gets
 // the commands elevated, told so first. A user is played by nobody (runuser); sudo by a script
 // that records how it was called, so nothing here really gains root.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onPath, planElevation } from '../../src/util/elevate.js';
 import { repoRoot } from '../helpers/cli.js';
 
 const isRoot = process.getuid?.() === 0;
+
+/**
+ * nobody must reach the checkout to run its CLI and setup.sh: a clone made under `mktemp -d`
+ * (mode 0700) is not searchable by other users. Grants search (x, not read) on each such
+ * directory above `dir` while the test runs, and puts every mode back after.
+ */
+function letOthersReach(t: Test, dir: string): void {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const mode = statSync(at).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(at, mode | 0o001);
+      t.teardown(() => chmodSync(at, mode));
+    }
+    if (at === path.dirname(at)) return;
+  }
+}
 const hasRunuser = spawnSync('runuser', ['--help']).status === 0;
 
 t.test('planElevation: only a user with sudo is elevated', async (t) => {
@@ -24,6 +40,7 @@ t.test('planElevation: only a user with sudo is elevated', async (t) => {
 });
 
 t.test('as a user', { skip: (!isRoot && 'needs root to play a user') || (!hasRunuser && 'runuser is missing') }, async (t) => {
+  letOthersReach(t, repoRoot);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-elevate-'));
   chmodSync(dir, 0o777);
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
