@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: every test with tap (unit tests and the live tests that load programs into
-// this kernel), then one closing line any CI can read: "N passed, N failed, N skipped".
+// this kernel), then the failures again, each under its file and subtests, and one closing line
+// any CI can read: "N passed, N failed, N skipped". A CI log often keeps only its tail: the
+// failures are repeated there so that the tail alone says what failed.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 // Built by `pretest` (npm run build), like everything the tests run.
 import { onPath } from '../dist/util/elevate.js';
+import { FailureCollector } from './tapFailures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
@@ -17,10 +20,13 @@ if (sudo) process.stderr.write('the live tests load eBPF programs, which needs r
 const [command, commandArgs] = sudo ? [sudo, [process.execPath, tapBin, ...args]] : [process.execPath, [tapBin, ...args]];
 const child = spawn(command, commandArgs, { stdio: ['inherit', 'pipe', 'inherit'] });
 
+const failures = new FailureCollector();
 let tail = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4096);
+  const text = chunk.toString();
+  failures.push(text);
+  tail = (tail + text).slice(-4096);
 });
 child.on('exit', (code, signal) => {
   // tap closes with a comment like "# { total: 27, pass: 25, fail: 1, skip: 1 }".
@@ -28,6 +34,8 @@ child.on('exit', (code, signal) => {
   const counts = Object.fromEntries(
     (summary?.[1] ?? '').split(',').map((part) => part.split(':').map((s) => s.trim())).filter((kv) => kv.length === 2).map(([k, v]) => [k, Number(v)]),
   );
+  const report = failures.report();
+  if (report) console.log(`\nWhat failed:\n${report}`);
   const failed = (counts.fail ?? 0) + (code !== 0 && !counts.fail ? 1 : 0);
   console.log(`\n${counts.pass ?? 0} passed, ${failed} failed, ${(counts.skip ?? 0) + (counts.todo ?? 0)} skipped`);
   process.exit(signal ? 1 : code ?? 1);
