@@ -107,9 +107,8 @@ export class BuiltProgram {
       // The target's pid: where uprobes find their library, and what a program's pid filter keeps.
       const hooks = this.sniffer.start(
         this.hooks.map((h) => h.name),
-        { attach: this.attaches, targetPid: target.pid },
+        { attach: this.attaches, targetPid: target.pid, filterPid: options.allProcesses ? -1 : target.pid },
       );
-      if (options.allProcesses && this.attaches) this.sniffer.writeTargetPid(-1);
       const capture = this.attaches
         ? new Capture(this.sniffer, { events: this.track.events, onlyPid: options.allProcesses ? null : target.pid, perfBuffer: options.perfBuffer })
         : null;

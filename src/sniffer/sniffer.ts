@@ -150,11 +150,13 @@ export class Sniffer {
 
   /**
    * Attaches the named hooks the program has — unless `attach` is false: then only makes sure
-   * the kernel accepted each of them (a LoadError if not).
+   * the kernel accepted each of them (a LoadError if not). The pid filter gets `filterPid`
+   * (-1: every process), or else the target's pid.
    */
-  start(hookNames: string[], options: { attach?: boolean; targetPid?: number } = {}): AttachedHook[] {
-    // The filter holds the target before any hook runs: no event of another process gets by.
-    if (options.attach !== false && options.targetPid !== undefined) this.writeTargetPid(options.targetPid);
+  start(hookNames: string[], options: { attach?: boolean; targetPid?: number; filterPid?: number } = {}): AttachedHook[] {
+    // The filter holds its pid before any hook runs: no event of another process gets by.
+    const filterPid = options.filterPid ?? options.targetPid;
+    if (options.attach !== false && filterPid !== undefined) this.writeTargetPid(filterPid);
     for (const name of hookNames) {
       if (!this.hook(name)) continue; // the caller reports missing hooks; we attach what exists
       if (options.attach === false) this.programFd(name);

@@ -131,6 +131,23 @@ t.test('a TLS-track program: pid filter written on every CPU, uprobes on the tar
   t.match(response?.msg, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\{"answer": "[A-Za-z0-9]{30}"\}$/, 'egress: the whole response');
 });
 
+t.test('filterPid -1 (run --all-processes): the filter lets every process through, curl\'s calls too', async (t) => {
+  const env = await liveKernel();
+  const server = await NativeServer.start({ tls: true, port: 0 });
+  t.teardown(() => server.stop());
+  const sniffer = await Sniffer.build({ text: PROGRAM, fileName: 'tls.c' }, env.attachMode, { uprobes: HOOKS });
+  t.teardown(() => sniffer.close());
+  sniffer.start(HOOKS.map((h) => h.name), { targetPid: server.pid, filterPid: -1 });
+  const filter = sniffer.program.readPerCpu(PID_FILTER_MAP, Buffer.alloc(4)).map((b) => b.readInt32LE(0));
+  t.same(filter, new Array(possibleCpuCount()).fill(-1), `${PID_FILTER_MAP} holds -1 on all ${possibleCpuCount()} CPUs`);
+  const pids = new Set<number>();
+  sniffer.program.openPerfOutput('data_events', (raws) => raws.forEach((raw) => pids.add(raw.readUInt32LE(8))));
+  await run('curl', ['-sk', `${server.url}/customResponse`, '-d', '{"size": 30}']);
+  await waitUntil(() => pids.size >= 2, 5000);
+  t.ok(pids.has(server.pid), 'the server\'s calls');
+  t.ok([...pids].some((pid) => pid !== server.pid), `and curl's (pids ${[...pids].join(', ')})`);
+});
+
 t.test('a program without the pid filter, and a uprobe hook with no target', async (t) => {
   const env = await liveKernel();
   const text = PROGRAM.replace('BPF_PERCPU_ARRAY(pid, int, 1);', 'BPF_ARRAY(pid, int, 1);');
