@@ -219,7 +219,7 @@ export class WorkshopSession {
   private async openReference(level: number, onEvents: (batch: CaptureEvent[]) => void): Promise<LiveProgram> {
     const source = { text: readFileSync(this.track.reference, 'utf8'), fileName: path.basename(this.track.reference) };
     const built = await BuiltProgram.build({ source, track: this.track, level, attachMode: this.attachMode! });
-    const program = built.attach(this.targets.current!, { judged: false, perfBuffer: APP_RINGS });
+    const program = built.attach(this.targets.current!, { judged: false, exchanges: false, perfBuffer: APP_RINGS });
     program.capture?.on('events', onEvents);
     return program;
   }

@@ -74,6 +74,8 @@ export interface CaptureOptions {
   /** Show only this process's events (the demo server); null shows every process. */
   onlyPid: number | null;
   tracker?: TrackerOptions;
+  /** Pair events into exchanges (the default); a capture nobody reads exchanges from does without. */
+  exchanges?: boolean;
   perfBuffer?: Partial<PerfBufferOptions>;
 }
 
@@ -85,7 +87,7 @@ interface CaptureEvents {
 
 export class Capture extends EventEmitter<CaptureEvents> {
   readonly counts: CaptureCounts = { open: 0, ingress: 0, egress: 0, close: 0, lost: 0, filtered: 0, decodeErrors: 0, exchanges: 0, lostExact: false };
-  private readonly tracker: ConnectionTracker;
+  private readonly tracker: ConnectionTracker | null;
   private readonly evictTimer: NodeJS.Timeout;
   private readonly releaseTimer: NodeJS.Timeout;
   private readonly sniffed: CaptureCounters;
@@ -98,13 +100,16 @@ export class Capture extends EventEmitter<CaptureEvents> {
 
   constructor(sniffer: EventSource, options: CaptureOptions) {
     super();
-    this.tracker = new ConnectionTracker(
-      (exchange) => {
-        this.counts.exchanges++;
-        this.emit('exchange', exchange);
-      },
-      { now: () => this.clockMs, ...options.tracker },
-    );
+    this.tracker =
+      options.exchanges === false
+        ? null
+        : new ConnectionTracker(
+            (exchange) => {
+              this.counts.exchanges++;
+              this.emit('exchange', exchange);
+            },
+            { now: () => this.clockMs, ...options.tracker },
+          );
     // We never show our own process: printing a captured "HTTP/1.1 200" would capture itself.
     const ownPid = process.pid;
     const onlyPid = options.onlyPid;
@@ -129,7 +134,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
     this.releaseTimer = setInterval(() => this.release(true), RELEASE_TICK_MS).unref();
     this.evictTimer = setInterval(() => {
       this.clockMs = Date.now();
-      this.tracker.evictIdle();
+      this.tracker?.evictIdle();
     }, 1000).unref();
   }
 
@@ -153,7 +158,8 @@ export class Capture extends EventEmitter<CaptureEvents> {
     if (events.length === 0) return;
     this.emit('events', events);
     this.clockMs = Date.now();
-    for (let i = 0; i < events.length; i++) this.tracker.add(events[i]!);
+    const tracker = this.tracker;
+    if (tracker) for (let i = 0; i < events.length; i++) tracker.add(events[i]!);
   }
 
   private count(event: CaptureEvent): void {
@@ -173,7 +179,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
 
   /** Connections being tracked right now. */
   get openConnections(): number {
-    return this.tracker.size;
+    return this.tracker?.size ?? 0;
   }
 
   /** Ends the capture's bookkeeping: whatever is still being tracked comes out as exchanges. */
@@ -181,7 +187,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
     clearInterval(this.evictTimer);
     clearInterval(this.releaseTimer);
     this.deliver(this.reorder.drain());
-    this.tracker.flush();
+    this.tracker?.flush();
     this.counts.decodeErrors = this.sniffed.decodeErrors;
     this.counts.filtered = this.sniffed.filtered;
     const stats = this.perfStats();

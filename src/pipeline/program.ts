@@ -51,6 +51,8 @@ export interface AttachOptions {
   perfBuffer?: CaptureOptions['perfBuffer'];
   /** Keep what arrives for the judge (the latest events and exchanges); `run` only prints and does not. */
   judged?: boolean;
+  /** Pair the events into exchanges (the default); the app's Expected column shows events only. */
+  exchanges?: boolean;
 }
 
 /** A request the judge looks at: the size asked for, and the client's port if known. */
@@ -110,7 +112,7 @@ export class BuiltProgram {
         { attach: this.attaches, targetPid: target.pid, filterPid: options.allProcesses ? -1 : target.pid },
       );
       const capture = this.attaches
-        ? new Capture(this.sniffer, { events: this.track.events, onlyPid: options.allProcesses ? null : target.pid, perfBuffer: options.perfBuffer })
+        ? new Capture(this.sniffer, { events: this.track.events, onlyPid: options.allProcesses ? null : target.pid, perfBuffer: options.perfBuffer, exchanges: options.exchanges })
         : null;
       return new LiveProgram(this, hooks, capture, options.judged ?? true);
     } catch (e) {
