@@ -24,6 +24,11 @@ export function uidsOf(pid: number): number[] {
   return /^Uid:\s+(.*)$/m.exec(status)![1]!.trim().split(/\s+/).map(Number);
 }
 
+/** How many threads the process has now (/proc/PID/status). */
+export function threadsOf(pid: number): number {
+  return Number(/^Threads:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
 const sudoRestored = new WeakSet<Test>();
 
 /**

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { NativeServer } from '../../src/targets/nativeServer.js';
 import { sendRequests, sendTutorialRequest } from '../../src/targets/traffic.js';
 import { parseResponses, post, rawExchange } from '../helpers/rawHttp.js';
-import { asIfSudo, exitsWithin, isRunning, uidsOf } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/waitUntil.js';
+import { asIfSudo, exitsWithin, isRunning, threadsOf, uidsOf } from '../helpers/processes.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
@@ -229,48 +230,51 @@ t.test('each request must arrive whole within the request timeout', async (t) =>
 });
 
 t.test('beyond --max-connections a client gets 503, and is served again once others leave', async (t) => {
-  const { port } = await startBinary(t, ['--max-connections', '2']);
+  const { child, port } = await startBinary(t, ['--max-connections', '2']);
+  const idle = threadsOf(child.pid!); // a thread per connection: see the TLS test below
   const held = await Promise.all([0, 1].map(async () => {
     const socket = net.connect({ host: '127.0.0.1', port });
     await once(socket, 'connect');
     return socket;
   }));
-  await new Promise((r) => setTimeout(r, 100)); // both accepted and counted
+  t.ok(await waitUntil(() => threadsOf(child.pid!) === idle + 2, 5000), 'both accepted and counted');
   const refused = await rawExchange(port, [post('{"size": 2}')], 1);
   t.equal(refused.responses[0]?.status, 503, 'the third connection gets 503');
   t.match((JSON.parse(refused.responses[0].body) as { error: string }).error, /at most 2 connections/);
   t.equal(refused.responses[0].headers['retry-after'], '1');
   t.ok(refused.serverClosed);
   for (const socket of held) socket.destroy();
-  await new Promise((r) => setTimeout(r, 100));
+  t.ok(await waitUntil(() => threadsOf(child.pid!) === idle, 5000), 'their threads end with them');
   const served = await rawExchange(port, [post('{"size": 2}')], 1);
   t.equal(served.responses[0]?.status, 200, 'a slot freed is served');
 });
 
 t.test('the HTTPS listener at its cap refuses over TLS: a 503 the client can read, not plaintext on its TLS socket', async (t) => {
-  const { port } = await startBinary(t, ['--tls', '--max-connections', '2']);
-  const held = await Promise.all([0, 1].map(async () => {
-    const socket = net.connect({ host: '127.0.0.1', port }); // accepted and counted; their handshakes wait
+  const { child, port } = await startBinary(t, ['--tls', '--max-connections', '2']);
+  // Each connection and each refusal over TLS is a thread of the server's: counting them says
+  // when the server has taken in what was sent, where a fixed pause would race a loaded machine.
+  const threads = () => threadsOf(child.pid!);
+  const idle = threads();
+  const connectPlain = async () => {
+    const socket = net.connect({ host: '127.0.0.1', port });
     await once(socket, 'connect');
     return socket;
-  }));
+  };
+  const held = await Promise.all([0, 1].map(connectPlain)); // accepted and counted; their handshakes wait
   t.teardown(() => held.forEach((s) => s.destroy()));
-  await new Promise((r) => setTimeout(r, 100));
+  t.ok(await waitUntil(() => threads() === idle + 4, 5000), 'both held: a TLS thread and an HTTP thread each');
   const refused = await rawExchange(port, [post('{"size": 2}')], 1, { tls: true });
   t.equal(refused.responses[0]?.status, 503, 'the third connection completes its handshake and reads 503 over TLS');
   t.match((JSON.parse(refused.responses[0]!.body) as { error: string }).error, /at most 2 connections/);
   t.equal(refused.responses[0]!.headers['retry-after'], '1');
   t.ok(refused.serverClosed, 'then the server closes');
+  t.ok(await waitUntil(() => threads() === idle + 4, 5000), 'and its refusal thread ends');
 
   // Refusals have a cap of their own (16 handshakes at once): beyond it the connection is
   // closed before the handshake — an error the client names, never plaintext read as TLS.
-  const stalled = await Promise.all(Array.from({ length: 16 }, async () => {
-    const socket = net.connect({ host: '127.0.0.1', port }); // refused, and never says hello
-    await once(socket, 'connect');
-    return socket;
-  }));
+  const stalled = await Promise.all(Array.from({ length: 16 }, connectPlain)); // refused, and never say hello
   t.teardown(() => stalled.forEach((s) => s.destroy()));
-  await new Promise((r) => setTimeout(r, 100));
+  t.ok(await waitUntil(() => threads() === idle + 4 + 16, 5000), 'the 16 stalled refusals each hold a thread');
   const closed = await rawExchange(port, [post('{"size": 2}')], 1, { tls: true }).then(
     () => null,
     (error: Error) => error,
@@ -279,7 +283,7 @@ t.test('the HTTPS listener at its cap refuses over TLS: a 503 the client can rea
   t.notMatch(closed?.message ?? '', /wrong version|packet length|record/i, 'no plaintext taken for a TLS record');
 
   for (const socket of [...held, ...stalled]) socket.destroy();
-  await new Promise((r) => setTimeout(r, 300));
+  t.ok(await waitUntil(() => threads() === idle, 5000), 'every thread ends with its connection');
   const served = await rawExchange(port, [post('{"size": 2}')], 1, { tls: true });
   t.equal(served.responses[0]?.status, 200, 'a slot freed is served, over TLS');
 });
@@ -391,9 +395,11 @@ t.test('the syscall profile is what the tutorial hooks', { skip: !hasStrace && '
   t.ok(serverPid > 0, 'the traced server is found');
   if (!(serverPid > 0)) return;
 
+  const idle = threadsOf(serverPid);
   await sendTutorialRequest({ host: '127.0.0.1', port, size: 20 });
   await rawExchange(port, [post('{"size": 3}'), post('{"size": 4}')], 2);
-  await new Promise((r) => setTimeout(r, 200)); // the server's close of the second connection
+  // The server's close of the second connection: its thread ends right after it.
+  t.ok(await waitUntil(() => threadsOf(serverPid) === idle, 5000), 'both connections closed');
   process.kill(serverPid, 'SIGTERM');
   await once(strace, 'exit');
 
