@@ -242,14 +242,29 @@ export function ensureHeaderFarm(layers: string[], dest: string): FarmResult {
   rmSync(building, { recursive: true, force: true });
   mergeLayers(layers, building);
   writeFileSync(path.join(building, stampFile), farmStamp(layers));
-  if (farmIsFresh(layers, dest)) {
-    // Another process finished the same farm meanwhile: keep theirs, which may be in use.
-    rmSync(building, { recursive: true, force: true });
-    return { path: dest, built: false };
+  // Two processes may build the same farm at once (the first tests on a fresh machine): a farm
+  // is only ever replaced by a rename, never removed where it stands, so one another process
+  // has just put in place (and may be compiling with) is kept, and ours thrown away.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(building, dest);
+      return { path: dest, built: true };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt === 3) throw error;
+    }
+    if (farmIsFresh(layers, dest)) {
+      rmSync(building, { recursive: true, force: true });
+      return { path: dest, built: false };
+    }
+    const stale = `${dest}.stale-${process.pid}`;
+    try {
+      renameSync(dest, stale);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // another process moved it first
+    }
+    rmSync(stale, { recursive: true, force: true });
   }
-  rmSync(dest, { recursive: true, force: true });
-  renameSync(building, dest);
-  return { path: dest, built: true };
 }
 
 /**

@@ -2,8 +2,9 @@ import t from 'tap';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import {
   compareReleasesNewestFirst,
   ensureHeaderFarm,
@@ -164,6 +165,40 @@ t.test('the farm: common first, arch over it, merged only where both have a dire
   t.notOk(farmIsFresh([common, arch], farm));
   t.same(ensureHeaderFarm([common, arch], farm), { path: farm, built: true });
   t.ok(farmIsFresh([common, arch], farm));
+});
+
+t.test('processes building the same farm at once all get a whole one, and none is removed under another', async (t) => {
+  const root = tmpRoot(t);
+  const { common, arch } = debianPair(root, '6.1.0-56');
+  // Wider layers, so that building takes long enough for the processes to overlap.
+  for (let i = 0; i < 1500; i++) tree(common, { [`include/dir${i}/a.h`]: '', [`include/dir${i}/b.h`]: '' });
+  for (let i = 0; i < 1500; i++) tree(arch, { [`include/dir${i}/c.h`]: '' });
+  const farm = path.join(root, 'cache/kernel-headers/6.1.0-56-amd64');
+  // A stale farm first: the racers replace it, as after a kernel headers upgrade.
+  tree(farm, { 'stale.h': '', '.ebpf-workshop-farm': 'old\n' });
+  const headers = path.resolve('src/kernel/headers.ts');
+  const startAt = Date.now() + 1500;
+  const script = `
+    const { ensureHeaderFarm, isCompleteTree } = await import(${JSON.stringify(headers)});
+    while (Date.now() < ${startAt}) {}
+    const result = ensureHeaderFarm(${JSON.stringify([common, arch])}, ${JSON.stringify(farm)});
+    console.log(JSON.stringify({ ...result, whole: isCompleteTree(result.path) }));`;
+  const racers = Array.from({ length: 8 }, () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const results = await Promise.all(racers.map(async (child) => {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const [code] = await once(child, 'exit');
+    return { code, out, err };
+  }));
+  for (const [i, r] of results.entries()) t.equal(r.code, 0, `racer ${i} finished ${/^\w*Error\b.*$/m.exec(r.err)?.[0] ?? ''}`);
+  const farms = results.filter((r) => r.code === 0).map((r) => JSON.parse(r.out) as { path: string; built: boolean; whole: boolean });
+  t.ok(farms.every((f) => f.path === farm && f.whole), 'each got the farm, whole');
+  t.ok(farms.some((f) => f.built), 'at least one built it');
+  t.ok(farmIsFresh([common, arch], farm), 'what stands is fresh');
+  t.notOk(existsSync(path.join(farm, 'stale.h')), 'the stale farm is gone');
+  t.same(readdirSync(path.dirname(farm)), [path.basename(farm)], 'no half-built or stale copy is left beside it');
 });
 
 t.test('release ordering compares numbers as numbers', async (t) => {
