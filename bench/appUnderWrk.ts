@@ -5,7 +5,7 @@
 // latency is from send-keys until the pane shows the focus moved (polled with capture-pane,
 // a few ms per poll). The app's VmRSS is sampled every 100 ms. Run on its own
 // (`node --import tsx bench/appUnderWrk.ts [--seconds 8] [--cpu-prof DIR]`) it prints JSON.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { exitsWithin } from '../tests/helpers/processes.js';
+import { TmuxApp } from '../tests/live/fixtures/app-tmux.js';
 import { coreTicks, threadTicks } from './completeness.js';
 import { percentile } from './report.js';
 
@@ -38,10 +39,6 @@ export interface AppUnderWrk {
 
 const KEY_TIMEOUT_MS = 5000;
 
-function tmux(args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 function rssMb(pid: number): number {
   try {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
@@ -51,58 +48,39 @@ function rssMb(pid: number): number {
   }
 }
 
-class Pane {
-  constructor(readonly name: string) {}
-  screen(): string {
-    return tmux(['capture-pane', '-p', '-t', this.name]);
+/** Whether the instructions have the focus (their border is heavy). */
+function instructionsFocused(app: TmuxApp): boolean {
+  return (app.screen().split('\n')[1] ?? '').includes('┏');
+}
+
+/** Tab, then the time until the focus shows moved (polled as fast as capture-pane answers); null if it never did. */
+function pressTab(app: TmuxApp): number | null {
+  const before = instructionsFocused(app);
+  const start = performance.now();
+  app.keys('Tab');
+  while (performance.now() - start < KEY_TIMEOUT_MS) {
+    if (instructionsFocused(app) !== before) return performance.now() - start;
   }
-  /** Whether the instructions have the focus (their border is heavy). */
-  instructionsFocused(): boolean {
-    return (this.screen().split('\n')[1] ?? '').includes('┏');
-  }
-  keys(...keys: string[]): void {
-    tmux(['send-keys', '-t', this.name, ...keys]);
-  }
-  async waitFor(test: (screen: string) => boolean, timeoutMs: number): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const screen = this.screen();
-      if (test(screen)) return screen;
-      if (Date.now() > until) throw new Error(`the app's screen did not show what was expected:\n${screen}`);
-      await sleep(50);
-    }
-  }
-  /** Tab, then the time until the focus shows moved; null if it never did. */
-  pressTab(): number | null {
-    const before = this.instructionsFocused();
-    const start = performance.now();
-    this.keys('Tab');
-    while (performance.now() - start < KEY_TIMEOUT_MS) {
-      if (this.instructionsFocused() !== before) return performance.now() - start;
-    }
-    return null;
-  }
+  return null;
 }
 
 export async function measureAppUnderWrk(options: { packageRoot: string; script: string; seconds: number; cpuProfDir?: string; progress?: (text: string) => void }): Promise<AppUnderWrk> {
   const progress = options.progress ?? (() => {});
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-app-'));
   copyFileSync(path.join(options.packageRoot, 'solution.c'), path.join(dir, 'solution.c'));
-  const name = `bench-app-${process.pid}`;
   const node = [process.execPath, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
-  const command = `cd '${dir}' && exec ${node.join(' ')} '${path.join(options.packageRoot, 'dist', 'cli.js')}' start --level 4 solution.c`;
-  tmux(['new-session', '-d', '-s', name, '-x', '120', '-y', '40', command]);
-  const pane = new Pane(name);
+  const app = new TmuxApp(`${node.join(' ')} '${path.join(options.packageRoot, 'dist', 'cli.js')}' start --level 4 solution.c`, { cwd: dir });
   try {
-    const pid = Number(tmux(['display-message', '-p', '-t', name, '#{pane_pid}']).trim());
     progress('the app under wrk: waiting for solution.c to attach');
-    const ready = await pane.waitFor((s) => /compiled, verified and attached/.test(s) && /server http:\/\/[\d.]+:\d+/.test(s), 120_000);
+    const ready = await app.waitFor('solution.c attached', (s) => /compiled, verified and attached/.test(s) && /server http:\/\/[\d.]+:\d+/.test(s), 120_000);
+    const pid = app.appPid();
+    if (!pid) throw new Error('the app\'s process was not found under its tmux pane');
     const url = /server (http:\/\/[\d.]+:\d+)/.exec(ready)![1]!;
     await sleep(1000);
     const idleKeysMs: number[] = [];
     let unanswered = 0;
     const press = (into: number[]) => {
-      const ms = pane.pressTab();
+      const ms = pressTab(app);
       if (ms === null) unanswered++;
       else into.push(ms);
     };
@@ -142,15 +120,11 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
     const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
     const requestsPerSec = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
     if (!(requests > 0)) throw new Error(`wrk printed no request count:\n${stdout}`);
-    pane.keys('q');
+    app.keys('q');
     await exitsWithin(pid, 15_000);
     return { idleKeysMs, loadedKeysMs, unanswered, rssIdleMb, rssPeakMb, rssEndMb, requests, requestsPerSec, seconds: options.seconds, appThreadsMs, cpus: after.cores.length, idleMs, wallMs: Math.round(after.at - before.at) };
   } finally {
-    try {
-      tmux(['kill-session', '-t', name]);
-    } catch {
-      // it ended with the app
-    }
+    app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
