@@ -3,7 +3,7 @@
 // kernel's attach mode without the syscall rewrite (its uretprobes read the real return value),
 // its pid filter gets the target's pid on every CPU before anything is attached, its hooks
 // attach to the libssl the target maps, and a real HTTPS exchange comes out in plaintext.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { possibleCpuCount } from '../../src/engine/cpus.js';
@@ -93,13 +93,19 @@ int probe_ret_ssl_read(struct pt_regs *ctx) {
 }
 `;
 
-t.test('a TLS-track program: pid filter written on every CPU, uprobes on the target\'s libssl, plaintext captured', async (t) => {
+/** The demo server over TLS, and PROGRAM built for this kernel with the track's hooks; both gone at the test's end. */
+async function tlsServerAndSniffer(t: Test): Promise<{ server: NativeServer; sniffer: Sniffer }> {
   const env = await liveKernel();
   const server = await NativeServer.start({ tls: true, port: 0 });
   t.teardown(() => server.stop());
-
   const sniffer = await Sniffer.build({ text: PROGRAM, fileName: 'tls.c' }, env.attachMode, { uprobes: HOOKS });
   t.teardown(() => sniffer.close());
+  return { server, sniffer };
+}
+
+t.test('a TLS-track program: pid filter written on every CPU, uprobes on the target\'s libssl, plaintext captured', async (t) => {
+  const { server, sniffer } = await tlsServerAndSniffer(t);
+
   const lineOf = (name: string) => PROGRAM.split('\n').findIndex((line) => line.startsWith(`int ${name}(`)) + 1;
   t.same(
     sniffer.hooks.map((h) => [h.name, h.via, h.kind, h.line]),
@@ -132,11 +138,7 @@ t.test('a TLS-track program: pid filter written on every CPU, uprobes on the tar
 });
 
 t.test('filterPid -1 (run --all-processes): the filter lets every process through, curl\'s calls too', async (t) => {
-  const env = await liveKernel();
-  const server = await NativeServer.start({ tls: true, port: 0 });
-  t.teardown(() => server.stop());
-  const sniffer = await Sniffer.build({ text: PROGRAM, fileName: 'tls.c' }, env.attachMode, { uprobes: HOOKS });
-  t.teardown(() => sniffer.close());
+  const { server, sniffer } = await tlsServerAndSniffer(t);
   sniffer.start(HOOKS.map((h) => h.name), { targetPid: server.pid, filterPid: -1 });
   const filter = sniffer.program.readPerCpu(PID_FILTER_MAP, Buffer.alloc(4)).map((b) => b.readInt32LE(0));
   t.same(filter, new Array(possibleCpuCount()).fill(-1), `${PID_FILTER_MAP} holds -1 on all ${possibleCpuCount()} CPUs`);

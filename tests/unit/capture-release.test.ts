@@ -11,18 +11,24 @@ import { waitUntil } from '../helpers/waitUntil.js';
 
 type OnEvents = (events: CaptureEvent[], lost: number, completeNs: number) => void;
 
+/** A sniffer whose batches the test hands in itself: deliver(events, lost, completeNs). */
+function fakeSniffer(): { sniffer: Sniffer; deliver: OnEvents } {
+  let onEvents: OnEvents = () => {};
+  const sniffer = {
+    capture(callback: OnEvents) {
+      onEvents = callback;
+      return { decodeErrors: 0, filtered: 0, outputs: [] };
+    },
+  } as unknown as Sniffer;
+  return { sniffer, deliver: (...args) => onEvents(...args) };
+}
+
 function stall(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 t.test('events read while the thread was held up still leave in order', async (t) => {
-  let deliver: OnEvents = () => {};
-  const sniffer = {
-    capture(onEvents: OnEvents) {
-      deliver = onEvents;
-      return { decodeErrors: 0, filtered: 0, outputs: [] };
-    },
-  } as unknown as Sniffer;
+  const { sniffer, deliver } = fakeSniffer();
   const capture = new Capture(sniffer, { events: {} as never, onlyPid: null });
   t.teardown(() => capture.finish());
   const order: string[] = [];
@@ -42,13 +48,7 @@ t.test('events read while the thread was held up still leave in order', async (t
 
 t.test('a capture that pairs no exchanges still delivers every event, and tracks no connection', async (t) => {
   for (const exchanges of [true, false]) {
-    let deliver: OnEvents = () => {};
-    const sniffer = {
-      capture(onEvents: OnEvents) {
-        deliver = onEvents;
-        return { decodeErrors: 0, filtered: 0, outputs: [] };
-      },
-    } as unknown as Sniffer;
+    const { sniffer, deliver } = fakeSniffer();
     const capture = new Capture(sniffer, { events: {} as never, onlyPid: null, exchanges });
     const seen: string[] = [];
     const paired: string[] = [];
