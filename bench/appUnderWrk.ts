@@ -5,7 +5,6 @@
 // latency is from send-keys until the pane shows the focus moved (polled with capture-pane,
 // a few ms per poll). The app's VmRSS is sampled every 100 ms. Run on its own
 // (`node --import tsx bench/appUnderWrk.ts [--seconds 8] [--cpu-prof DIR]`) it prints JSON.
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { exitsWithin } from '../tests/helpers/processes.js';
 import { TmuxApp } from '../tests/live/fixtures/app-tmux.js';
-import { coreTicks, threadTicks } from './completeness.js';
+import { coreTicks, threadTicks, TICK_MS } from './procStat.js';
+import { runWrk } from './wrk.js';
 import { percentile } from './report.js';
 
 export interface AppUnderWrk {
@@ -93,33 +93,24 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
     let rssPeakMb = rssIdleMb;
     const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 100);
     progress(`the app under wrk: wrk -t2 -c50 -d${options.seconds}s against ${url}, Tab pressed meanwhile`);
-    const wrk = execFile('wrk', ['-t', '2', '-c', '50', '-d', `${options.seconds}s`, '-s', options.script, `${url}/customResponse`, '--', '50'], { timeout: (options.seconds + 30) * 1000 });
-    let stdout = '';
-    wrk.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
-    const done = new Promise<void>((resolve, reject) => {
-      wrk.once('exit', () => resolve());
-      wrk.once('error', reject);
-    });
+    const wrk = runWrk({ url: `${url}/customResponse`, script: options.script, seconds: options.seconds, scriptArgs: ['50'] });
     let running = true;
-    void done.then(() => (running = false));
+    void wrk.finally(() => (running = false)).catch(() => {});
     const loadedKeysMs: number[] = [];
     await sleep(1000); // wrk's connections up and the app's capture busy
     while (running) {
       press(loadedKeysMs);
       await sleep(250);
     }
-    await done;
+    const { requests, requestsPerSec } = await wrk;
     const after = { threads: threadTicks(pid), cores: coreTicks(), at: performance.now() };
     const appThreadsMs: Record<string, number> = {};
-    for (const [thread, ticks] of after.threads) appThreadsMs[thread] = (ticks - (before.threads.get(thread) ?? 0)) * 10;
-    const idleMs = after.cores.reduce((sum, core, i) => sum + (core[3]! - before.cores[i]![3]!) * 10, 0);
+    for (const [thread, ticks] of after.threads) appThreadsMs[thread] = (ticks - (before.threads.get(thread) ?? 0)) * TICK_MS;
+    const idleMs = after.cores.reduce((sum, core, i) => sum + (core[3]! - before.cores[i]![3]!) * TICK_MS, 0);
     await sleep(2000); // what the app does with the backlog counts too
     clearInterval(sampler);
     const rssEndMb = rssMb(pid);
     rssPeakMb = Math.max(rssPeakMb, rssEndMb);
-    const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
-    const requestsPerSec = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
-    if (!(requests > 0)) throw new Error(`wrk printed no request count:\n${stdout}`);
     app.keys('q');
     await exitsWithin(pid, 15_000);
     return { idleKeysMs, loadedKeysMs, unanswered, rssIdleMb, rssPeakMb, rssEndMb, requests, requestsPerSec, seconds: options.seconds, appThreadsMs, cpus: after.cores.length, idleMs, wallMs: Math.round(after.at - before.at) };

@@ -3,17 +3,12 @@
 // count the server's requests and responses, the smaller of the two), the server's req/s,
 // and where the machine's CPU time went meanwhile — the server, wrk, the consumer, and the
 // rest (other processes, interrupts), per core.
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { NativeServer } from '../src/targets/nativeServer.js';
 import { LineProcess } from './lineProcess.js';
+import { coreTicks, statTicks, threadTicks, TICK_MS } from './procStat.js';
+import { runWrk, type WrkRun } from './wrk.js';
 import type { ConsumerCommand } from './measure.js';
-
-export interface WrkRun {
-  requests: number;
-  requestsPerSec: number;
-  seconds: number;
-}
 
 export interface CpuSplit {
   /** Wall time of the wrk run × CPUs, in ms: the whole budget. */
@@ -43,51 +38,6 @@ export interface CompletenessRow {
   cpu: CpuSplit;
 }
 
-const TICK_MS = 10; // /proc reports CPU time in clock ticks of 10 ms (USER_HZ 100)
-
-function ticksOf(statPath: string): number {
-  try {
-    const stat = readFileSync(statPath, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU ticks of each thread of `pid` by thread name, and their sum under '' (every thread). */
-export function threadTicks(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  let tasks: string[] = [];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return byName;
-  }
-  for (const tid of tasks) {
-    let name = '?';
-    try {
-      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-    } catch {
-      continue;
-    }
-    const ticks = ticksOf(`/proc/${pid}/task/${tid}/stat`);
-    byName.set(name, (byName.get(name) ?? 0) + ticks);
-  }
-  return byName;
-}
-
-/** Per core: [user+nice, system, irq+softirq, idle+iowait] ticks. */
-export function coreTicks(): number[][] {
-  return readFileSync('/proc/stat', 'utf8')
-    .split('\n')
-    .filter((line) => /^cpu\d+ /.test(line))
-    .map((line) => {
-      const [user, nice, system, idle, iowait, irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
-      return [user! + nice!, system!, irq! + softirq!, idle! + iowait!];
-    });
-}
-
 const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
 
 /**
@@ -96,7 +46,7 @@ const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0)
  */
 async function wrkRun(server: NativeServer, url: string, script: string, seconds: number, consumerPid: number | null): Promise<{ wrk: WrkRun; cpu: CpuSplit }> {
   const sample = () => ({
-    server: ticksOf(`/proc/${server.pid}/stat`),
+    server: statTicks(`/proc/${server.pid}/stat`),
     consumer: consumerPid === null ? new Map<string, number>() : threadTicks(consumerPid),
     cores: coreTicks(),
     at: performance.now(),
@@ -104,20 +54,10 @@ async function wrkRun(server: NativeServer, url: string, script: string, seconds
   const before = sample();
   // wrk's own CPU, read from /proc while it runs (it is gone once it exits and is reaped).
   let wrkTicks = 0;
-  const child = execFile('wrk', ['-t', '2', '-c', '50', '-d', `${seconds}s`, '-s', script, url], { timeout: (seconds + 30) * 1000 });
-  const watch = setInterval(() => (wrkTicks = Math.max(wrkTicks, ticksOf(`/proc/${child.pid}/stat`))), 100);
-  let stdout = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', () => resolve());
-    child.once('error', reject);
-  });
-  clearInterval(watch);
+  let watch: NodeJS.Timeout | undefined;
+  const started = (child: ChildProcess) => (watch = setInterval(() => (wrkTicks = Math.max(wrkTicks, statTicks(`/proc/${child.pid}/stat`))), 100));
+  const wrk = await runWrk({ url, script, seconds, started }).finally(() => clearInterval(watch));
   const after = sample();
-  if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`the demo server answered wrk with errors:\n${stdout}`);
-  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
-  const requestsPerSec = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
-  if (!(requests > 0)) throw new Error(`wrk printed no request count:\n${stdout}`);
 
   const wallMs = after.at - before.at;
   const cores = after.cores.map((core, i) => {
@@ -131,7 +71,7 @@ async function wrkRun(server: NativeServer, url: string, script: string, seconds
   const wrkMs = wrkTicks * TICK_MS;
   const busyMs = sum(cores.map((c) => c.userMs + c.systemMs + c.irqMs));
   return {
-    wrk: { requests, requestsPerSec, seconds },
+    wrk,
     cpu: {
       budgetMs: Math.round(wallMs * cores.length),
       serverMs,

@@ -1,16 +1,8 @@
 // A child process of the benchmark (a generator or a consumer) spoken to in lines: we write
 // commands to its stdin, wait for lines on its stdout, and read its CPU time from /proc.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-
-const CLOCK_TICKS_PER_SECOND = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
+import { statTicks, TICK_MS } from './procStat.js';
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -97,11 +89,7 @@ export class LineProcess {
 
   /** User + system CPU time of the whole process (every thread), in µs. */
   cpuMicros(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    // Fields after the command (which may hold spaces), from field 3 on: utime is 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+    return statTicks(`/proc/${this.pid}/stat`) * TICK_MS * 1000;
   }
 
   /** Closes stdin (our consumers stop on that), then SIGKILL if it lingers. */

@@ -1,0 +1,56 @@
+// CPU time as /proc tells it: a process's or a thread's, each core's. One clock tick is
+// 1/CLK_TCK s (10 ms where USER_HZ is 100, as on every Linux we run on).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export const TICK_MS = (() => {
+  try {
+    return 1000 / (Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
+  } catch {
+    return 10;
+  }
+})();
+
+/** User + system ticks from a stat file (/proc/PID/stat, /proc/PID/task/TID/stat); 0 once it is gone. */
+export function statTicks(statPath: string): number {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    // Fields after the command (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ticks of each thread of `pid`, summed by thread name. */
+export function threadTicks(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tasks) {
+    let name = '?';
+    try {
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    byName.set(name, (byName.get(name) ?? 0) + statTicks(`/proc/${pid}/task/${tid}/stat`));
+  }
+  return byName;
+}
+
+/** Per core: [user+nice, system, irq+softirq, idle+iowait] ticks. */
+export function coreTicks(): number[][] {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((line) => /^cpu\d+ /.test(line))
+    .map((line) => {
+      const [user, nice, system, idle, iowait, irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+      return [user! + nice!, system!, irq! + softirq!, idle! + iowait!];
+    });
+}
