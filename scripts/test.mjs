@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 // Built by `pretest` (npm run build), like everything the tests run.
-import { onPath } from '../dist/util/elevate.js';
+import { onPath, planElevation } from '../dist/util/elevate.js';
 import { FailureCollector } from './tapFailures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,9 +15,9 @@ const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
 const args = process.argv.slice(2);
 // The live tests load programs into the kernel: as a user, the tests run under sudo (the build
 // before them, `pretest`, stayed the user's); as root, or without sudo, they run as they are.
-const sudo = process.getuid() !== 0 ? onPath('sudo') : null;
-if (sudo) process.stderr.write('the live tests load eBPF programs, which needs root: running the tests with sudo\n');
-const [command, commandArgs] = sudo ? [sudo, [process.execPath, tapBin, ...args]] : [process.execPath, [tapBin, ...args]];
+const plan = planElevation({ uid: process.getuid(), sudo: onPath('sudo'), node: process.execPath, nodeArgs: [], script: tapBin, args });
+if (plan.kind === 'sudo') process.stderr.write('the live tests load eBPF programs, which needs root: running the tests with sudo\n');
+const [command, commandArgs] = plan.kind === 'sudo' ? [plan.command, plan.args] : [process.execPath, [tapBin, ...args]];
 const child = spawn(command, commandArgs, { stdio: ['inherit', 'pipe', 'inherit'] });
 
 const failures = new FailureCollector();
