@@ -50,9 +50,9 @@ export const PID_FILTER_MAP = 'pid';
 export type AttachedHook = Hook & { attachment: Attachment };
 
 /** The uprobe hooks of `specs` that `text` defines, in source order. */
-export function uprobeHooks(text: string, specs: UprobeHookSpec[]): UprobeHook[] {
+export function uprobeHooks(source: string | CSource, specs: UprobeHookSpec[]): UprobeHook[] {
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
-  return new CSource(text).functions().flatMap((definition): UprobeHook[] => {
+  return (typeof source === 'string' ? new CSource(source) : source).functions().flatMap((definition): UprobeHook[] => {
     const spec = byName.get(definition.name);
     if (!spec) return [];
     return [{

@@ -50,11 +50,11 @@ export function ringPages(outputs: number, cpus = onlineCpus().length): number {
  * loads — which pushes later lines down (verifier logs would name the wrong lines: a uprobe
  * hook's by five); a `#line` right after each function's `{` puts the numbering back.
  */
-export function withLineMarks(text: string, fileName: string): string {
+export function withLineMarks(text: string, fileName: string, parsed: CSource = new CSource(text)): string {
   const name = JSON.stringify(fileName);
   let out = `#line 1 ${name}\n`;
   let copied = 0;
-  for (const fn of new CSource(text).functions()) {
+  for (const fn of parsed.functions()) {
     const afterBrace = fn.bodyStart + 1;
     out += `${text.slice(copied, afterBrace)}\n#line ${fn.bodyLine} ${name}\n`;
     copied = afterBrace;
@@ -88,7 +88,8 @@ export class Sniffer {
     const fileName = input.fileName;
     let source: string;
     let hooks: Hook[];
-    const definitions = findHookDefinitions(input.text);
+    const parsed = new CSource(input.text); // read once, for the syscall hooks, the line marks and the uprobe hooks
+    const definitions = findHookDefinitions(parsed);
     // Uprobe hooks are plain functions BCC loads as it is; the tracepoint rewrite is for syscall
     // hooks only (its PT_REGS_RC reads a syscall exit record, which a uretprobe has not).
     const asTracepoints = attachMode === 'tracepoint' && definitions.length > 0;
@@ -97,12 +98,12 @@ export class Sniffer {
       source = adapted.source;
       hooks = adapted.hooks.map((h) => ({ via: 'syscall', name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
     } else {
-      source = withLineMarks(input.text, fileName);
+      source = withLineMarks(input.text, fileName, parsed);
       hooks = definitions.map((h) => ({
         via: 'syscall', name: h.name, kind: h.kind, syscall: h.syscall, programName: h.name, line: h.nameLine,
       }));
     }
-    const uprobes = uprobeHooks(input.text, options.uprobes ?? []);
+    const uprobes = uprobeHooks(parsed, options.uprobes ?? []);
     if (asTracepoints) refuseMixedReturnHooks(uprobes, hooks[0]!, fileName);
     hooks.push(...uprobes);
     const probes = withLayoutProbes(source);
