@@ -100,7 +100,9 @@ t.test('wrk, 50 connections for 10 s: only 200s, the runner keeps up, each respo
 
   const exchanges = runner.lines.filter((l) => l.type === 'exchange');
   const complete = exchanges.filter((x) => x.request !== '' && x.response !== '');
-  t.ok(complete.length >= requests * 0.5, `${complete.length} complete exchanges for ${requests} requests`);
+  // What share comes out whole on a saturated machine is a speed figure: npm run bench has it
+  // (the completeness table). Here, other tests run beside this one; what must hold is below.
+  t.ok(complete.length > 0, `${complete.length} complete exchanges for ${requests} requests`);
   t.ok(exchanges.length - complete.length <= lost, 'an exchange is incomplete only where an event was dropped');
   // The count is exact (the rings report every drop before the summary): a request that did
   // not come out as a complete exchange lost at least one event on the way.
