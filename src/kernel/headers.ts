@@ -251,7 +251,8 @@ export function ensureHeaderFarm(layers: string[], dest: string): FarmResult {
       return { path: dest, built: true };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt === 3) throw error;
+      // Something is in the way: a farm (a non-empty directory), or a file where one should be.
+      if (!['ENOTEMPTY', 'EEXIST', 'ENOTDIR'].includes(code ?? '') || attempt === 3) throw error;
     }
     if (farmIsFresh(layers, dest)) {
       rmSync(building, { recursive: true, force: true });
