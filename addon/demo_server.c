@@ -965,15 +965,11 @@ int main(int argc, char **argv) {
       }
       continue;  // EAGAIN (the client left before we accepted), ECONNABORTED, ...
     }
-    // Over TLS, the refusal is sent over TLS as well: plaintext on a TLS socket is garbage to the client.
-    if (atomic_fetch_add(&open_connections, 1) >= max_connections) {
-      atomic_fetch_sub(&open_connections, 1);
-      tls ? tls_refuse(fd, refuse_busy) : refuse_busy(fd);
-      continue;
-    }
+    // At the cap, or without a thread to serve it: refused, over TLS on the HTTPS listener
+    // (plaintext on a TLS socket is garbage to the client).
     pthread_t thread;
     void *(*serve)(void *) = tls ? tls_connection_thread : connection_thread;
-    if (pthread_create(&thread, &attr, serve, (void *)(intptr_t)fd) != 0) {
+    if (atomic_fetch_add(&open_connections, 1) >= max_connections || pthread_create(&thread, &attr, serve, (void *)(intptr_t)fd) != 0) {
       atomic_fetch_sub(&open_connections, 1);
       tls ? tls_refuse(fd, refuse_busy) : refuse_busy(fd);
     }
