@@ -2,6 +2,8 @@
 // every component: with it set, colour props come out undefined and only bold, dim and
 // inverse remain to set things apart.
 
+import { colorWanted } from '../util/terminalText.js';
+
 export type Tone = 'ok' | 'bad' | 'warn' | 'info' | 'muted' | 'accent' | 'code';
 
 const palette: Record<Tone, string> = {
@@ -14,11 +16,7 @@ const palette: Record<Tone, string> = {
   code: 'yellow',
 };
 
-export function colorEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !env.NO_COLOR;
-}
-
-let enabled = colorEnabled();
+let enabled = colorWanted();
 
 /** For tests: colour on or off regardless of the environment. */
 export function setColorEnabled(on: boolean): void {

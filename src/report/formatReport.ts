@@ -1,6 +1,6 @@
 // A CheckReport as the learner reads it in a terminal: one line per check, failures with
 // their file:line, hint and (with --verbose) the raw output behind them.
-import { terminalSafe } from '../util/terminalText.js';
+import { colorWanted, terminalSafe } from '../util/terminalText.js';
 import { formatLocation } from '../errors/workshopError.js';
 import type { CheckReport, CheckResult } from './checkReport.js';
 
@@ -52,5 +52,5 @@ export function formatReport(report: CheckReport, options: FormatOptions): strin
 }
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return Boolean(stream.isTTY) && colorWanted();
 }

@@ -28,3 +28,12 @@ export function terminalSafe(text: string, options: TerminalSafeOptions = {}): s
     return visibleCode(char);
   });
 }
+
+/**
+ * Whether colour is wanted at all: not when NO_COLOR is set to anything but the empty string
+ * (https://no-color.org), nor on a terminal that says it is dumb. The app and the commands'
+ * reports both ask this.
+ */
+export function colorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.NO_COLOR && env.TERM !== 'dumb';
+}

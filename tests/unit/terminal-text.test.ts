@@ -1,7 +1,7 @@
 // Must show (issue 13 item 6): bytes a terminal would obey — ESC, C0 and C1 controls, bidi
 // overrides — reach the screen as visible codes, in run's lines and blocks too.
 import t from 'tap';
-import { terminalSafe, visibleCode } from '../../src/util/terminalText.js';
+import { colorWanted, terminalSafe, visibleCode } from '../../src/util/terminalText.js';
 import { exchangeBlock, eventLine, oneLine } from '../../src/capture/format.js';
 import { payloadLines } from '../../src/app/components/DemoItemView.js';
 
@@ -53,4 +53,11 @@ t.test("check's report shows the learner's escapes as codes: messages, raw outpu
   t.match(text, /undeclared identifier 'x\\x1b\]0;owned\\x07'/);
   t.match(text, /did you mean 'y\\x9b2J'/);
   t.match(text, /captured, e\.g\.: GET \/\\x1b\]0;owned\\x07 HTTP\/1\.1/);
+});
+
+t.test('colour: off when NO_COLOR is set to anything but empty (no-color.org), or on a dumb terminal', async (t) => {
+  t.equal(colorWanted({ TERM: 'xterm-256color' }), true);
+  t.equal(colorWanted({ TERM: 'xterm-256color', NO_COLOR: '1' }), false);
+  t.equal(colorWanted({ TERM: 'xterm-256color', NO_COLOR: '' }), true, 'an empty NO_COLOR asks for nothing');
+  t.equal(colorWanted({ TERM: 'dumb' }), false);
 });
