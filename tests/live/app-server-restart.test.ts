@@ -27,7 +27,8 @@ t.test('the app restarts a demo server that was killed, and says so', async (t) 
   t.ok(second && second !== first, `a new demo server runs (pid ${second})`);
   t.match(screen.replace(/\s*\n\s*/g, ' '), new RegExp(`pid ${second}`), 'the notice names the new pid');
 
-  await app.waitFor('attached again', (s) => s.includes('solution.c: compiled, verified and attached'), 60_000);
+  // Both columns attached to the new server (the Expected one says "attaching…" until then).
+  await app.waitFor('attached again', (s) => s.includes('solution.c: compiled, verified and attached') && /Expected \(solution\.c\)/.test(s), 60_000);
   app.keys('r');
   await app.waitFor('capturing from the new server', (s) => columns(s).some((r) => /POST \/customResponse/.test(r.left)), 10_000);
   t.pass('r captures again');
