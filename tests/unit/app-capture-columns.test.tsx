@@ -20,13 +20,15 @@ const data = (direction: 'ingress' | 'egress', text: string, ns: number, keep = 
 const close = (ns: number): CaptureEvent => ({ type: 'close', timestampNs: ns, pid: PID, fd: 4 });
 const whole = (port: number, t0: number) => [open(port, t0), data('ingress', REQUEST, t0 + 1), data('egress', RESPONSE, t0 + 2), close(t0 + 3)];
 
+function logOf(events: CaptureEvent[]): ConnectionLog {
+  const log = new ConnectionLog();
+  log.add(events, 0);
+  return log;
+}
+
 function columns(learner: CaptureEvent[], expected: CaptureEvent[], timeline: boolean, height = 12) {
-  const l = new ConnectionLog();
-  const e = new ConnectionLog();
-  l.add(learner, 0);
-  e.add(expected, 0);
   // As the screen model lays them out: 100 columns give each side (100 - 3) / 2.
-  const rows = diffCaptures(l.connections, e.connections, { now: 60_000 });
+  const rows = diffCaptures(logOf(learner).connections, logOf(expected).connections, { now: 60_000 });
   const lines = timeline ? timelineLines(rows, 48) : eventLines(rows, 48);
   return render(
     <CaptureColumns
@@ -43,8 +45,9 @@ function columns(learner: CaptureEvent[], expected: CaptureEvent[], timeline: bo
 /** Splits each line of the frame at the column separator. */
 function sides(frame: string) {
   return frame.split('\n').slice(2).map((line) => {
-    const [left = '', right = ''] = line.split(' │ ');
-    return { left: left.trim(), right: right.trim() };
+    // An empty right side leaves the line ending in " │".
+    const at = line.search(/ │( |$)/);
+    return at < 0 ? { left: line.trim(), right: '' } : { left: line.slice(0, at).trim(), right: line.slice(at + 3).trim() };
   });
 }
 
@@ -85,6 +88,17 @@ t.test('level 4: a timeline per connection with the missing stage flagged, then 
   t.match(rows[1]!.left, /in {3}POST \/customResponse/);
   t.match(rows[1]!.right, /in {3}POST \/customResponse/);
   t.match(rows[2]!.left, /out {2}HTTP\/1\.1 200/);
+  unmount();
+});
+
+t.test('level 4: a connection only the learner captured shows its own timeline, said to be not in Expected', async (t) => {
+  const { lastFrame, unmount } = columns(whole(40001, 100), [], true);
+  const rows = sides(lastFrame()!).filter((r) => r.left || r.right);
+  t.match(rows[0]!.left, /^fd 4 {2}\(not in Expected\)$/, 'at 48 columns: no room for the timeline beside the note');
+  const wide = timelineLines(diffCaptures(logOf(whole(40001, 100)).connections, [], { now: 60_000 }), 70)[0]!;
+  t.equal(wide.left.map((s) => s.text).join(''), 'fd 4  open → request → response → close  (not in Expected)', 'at 70: both');
+  t.equal(rows[0]!.right, '');
+  t.match(rows[1]!.left, /in {3}POST \/customResponse/, 'and its payloads');
   unmount();
 });
 
