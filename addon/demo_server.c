@@ -686,7 +686,8 @@ static void drain_before_close(int fd) {
 }
 
 // Connections being served now, at most max_connections (--max-connections); beyond that a
-// client gets a 503 from the main thread and no thread of its own.
+// client gets a 503: from the main thread on the plain listener, from a short-lived refusal
+// thread over TLS (demo_server_tls.c, which caps those too).
 static atomic_long open_connections;
 static long max_connections = 256;
 

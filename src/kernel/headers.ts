@@ -258,11 +258,23 @@ export function ensureHeaderFarm(layers: string[], dest: string): FarmResult {
       rmSync(building, { recursive: true, force: true });
       return { path: dest, built: false };
     }
+    // Stale: moved aside whole, then removed. Another process may have put a fresh farm in
+    // place between the check above and the move: that one goes straight back.
     const stale = `${dest}.stale-${process.pid}`;
+    rmSync(stale, { recursive: true, force: true }); // left by an earlier process with our pid
     try {
       renameSync(dest, stale);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // another process moved it first
+    }
+    if (farmIsFresh(layers, stale)) {
+      try {
+        renameSync(stale, dest);
+        rmSync(building, { recursive: true, force: true });
+        return { path: dest, built: false };
+      } catch {
+        // a third farm is in place already: it is as fresh, and ours is tried again below
+      }
     }
     rmSync(stale, { recursive: true, force: true });
   }
