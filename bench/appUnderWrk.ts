@@ -102,7 +102,10 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
       press(loadedKeysMs);
       await sleep(250);
     }
-    const { requests, requestsPerSec } = await wrk;
+    const { requests, requestsPerSec } = await wrk.catch((e: unknown) => {
+      clearInterval(sampler);
+      throw e;
+    });
     const after = { threads: threadTicks(pid), cores: coreTicks(), at: performance.now() };
     const appThreadsMs: Record<string, number> = {};
     for (const [thread, ticks] of after.threads) appThreadsMs[thread] = (ticks - (before.threads.get(thread) ?? 0)) * TICK_MS;

@@ -55,7 +55,7 @@ async function wrkRun(server: NativeServer, url: string, script: string, seconds
   // wrk's own CPU, read from /proc while it runs (it is gone once it exits and is reaped).
   let wrkTicks = 0;
   let watch: NodeJS.Timeout | undefined;
-  const started = (child: ChildProcess) => (watch = setInterval(() => (wrkTicks = Math.max(wrkTicks, statTicks(`/proc/${child.pid}/stat`))), 100));
+  const started = (child: ChildProcess) => (watch = setInterval(() => (wrkTicks = Math.max(wrkTicks, statTicks(`/proc/${child.pid}/stat`, 0))), 100)); // 0 once wrk is gone: its peak stays
   const wrk = await runWrk({ url, script, seconds, started }).finally(() => clearInterval(watch));
   const after = sample();
 

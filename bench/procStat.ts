@@ -11,16 +11,21 @@ export const TICK_MS = (() => {
   }
 })();
 
-/** User + system ticks from a stat file (/proc/PID/stat, /proc/PID/task/TID/stat); 0 once it is gone. */
-export function statTicks(statPath: string): number {
+/**
+ * User + system ticks from a stat file (/proc/PID/stat, /proc/PID/task/TID/stat). Throws once
+ * the process is gone, unless `gone` says what to count then.
+ */
+export function statTicks(statPath: string, gone?: number): number {
+  let stat: string;
   try {
-    const stat = readFileSync(statPath, 'utf8');
-    // Fields after the command (which may hold spaces), from field 3 on: utime is 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
+    stat = readFileSync(statPath, 'utf8');
+  } catch (e) {
+    if (gone !== undefined) return gone;
+    throw e;
   }
+  // Fields after the command (which may hold spaces), from field 3 on: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 /** CPU ticks of each thread of `pid`, summed by thread name. */
@@ -39,7 +44,7 @@ export function threadTicks(pid: number): Map<string, number> {
     } catch {
       continue;
     }
-    byName.set(name, (byName.get(name) ?? 0) + statTicks(`/proc/${pid}/task/${tid}/stat`));
+    byName.set(name, (byName.get(name) ?? 0) + statTicks(`/proc/${pid}/task/${tid}/stat`, 0)); // a thread that just ended
   }
   return byName;
 }

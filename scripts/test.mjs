@@ -12,7 +12,9 @@ import { FailureCollector } from './tapFailures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
-const args = process.argv.slice(2);
+// The raw TAP stream, always: the closing line and the failures are read from it (tap picks
+// its colour reporter instead when FORCE_COLOR or a terminal says colour).
+const args = ['--reporter=tap', ...process.argv.slice(2)];
 // The live tests load programs into the kernel: as a user, the tests run under sudo (the build
 // before them, `pretest`, stayed the user's); as root, or without sudo, they run as they are.
 const plan = planElevation({ uid: process.getuid(), sudo: onPath('sudo'), node: process.execPath, nodeArgs: [], script: tapBin, args });
@@ -22,13 +24,14 @@ const child = spawn(command, commandArgs, { stdio: ['inherit', 'pipe', 'inherit'
 
 const failures = new FailureCollector();
 let tail = '';
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  const text = chunk.toString();
+child.stdout.setEncoding('utf8'); // a character split across chunks arrives whole
+child.stdout.on('data', (text) => {
+  process.stdout.write(text);
   failures.push(text);
   tail = (tail + text).slice(-4096);
 });
-child.on('exit', (code, signal) => {
+// 'close', not 'exit': the last of tap's output (its summary) may still be in the pipe at exit.
+child.on('close', (code, signal) => {
   // tap closes with a comment like "# { total: 27, pass: 25, fail: 1, skip: 1 }".
   const summary = /# \{ ([^}]*) \}\s*(?:# time=.*)?\s*$/.exec(tail.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
   const counts = Object.fromEntries(
