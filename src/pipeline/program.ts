@@ -105,6 +105,7 @@ export class BuiltProgram {
    * closed if this fails, and belongs to the LiveProgram once it succeeds.
    */
   attach(target: Target, options: AttachOptions = {}): LiveProgram {
+    if (options.judged !== false && options.exchanges === false) throw new Error('a judged capture needs its exchanges');
     try {
       // The target's pid: where uprobes find their library, and what a program's pid filter keeps.
       const hooks = this.sniffer.start(
