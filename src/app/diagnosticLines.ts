@@ -4,6 +4,7 @@
 // one at fault, then none), then the other failures are counted instead of listed.
 import type { CheckResult } from '../report/checkReport.js';
 import type { Problem } from '../errors/problem.js';
+import { formatLocation } from '../errors/workshopError.js';
 import type { Segment } from './captureLines.js';
 import { codeExcerpt } from './codeExcerpt.js';
 import { breakCode, wrapPieces } from './markdown.js';
@@ -17,7 +18,7 @@ export interface DiagnosticInput {
 
 function where(location: CheckResult['location'] | Problem['location']): string {
   if (!location) return '';
-  return `${location.file}:${location.line}${location.column ? `:${location.column}` : ''}  `;
+  return `${formatLocation(location)}  `;
 }
 
 const wrap = (segments: Segment[], width: number, indent: string) => wrapPieces(segments, width, { text: indent });

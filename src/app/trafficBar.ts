@@ -38,12 +38,12 @@ function parts(state: TrafficState, withPid: boolean): Segment[][] {
 export function trafficBarLines(state: TrafficState, columns: number): Segment[][] {
   for (const withPid of [true, false]) {
     const line = parts(state, withPid);
-    if (line.reduce((n, part) => n + segmentsWidth(part), 0) + GAP.length * (line.length - 1) <= columns) return [joined(line)];
+    if (segmentsWidth(joined(line)) <= columns) return [joined(line)];
   }
   const lines: Segment[][][] = [];
   for (const part of parts(state, false)) {
     const current = lines.at(-1);
-    if (current && current.reduce((n, p) => n + segmentsWidth(p) + GAP.length, 0) + segmentsWidth(part) <= columns) current.push(part);
+    if (current && segmentsWidth(joined([...current, part])) <= columns) current.push(part);
     else if (segmentsWidth(part) <= columns) lines.push([part]);
     else lines.push(...wrapPieces(part, columns).map((wrapped) => [wrapped]));
   }
