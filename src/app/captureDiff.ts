@@ -36,7 +36,8 @@ export interface ConnectionRow {
   learner: Connection | null;
   expected: Connection | null;
   cells: CellPair[];
-  /** Per stage, the learner's status (absent: the expected side has no such stage either). */
+  /** Per stage, the learner's status (absent: the expected side has no such stage either); a
+   * connection only the learner captured has the stages it went through, each 'ok'. */
   stages: Partial<Record<Stage, CellStatus>>;
 }
 
@@ -143,6 +144,7 @@ export function diffConnection(learner: Connection | null, expected: Connection 
     stages.open = status;
   } else if (learner?.open) {
     cells.push({ kind: 'open', learner: { event: learner.open, status: expected ? 'extra' : 'ok' }, expected: null });
+    if (!expected) stages.open = 'ok';
   }
 
   // The data, matched by what the payloads begin with (the direction may be wrong).
@@ -155,7 +157,10 @@ export function diffConnection(learner: Connection | null, expected: Connection 
     const stage: Stage = theirs.direction === 'ingress' ? 'request' : 'response';
     stages[stage] ??= status;
   }
-  for (const mine of unused) cells.push({ kind: 'data', learner: { event: mine, status: expected ? 'extra' : 'ok' }, expected: null });
+  for (const mine of unused) {
+    cells.push({ kind: 'data', learner: { event: mine, status: expected ? 'extra' : 'ok' }, expected: null });
+    if (!expected) stages[mine.direction === 'ingress' ? 'request' : 'response'] = 'ok';
+  }
 
   // The close.
   if (expected?.close) {
@@ -164,6 +169,7 @@ export function diffConnection(learner: Connection | null, expected: Connection 
     stages.close = status;
   } else if (learner?.close) {
     cells.push({ kind: 'close', learner: { event: learner.close, status: expected ? 'extra' : 'ok' }, expected: null });
+    if (!expected) stages.close = 'ok';
   }
   return { key, learner, expected, cells, stages };
 }

@@ -124,19 +124,8 @@ function fit(segments: Segment[], width: number): Segment[] {
 /** A connection only the learner captured: its own timeline when there is room, and that Expected has none. */
 function learnerOnlyHead(row: ConnectionRow, fd: number | null, width: number): Segment[] {
   const note: Segment = { text: '(not in Expected)', tone: 'muted' };
-  const timeline = fit([...chain(learnerStages(row), fd, false), { ...note, text: `  ${note.text}` }], width);
+  const timeline = fit([...chain(row.stages, fd, false), { ...note, text: `  ${note.text}` }], width);
   return segmentsWidth(timeline) <= width ? timeline : [{ text: `fd ${fd}  `, tone: 'muted' }, note];
-}
-
-/** The stages a connection only the learner captured went through, as they captured them. */
-function learnerStages(row: ConnectionRow): ConnectionRow['stages'] {
-  const mine = row.learner;
-  const stages: ConnectionRow['stages'] = {};
-  if (mine?.open) stages.open = 'ok';
-  if (mine?.data.some((d) => d.direction === 'ingress')) stages.request = 'ok';
-  if (mine?.data.some((d) => d.direction === 'egress')) stages.response = 'ok';
-  if (mine?.close) stages.close = 'ok';
-  return stages;
 }
 
 /** Level 4: each connection's timeline, a missing stage flagged, then its payloads. */
