@@ -45,6 +45,8 @@ export type SyscallFormatLookup = (syscall: string, phase: SyscallPhase) => Sysc
 export interface AdaptOptions {
   /** The name diagnostics should carry, normally the learner's file (`clean.c`). */
   fileName?: string;
+  /** `source`'s hook definitions, when the caller has found them already (saves a second parse). */
+  definitions?: HookDefinition[];
 }
 
 /** A hook that cannot become a tracepoint program: the sentence says which and why; the location is its name's line. */
@@ -145,7 +147,7 @@ export function adaptToTracepoints(
   opts: AdaptOptions = {},
 ): AdaptedSource {
   const fileName = opts.fileName ?? 'main.c';
-  const definitions = findHookDefinitions(source);
+  const definitions = opts.definitions ?? findHookDefinitions(source);
   const formatOf = new Map<HookDefinition, SyscallFormat>();
   for (const hook of definitions) {
     const phase = hookPhase(hook.kind);

@@ -88,13 +88,13 @@ export class Sniffer {
     const fileName = input.fileName;
     let source: string;
     let hooks: Hook[];
-    const parsed = new CSource(input.text); // read once, for the syscall hooks, the line marks and the uprobe hooks
+    const parsed = new CSource(input.text); // read once: the syscall hooks (and their tracepoint rewrite), the line marks, the uprobe hooks
     const definitions = findHookDefinitions(parsed);
     // Uprobe hooks are plain functions BCC loads as it is; the tracepoint rewrite is for syscall
     // hooks only (its PT_REGS_RC reads a syscall exit record, which a uretprobe has not).
     const asTracepoints = attachMode === 'tracepoint' && definitions.length > 0;
     if (asTracepoints) {
-      const adapted = adaptToTracepoints(input.text, (syscall, phase) => readSyscallFormat(syscall, phase), { fileName });
+      const adapted = adaptToTracepoints(input.text, (syscall, phase) => readSyscallFormat(syscall, phase), { fileName, definitions });
       source = adapted.source;
       hooks = adapted.hooks.map((h) => ({ via: 'syscall', name: h.learnerName, kind: h.kind, syscall: h.syscall, programName: h.programName, line: h.line }));
     } else {
