@@ -5,7 +5,7 @@
 // latency is from send-keys until the pane shows the focus moved (polled with capture-pane,
 // a few ms per poll). The app's VmRSS is sampled every 100 ms. Run on its own
 // (`node --import tsx bench/appUnderWrk.ts [--seconds 8] [--cpu-prof DIR]`) it prints JSON.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { exitsWithin } from '../tests/helpers/processes.js';
 import { TmuxApp } from '../tests/live/fixtures/app-tmux.js';
-import { coreTicks, threadTicks, TICK_MS } from './procStat.js';
+import { coreMsBetween, coreTicks, rssKiB, threadMsBetween, threadTicks } from './procStat.js';
 import { runWrk } from './wrk.js';
 import { percentile } from './report.js';
 
@@ -39,14 +39,8 @@ export interface AppUnderWrk {
 
 const KEY_TIMEOUT_MS = 5000;
 
-function rssMb(pid: number): number {
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    return Number.isFinite(kb) ? kb / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
+/** 0 once the app is gone. */
+const rssMb = (pid: number) => rssKiB(pid, 0) / 1024;
 
 /** Whether the instructions have the focus (their border is heavy). */
 function instructionsFocused(app: TmuxApp): boolean {
@@ -69,6 +63,7 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-app-'));
   copyFileSync(path.join(options.packageRoot, 'solution.c'), path.join(dir, 'solution.c'));
   const node = [process.execPath, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  let sampler: NodeJS.Timeout | undefined;
   const app = new TmuxApp(`${node.join(' ')} '${path.join(options.packageRoot, 'dist', 'cli.js')}' start --level 4 solution.c`, { cwd: dir });
   try {
     progress('the app under wrk: waiting for solution.c to attach');
@@ -91,7 +86,7 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
     const rssIdleMb = rssMb(pid);
     const before = { threads: threadTicks(pid), cores: coreTicks(), at: performance.now() };
     let rssPeakMb = rssIdleMb;
-    const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 100);
+    sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 100);
     progress(`the app under wrk: wrk -t2 -c50 -d${options.seconds}s against ${url}, Tab pressed meanwhile`);
     const wrk = runWrk({ url: `${url}/customResponse`, script: options.script, seconds: options.seconds, scriptArgs: ['50'] });
     let running = true;
@@ -102,22 +97,18 @@ export async function measureAppUnderWrk(options: { packageRoot: string; script:
       press(loadedKeysMs);
       await sleep(250);
     }
-    const { requests, requestsPerSec } = await wrk.catch((e: unknown) => {
-      clearInterval(sampler);
-      throw e;
-    });
+    const { requests, requestsPerSec } = await wrk;
     const after = { threads: threadTicks(pid), cores: coreTicks(), at: performance.now() };
-    const appThreadsMs: Record<string, number> = {};
-    for (const [thread, ticks] of after.threads) appThreadsMs[thread] = (ticks - (before.threads.get(thread) ?? 0)) * TICK_MS;
-    const idleMs = after.cores.reduce((sum, core, i) => sum + (core[3]! - before.cores[i]![3]!) * TICK_MS, 0);
+    const appThreadsMs = threadMsBetween(before.threads, after.threads);
+    const idleMs = coreMsBetween(before.cores, after.cores).reduce((sum, core) => sum + core.idleMs, 0);
     await sleep(2000); // what the app does with the backlog counts too
-    clearInterval(sampler);
     const rssEndMb = rssMb(pid);
     rssPeakMb = Math.max(rssPeakMb, rssEndMb);
     app.keys('q');
     await exitsWithin(pid, 15_000);
     return { idleKeysMs, loadedKeysMs, unanswered, rssIdleMb, rssPeakMb, rssEndMb, requests, requestsPerSec, seconds: options.seconds, appThreadsMs, cpus: after.cores.length, idleMs, wallMs: Math.round(after.at - before.at) };
   } finally {
+    clearInterval(sampler);
     app.close();
     rmSync(dir, { recursive: true, force: true });
   }

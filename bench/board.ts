@@ -17,6 +17,7 @@ import type { CheckReport } from '../src/report/checkReport.js';
 import { packageRoot } from '../src/native/addon.js';
 import { readFeed } from '../tests/helpers/boardFeed.js';
 import { percentile } from './report.js';
+import { rssKiB } from './procStat.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,11 +31,6 @@ const learners = Number(values.learners);
 const intervalMs = Number(values['interval-ms']);
 const seconds = Number(values.seconds);
 const progress = (text: string) => process.stderr.write(`bench:board: ${text}\n`);
-
-function rssKiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : NaN;
-}
 
 // A real report: the recorded check of a program without its NULL check, failing at level 1.
 const failing = JSON.parse(readFileSync(path.join(packageRoot, 'tests/fixtures/board/no-null-check.verbose.json'), 'utf8')) as CheckReport;

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { NativeServer } from '../src/targets/nativeServer.js';
 import { LineProcess } from './lineProcess.js';
-import { coreTicks, statTicks, threadTicks, TICK_MS } from './procStat.js';
+import { coreMsBetween, coreTicks, statTicks, threadMsBetween, threadTicks, TICK_MS, type CoreMs } from './procStat.js';
 import { runWrk, type WrkRun } from './wrk.js';
 import type { ConsumerCommand } from './measure.js';
 
@@ -22,7 +22,7 @@ export interface CpuSplit {
   otherMs: number;
   idleMs: number;
   /** Per core: user, system, softirq + irq, idle, in ms. */
-  cores: { userMs: number; systemMs: number; irqMs: number; idleMs: number }[];
+  cores: CoreMs[];
 }
 
 export interface CompletenessRow {
@@ -60,12 +60,8 @@ async function wrkRun(server: NativeServer, url: string, script: string, seconds
   const after = sample();
 
   const wallMs = after.at - before.at;
-  const cores = after.cores.map((core, i) => {
-    const [user, system, irq, idle] = core.map((v, j) => (v - before.cores[i]![j]!) * TICK_MS) as [number, number, number, number];
-    return { userMs: user, systemMs: system, irqMs: irq, idleMs: idle };
-  });
-  const consumerThreadsMs: Record<string, number> = {};
-  for (const [name, ticks] of after.consumer) consumerThreadsMs[name] = (ticks - (before.consumer.get(name) ?? 0)) * TICK_MS;
+  const cores = coreMsBetween(before.cores, after.cores);
+  const consumerThreadsMs = threadMsBetween(before.consumer, after.consumer);
   const serverMs = (after.server - before.server) * TICK_MS;
   const consumerMs = sum(Object.values(consumerThreadsMs));
   const wrkMs = wrkTicks * TICK_MS;

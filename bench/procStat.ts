@@ -49,6 +49,13 @@ export function threadTicks(pid: number): Map<string, number> {
   return byName;
 }
 
+/** CPU ms of each thread name between two threadTicks() readings. */
+export function threadMsBetween(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const ms: Record<string, number> = {};
+  for (const [name, ticks] of after) ms[name] = (ticks - (before.get(name) ?? 0)) * TICK_MS;
+  return ms;
+}
+
 /** Per core: [user+nice, system, irq+softirq, idle+iowait] ticks. */
 export function coreTicks(): number[][] {
   return readFileSync('/proc/stat', 'utf8')
@@ -58,4 +65,32 @@ export function coreTicks(): number[][] {
       const [user, nice, system, idle, iowait, irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
       return [user! + nice!, system!, irq! + softirq!, idle! + iowait!];
     });
+}
+
+export interface CoreMs {
+  userMs: number;
+  systemMs: number;
+  irqMs: number;
+  idleMs: number;
+}
+
+/** Each core's ms between two coreTicks() readings. */
+export function coreMsBetween(before: number[][], after: number[][]): CoreMs[] {
+  return after.map((core, i) => {
+    const [user, system, irq, idle] = core.map((v, j) => (v - before[i]![j]!) * TICK_MS) as [number, number, number, number];
+    return { userMs: user, systemMs: system, irqMs: irq, idleMs: idle };
+  });
+}
+
+/** The process's resident memory in KiB (VmRSS); NaN if it says none; throws once it is gone, unless `gone` says what to count then. */
+export function rssKiB(pid: number, gone?: number): number {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch (e) {
+    if (gone !== undefined) return gone;
+    throw e;
+  }
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return match ? Number(match[1]) : NaN;
 }
