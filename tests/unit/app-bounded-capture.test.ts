@@ -3,6 +3,9 @@
 // are counted, not silently gone; and the screen's store stretches its publishing interval
 // while changes keep coming, yet publishes a change after a quiet spell at once.
 import t from 'tap';
+import { diffCaptures } from '../../src/app/captureDiff.js';
+import { timelineLines } from '../../src/app/captureLines.js';
+import { rule } from '../../src/app/components/CaptureColumns.js';
 import { ConnectionLog } from '../../src/app/connectionLog.js';
 import { ThrottledStore } from '../../src/app/store.js';
 import { keptEvent, type CaptureEvent, type DataEvent } from '../../src/capture/events.js';
@@ -77,9 +80,6 @@ t.test('the store publishes a lone change at once and spaces a stream of them', 
 });
 
 t.test('the screen says what was not kept', async (t) => {
-  const { diffCaptures } = await import('../../src/app/captureDiff.js');
-  const { timelineLines } = await import('../../src/app/captureLines.js');
-  const { rule } = await import('../../src/app/components/CaptureColumns.js');
   const learner = new ConnectionLog({ maxConnections: 1, maxDataPerConnection: 1 });
   const expected = new ConnectionLog({ maxConnections: 1, maxDataPerConnection: 1 });
   for (const log of [learner, expected]) log.add([data(3, 0), data(3, 16), data(3, 32), data(4, 0)]);

@@ -5,6 +5,7 @@ import { findMappedLibrary, LibraryNotMappedError, mappedLibrary } from '../../s
 import { describeEncrypted, ListeningProcess } from '../../src/targets/listeningProcess.js';
 import { unprivilegedUser } from '../../src/util/invokingUser.js';
 import { asIfSudo } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 
 t.test('the libssl a process maps is found in /proc/PID/maps', async (t) => {
   const maps = [
@@ -42,8 +43,7 @@ t.test("a target's stdout: its address, then the encrypted bytes of each closed 
   });
   t.teardown(() => target.stop());
   t.equal(target.url, 'https://127.0.0.1:4443');
-  const deadline = Date.now() + 2000;
-  while (target.encrypted.connections < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await waitUntil(() => target.encrypted.connections >= 2, 2000);
   t.same(target.encrypted, { connections: 2, received: 750, sent: 1460 });
   await target.stop(100);
   t.notOk(target.running);
