@@ -35,8 +35,11 @@ export function startHttpsDemoServer(opts: TlsServerOptions = {}): Promise<Liste
  * under `sudo npx` its file sits where the user cannot read. -I: none of the environment's
  * PYTHON* variables or user site; -B: no bytecode files.
  */
+const pythonSources = new Map<string, string>(); // read once: the second client runs on every request
+
 function pythonProgram(file: string, args: string[]): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
-  const program = readFileSync(path.join(packageRoot, 'addon', file), 'utf8');
+  let program = pythonSources.get(file);
+  if (program === undefined) pythonSources.set(file, (program = readFileSync(path.join(packageRoot, 'addon', file), 'utf8')));
   return {
     command: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
     args: ['-I', '-B', '-c', program, ...args],
